@@ -1,0 +1,261 @@
+//! Alert rules: changes, the expiry ladder and feed health → alerts with dedup keys.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::model::{format_instant, Alert, AlertKind, Change, ChangeKind, Record, Severity, Status};
+use crate::timeutil::{format_duration, human_date, humanize_left};
+
+/// How long after its instant an alert may fire and still count as on time.
+const ON_TIME: i64 = 60;
+
+fn base(kind: AlertKind, severity: Severity, key: String, at: DateTime<Utc>, message: String) -> Alert {
+    Alert {
+        alert: kind,
+        severity,
+        crossing: None,
+        feed: None,
+        name: None,
+        lead: None,
+        expires_at: None,
+        source: None,
+        key,
+        at: format_instant(&at),
+        late: false,
+        message,
+        record: None,
+        previous: None,
+    }
+}
+
+fn until_text(r: &Record) -> String {
+    match &r.until {
+        Some(u) => format!(" until {} ({})", human_date(u), r.tz),
+        None => String::new(),
+    }
+}
+
+fn severity_of(s: Status) -> Severity {
+    match s {
+        Status::Closed => Severity::Critical,
+        Status::Restricted => Severity::Warning,
+        Status::Open | Status::Unknown => Severity::Info,
+    }
+}
+
+/// Alerts for the changes of one good poll. The baseline poll (`baseline = true`) alerts
+/// nothing: it is what the feed said before we were watching. Changes of `until` or scope
+/// alone re-arm the expiry ladder and go to the history, but raise no status alert.
+#[must_use]
+pub fn for_changes(changes: &[Change], feed: &str, baseline: bool, now: DateTime<Utc>) -> Vec<Alert> {
+    if baseline {
+        return Vec::new();
+    }
+    let stamp = format_instant(&now);
+    changes
+        .iter()
+        .filter_map(|c| {
+            let (status, message, record) = match (c.kind, &c.previous, &c.current) {
+                (ChangeKind::StatusChanged, Some(p), Some(r)) => {
+                    (r.status, format!("{}: {}{} (was {})", r.name, r.status, until_text(r), p.status), r)
+                }
+                (ChangeKind::Added, None, Some(r)) => {
+                    (r.status, format!("{}: {}{} (newly reported)", r.name, r.status, until_text(r)), r)
+                }
+                (ChangeKind::Removed, Some(p), None) => {
+                    (Status::Unknown, format!("{}: no longer reported by {feed} (was {})", p.name, p.status), p)
+                }
+                _ => return None,
+            };
+            let mut a = base(
+                AlertKind::StatusChanged,
+                severity_of(status),
+                format!("status:{}:{feed}:{}:{stamp}", c.crossing, status),
+                now,
+                message,
+            );
+            a.crossing = Some(c.crossing.clone());
+            a.name = Some(record.name.clone());
+            a.source = Some(record.source.clone());
+            a.expires_at = record.expires_at.as_ref().map(format_instant);
+            a.record = c.current.clone();
+            a.previous = c.previous.clone();
+            Some(a)
+        })
+        .collect()
+}
+
+/// One step of the ladder: the lead before expiry (`None` for "expired") and its instant.
+fn steps(expires: DateTime<Utc>, leads: &[Duration]) -> impl Iterator<Item = (Option<Duration>, DateTime<Utc>)> + '_ {
+    leads.iter().map(move |l| (Some(*l), expires - *l)).chain(std::iter::once((None, expires)))
+}
+
+/// The ladder alert due for each record at `now`: the latest step whose instant has
+/// come. Earlier steps that were never fired are skipped (after downtime one alert says
+/// where things stand, not three). The store's ledger makes each key fire once.
+/// `first_seen` tells a late alert (the daemon knew and was not running) from a record
+/// that arrived already past a step.
+#[must_use]
+pub fn ladder_due(records: &[(Record, DateTime<Utc>)], leads: &[Duration], now: DateTime<Utc>) -> Vec<Alert> {
+    let mut out = Vec::new();
+    for (r, first_seen) in records {
+        let (Some(expires), Some(until)) = (r.expires_at, r.until.as_deref()) else { continue };
+        let Some((lead, at)) = steps(expires, leads).filter(|(_, at)| *at <= now).last() else { continue };
+        let (kind, severity, label, left) = match lead {
+            Some(l) => (
+                AlertKind::ExpiryApproaching,
+                Severity::Warning,
+                format_duration(l),
+                format!("{} left", humanize_left(now, expires)),
+            ),
+            None => (AlertKind::Expired, Severity::Critical, "expired".to_string(), "expired".to_string()),
+        };
+        let key = match lead {
+            Some(_) => format!("expiry:{}:{until}:{label}", r.crossing),
+            None => format!("expired:{}:{until}", r.crossing),
+        };
+        let message = format!("{}: {}{} — {left}", r.name, r.status, until_text(r),);
+        let mut a = base(kind, severity, key, at, message);
+        a.crossing = Some(r.crossing.clone());
+        a.name = Some(r.name.clone());
+        a.lead = lead.map(|_| label);
+        a.expires_at = Some(format_instant(&expires));
+        a.source = Some(r.source.clone());
+        a.late = at >= *first_seen && (now - at).num_seconds() > ON_TIME;
+        a.record = Some(r.clone());
+        out.push(a);
+    }
+    out
+}
+
+/// The next instant after `now` at which a ladder step of some record comes due.
+#[must_use]
+pub fn next_ladder_instant(
+    records: &[(Record, DateTime<Utc>)],
+    leads: &[Duration],
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    records
+        .iter()
+        .filter(|(r, _)| r.until.is_some())
+        .filter_map(|(r, _)| r.expires_at)
+        .flat_map(|e| steps(e, leads).map(|(_, at)| at).collect::<Vec<_>>())
+        .filter(|at| *at > now)
+        .min()
+}
+
+/// One `feed_failing` alert for a feed that has failed `failures` times in a row.
+#[must_use]
+pub fn feed_failing(feed: &str, failures: u32, error: &str, now: DateTime<Utc>) -> Alert {
+    let mut a = base(
+        AlertKind::FeedFailing,
+        Severity::Warning,
+        format!("feed_failing:{feed}:{}", format_instant(&now)),
+        now,
+        format!("Feed {feed} failed {failures} times in a row; keeping its last good data. Last error: {error}"),
+    );
+    a.feed = Some(feed.to_string());
+    a
+}
+
+/// One `feed_recovered` alert for a feed that works again.
+#[must_use]
+pub fn feed_recovered(feed: &str, failures: u32, now: DateTime<Utc>) -> Alert {
+    let mut a = base(
+        AlertKind::FeedRecovered,
+        Severity::Info,
+        format!("feed_recovered:{feed}:{}", format_instant(&now)),
+        now,
+        format!("Feed {feed} works again after {failures} failed polls."),
+    );
+    a.feed = Some(feed.to_string());
+    a
+}
+
+/// One `feed_suspect` alert per distinct implausible body.
+#[must_use]
+pub fn feed_suspect(feed: &str, reason: &str, content_hash: &str, now: DateTime<Utc>) -> Alert {
+    let mut a = base(
+        AlertKind::FeedSuspect,
+        Severity::Warning,
+        format!("feed_suspect:{feed}:{}", &content_hash[..content_hash.len().min(16)]),
+        now,
+        format!("Feed {feed} sent an implausible snapshot, held without applying it: {reason}."),
+    );
+    a.feed = Some(feed.to_string());
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn torkham(until: Option<&str>) -> Record {
+        Record {
+            crossing: "torkham".into(),
+            name: "Torkham".into(),
+            countries: vec!["PK".into(), "AF".into()],
+            status: Status::Open,
+            scope: None,
+            since: None,
+            until: until.map(Into::into),
+            expires_at: until.and_then(|u| crate::timeutil::expires_at(u, chrono_tz::Asia::Karachi)),
+            tz: "Asia/Karachi".into(),
+            source: "news".into(),
+            observed_at: Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap(),
+            evidence: None,
+        }
+    }
+
+    fn leads() -> Vec<Duration> {
+        vec![Duration::days(7), Duration::days(3), Duration::days(1)]
+    }
+
+    #[test]
+    fn the_step_due_is_the_latest_passed_one() {
+        let seen = Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap();
+        let recs = [(torkham(Some("2025-04-15")), seen)];
+        let now = Utc.with_ymd_and_hms(2025, 4, 9, 12, 0, 0).unwrap();
+        let due = ladder_due(&recs, &leads(), now);
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].key, "expiry:torkham:2025-04-15:7d");
+        assert_eq!(due[0].at, "2025-04-08T19:00:00Z");
+        assert!(due[0].late, "the daemon knew since March and fired 17 hours after the step");
+        assert_eq!(due[0].message, "Torkham: open until 15 Apr 2025 (Asia/Karachi) — 6 days left");
+        let next = next_ladder_instant(&recs, &leads(), now).unwrap();
+        assert_eq!(format_instant(&next), "2025-04-12T19:00:00Z");
+    }
+
+    #[test]
+    fn a_record_first_seen_after_the_step_is_not_late() {
+        let now = Utc.with_ymd_and_hms(2025, 4, 9, 12, 0, 0).unwrap();
+        let due = ladder_due(&[(torkham(Some("2025-04-15")), now)], &leads(), now);
+        assert!(!due[0].late);
+    }
+
+    #[test]
+    fn until_further_notice_has_no_ladder() {
+        let now = Utc.with_ymd_and_hms(2025, 4, 9, 12, 0, 0).unwrap();
+        let recs = [(torkham(None), now)];
+        assert!(ladder_due(&recs, &leads(), now).is_empty());
+        assert!(next_ladder_instant(&recs, &leads(), now).is_none());
+    }
+
+    #[test]
+    fn the_baseline_alerts_nothing_and_closures_are_critical() {
+        let now = Utc.with_ymd_and_hms(2025, 4, 9, 12, 0, 0).unwrap();
+        let mut closed = torkham(None);
+        closed.status = Status::Closed;
+        let c = Change {
+            kind: ChangeKind::StatusChanged,
+            crossing: "torkham".into(),
+            previous: Some(torkham(None)),
+            current: Some(closed),
+        };
+        assert!(for_changes(std::slice::from_ref(&c), "news", true, now).is_empty());
+        let a = for_changes(&[c], "news", false, now);
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].severity, Severity::Critical);
+        assert_eq!(a[0].message, "Torkham: closed (was open)");
+    }
+}

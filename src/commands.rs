@@ -1,0 +1,155 @@
+//! The one-shot commands behind the CLI: `check`, `status` and `history`. They use the
+//! same pipeline as the daemon, so what `check` shows is what the daemon would do.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+
+use crate::alert::deliver_pending;
+use crate::alert::dispatch::blocking;
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::daemon::sinks;
+use crate::fetch::HttpFetcher;
+use crate::model::{Alert, Record};
+use crate::poll::{queue_ladder, Outcome, Poller, Report};
+use crate::store::{HistoryRow, Store, StoreError};
+
+/// What one `check` did.
+#[derive(Debug)]
+pub struct CheckResult {
+    /// One report per polled feed.
+    pub reports: Vec<Report>,
+    /// Every current record after the polls.
+    pub records: Vec<Record>,
+    /// The alerts this run raised (new keys only): polls first, then the ladder.
+    pub alerts: Vec<Alert>,
+}
+
+impl CheckResult {
+    /// True when a polled feed failed.
+    #[must_use]
+    pub fn failed(&self) -> bool {
+        self.reports.iter().any(|r| r.outcome.is_err())
+    }
+
+    /// True when records changed or alerts fired.
+    #[must_use]
+    pub fn changed(&self) -> bool {
+        !self.alerts.is_empty()
+            || self.reports.iter().any(|r| match &r.outcome {
+                Ok(Outcome::Baseline(s)) => !s.is_empty(),
+                Ok(Outcome::Applied(_, c)) => !c.is_empty(),
+                _ => false,
+            })
+    }
+}
+
+/// Why a command could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// `--feed` named a feed the config does not have.
+    #[error("no feed `{0}` in the config (known: {1})")]
+    UnknownFeed(String, String),
+    /// The state could not be used.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Polls the feeds once (all, or those named), runs the expiry ladder at the clock's
+/// time, delivers the alerts to the sinks unless `dry_run`, and reports.
+/// A dry run works on an in-memory copy of the state: nothing reaches the file.
+///
+/// # Errors
+/// A [`CommandError`] for an unknown feed or an unusable state file.
+pub async fn check(
+    config: Config,
+    clock: SharedClock,
+    only: &[String],
+    dry_run: bool,
+) -> Result<CheckResult, CommandError> {
+    for id in only {
+        if !config.feeds.iter().any(|f| &f.id == id) {
+            let known = config.feeds.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ");
+            return Err(CommandError::UnknownFeed(id.clone(), known));
+        }
+    }
+    let path = config.daemon.state.clone();
+    let store = blocking(move || if dry_run { Store::open_copy(&path) } else { Store::open(&path) }).await?;
+    let poller =
+        Poller { config: Arc::new(config), store: Arc::new(Mutex::new(store)), http: HttpFetcher::default(), clock };
+    let mut reports = Vec::new();
+    let mut alerts = Vec::new();
+    for feed in poller.config.feeds.iter().filter(|f| only.is_empty() || only.contains(&f.id)) {
+        let mut r = poller.poll(feed).await;
+        alerts.append(&mut r.alerts);
+        reports.push(r);
+    }
+    let (store, leads, now) = (Arc::clone(&poller.store), poller.config.alerts.lead_times.clone(), poller.clock.now());
+    let (mut ladder, records) = blocking(move || {
+        let mut s = store.lock().expect("store lock");
+        Ok::<_, StoreError>((queue_ladder(&mut s, &leads, now)?, s.all_records()?))
+    })
+    .await?;
+    alerts.append(&mut ladder);
+    if !dry_run {
+        deliver_pending(&poller.store, &sinks(&poller.config), &poller.clock).await?;
+    }
+    Ok(CheckResult { reports, records: records.into_iter().map(|(r, _)| r).collect(), alerts })
+}
+
+/// The current records in the state file.
+///
+/// # Errors
+/// A [`StoreError`] when the state cannot be read.
+pub fn status(config: &Config) -> Result<Vec<Record>, StoreError> {
+    Ok(Store::open(&config.daemon.state)?.all_records()?.into_iter().map(|(r, _)| r).collect())
+}
+
+/// The change log, optionally for one crossing (id or any known name).
+///
+/// # Errors
+/// A [`StoreError`] when the state cannot be read.
+pub fn history(config: &Config, crossing: Option<&str>) -> Result<Vec<HistoryRow>, StoreError> {
+    let id = crossing.map(|c| config.gazetteer.lookup(c).map_or_else(|| crate::gazetteer::slug(c), |k| k.id.clone()));
+    Store::open(&config.daemon.state)?.history(id.as_deref())
+}
+
+/// One line per record for a terminal: crossing, status, until, time left, source.
+#[must_use]
+pub fn status_table(records: &[Record], now: DateTime<Utc>) -> String {
+    let mut rows =
+        vec![["CROSSING", "STATUS", "SINCE", "UNTIL", "LEFT", "SOURCE", "OBSERVED"].map(String::from).to_vec()];
+    for r in records {
+        let left = match r.expires_at {
+            Some(e) if e > now => crate::timeutil::humanize_left(now, e),
+            Some(_) => "expired".into(),
+            None => "-".into(),
+        };
+        rows.push(vec![
+            r.name.clone(),
+            r.status.to_string() + &r.scope.as_ref().map(|s| format!(" ({s})")).unwrap_or_default(),
+            r.since.clone().unwrap_or_else(|| "-".into()),
+            r.until.clone().unwrap_or_else(|| "-".into()),
+            left,
+            r.source.clone(),
+            r.observed_at.format("%Y-%m-%d %H:%M").to_string(),
+        ]);
+    }
+    table(&rows)
+}
+
+/// Left-aligned columns separated by two spaces.
+#[must_use]
+pub fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> =
+        (0..cols).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for r in rows {
+        let line: Vec<String> = r.iter().enumerate().map(|(i, s)| format!("{s:<w$}", w = widths[i])).collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}

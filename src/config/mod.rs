@@ -1,0 +1,210 @@
+//! Configuration: typed values parsed and validated once at load.
+//!
+//! Input: a TOML file (DESIGN.md §7). Output: a [`Config`] in which every cron pattern is
+//! a [`Schedule`], every zone a `Tz`, every duration a `Duration`; no strings survive to
+//! the runtime. Failure policy: all problems are collected and reported together, each
+//! with file, line and key; unknown keys are problems too.
+
+mod read;
+mod validate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::Duration;
+use chrono_tz::Tz;
+
+use crate::formats::Format;
+use crate::gazetteer::Gazetteer;
+use crate::schedule::Schedule;
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// `[daemon]`.
+    pub daemon: DaemonConfig,
+    /// `[alerts]`.
+    pub alerts: AlertsConfig,
+    /// The built-in crossings plus the `[[crossing]]` entries.
+    pub gazetteer: Gazetteer,
+    /// `[[feed]]` entries.
+    pub feeds: Vec<FeedConfig>,
+    /// `[[sink]]` entries (the log sink is always on).
+    pub sinks: Vec<SinkConfig>,
+}
+
+/// `[daemon]`: where state lives and how times are shown.
+#[derive(Debug, Clone)]
+pub struct DaemonConfig {
+    /// The SQLite state file (relative paths are taken from the config file's folder,
+    /// or from `$STATE_DIRECTORY` when systemd sets it).
+    pub state: PathBuf,
+    /// Zone for displaying instants that belong to no crossing.
+    pub timezone: Tz,
+}
+
+/// `[alerts]`: the expiry ladder and feed-health thresholds.
+#[derive(Debug, Clone)]
+pub struct AlertsConfig {
+    /// Ladder steps before an expiry, longest first (default 7d, 3d, 1d).
+    pub lead_times: Vec<Duration>,
+    /// Consecutive failed polls before one `feed_failing` (default 3).
+    pub failures_before_alert: u32,
+    /// Good polls a crossing must be missing from before it counts as removed (default 2).
+    pub removal_after: u32,
+    /// Share of the last good snapshot that may disappear in one poll before the new
+    /// snapshot is held as suspect (default 0.5).
+    pub suspect_drop: f64,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        Self {
+            lead_times: vec![Duration::days(7), Duration::days(3), Duration::days(1)],
+            failures_before_alert: 3,
+            removal_after: 2,
+            suspect_drop: 0.5,
+        }
+    }
+}
+
+/// Where a feed's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedSource {
+    /// An http or https URL.
+    Url(reqwest::Url),
+    /// A local file (relative paths are taken from the config file's folder).
+    Path(PathBuf),
+}
+
+/// One `[[feed]]`.
+#[derive(Debug, Clone)]
+pub struct FeedConfig {
+    /// Unique id, used in state, logs, metrics and alerts.
+    pub id: String,
+    /// How to read the body.
+    pub format: Format,
+    /// Where to fetch it.
+    pub source: FeedSource,
+    /// When to poll it.
+    pub schedule: Schedule,
+    /// Total time allowed for one fetch (default 30s).
+    pub timeout: Duration,
+    /// Largest body accepted, counted after decompression (default 10 MiB).
+    pub max_bytes: u64,
+    /// Plain http is allowed for this feed.
+    pub allow_http: bool,
+    /// Loopback, private and link-local targets are allowed for this feed.
+    pub allow_local: bool,
+}
+
+/// One `[[sink]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SinkConfig {
+    /// The structured log (always on; listing it is allowed and changes nothing).
+    Log,
+}
+
+impl SinkConfig {
+    /// The sink's name in logs and the delivery ledger.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            SinkConfig::Log => "log",
+        }
+    }
+}
+
+/// One problem found in a config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// Dotted key, e.g. `feed.cbp.schedule`.
+    pub key: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}: {}", self.file.display(), self.line, self.key, self.message)
+    }
+}
+
+/// Why a config could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// No file was given and none was found in the usual places.
+    #[error("no config file found (looked in: {0})")]
+    NotFound(String),
+    /// One or more problems in the file.
+    #[error("{} problem(s) in config:\n{}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Problem>),
+}
+
+impl Config {
+    /// Reads and validates a config file.
+    ///
+    /// # Errors
+    /// [`ConfigError::Read`] when it cannot be read, [`ConfigError::Invalid`] with every
+    /// problem found otherwise.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let src =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        Self::parse(&src, path)
+    }
+
+    /// Validates config text as if read from `path`.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] with every problem found.
+    pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigError> {
+        validate::validate(src, path)
+    }
+
+    /// Finds the config file: `explicit`, else `$BORDERWATCH_CONFIG`,
+    /// `./config/borderwatch.toml`, `$XDG_CONFIG_HOME/borderwatch/borderwatch.toml`,
+    /// `/etc/borderwatch/borderwatch.toml`, in that order.
+    ///
+    /// # Errors
+    /// [`ConfigError::NotFound`] listing where it looked.
+    pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, ConfigError> {
+        if let Some(p) = explicit {
+            return Ok(p.to_path_buf());
+        }
+        let mut candidates = Vec::new();
+        if let Some(p) = std::env::var_os("BORDERWATCH_CONFIG") {
+            return Ok(PathBuf::from(p));
+        }
+        candidates.push(PathBuf::from("config/borderwatch.toml"));
+        let xdg = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
+        if let Some(x) = xdg {
+            candidates.push(x.join("borderwatch/borderwatch.toml"));
+        }
+        candidates.push(PathBuf::from("/etc/borderwatch/borderwatch.toml"));
+        candidates.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
+            ConfigError::NotFound(candidates.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))
+        })
+    }
+
+    /// The folder relative paths in the config are taken from.
+    #[must_use]
+    pub fn base_dir(&self) -> &Path {
+        self.path.parent().unwrap_or_else(|| Path::new("."))
+    }
+}

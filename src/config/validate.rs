@@ -1,0 +1,268 @@
+//! Turns a parsed TOML document into a typed [`Config`], collecting every problem.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use chrono::Duration;
+use toml::de::DeTable;
+
+use super::read::{Ctx, Table};
+use super::{AlertsConfig, Config, ConfigError, DaemonConfig, FeedConfig, FeedSource, Problem, SinkConfig};
+use crate::fetch::policy;
+use crate::formats::Format;
+use crate::gazetteer::{parse_tz, Gazetteer};
+use crate::model::Crossing;
+use crate::schedule::Schedule;
+use crate::timeutil::{parse_duration, parse_size};
+
+pub(super) fn validate(src: &str, path: &Path) -> Result<Config, ConfigError> {
+    let doc = match DeTable::parse(src) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let line = e.span().map_or(1, |s| src[..s.start.min(src.len())].lines().count().max(1));
+            return Err(ConfigError::Invalid(vec![Problem {
+                file: path.to_path_buf(),
+                line,
+                key: "(syntax)".into(),
+                message: e.message().trim().to_string(),
+            }]));
+        }
+    };
+    let mut ctx = Ctx::new(path, src);
+    let mut root = Table::new(doc.get_ref(), doc.span(), "");
+    let base = path.parent().unwrap_or_else(|| Path::new(".")).to_path_buf();
+
+    let daemon = daemon(&mut ctx, &mut root, &base);
+    let alerts = alerts(&mut ctx, &mut root);
+    let gazetteer = crossings(&mut ctx, &mut root);
+    let feeds = feeds(&mut ctx, &mut root, &base);
+    let sinks = sinks(&mut ctx, &mut root);
+    root.finish(&mut ctx);
+
+    if ctx.problems.is_empty() {
+        Ok(Config { path: path.to_path_buf(), daemon, alerts, gazetteer, feeds, sinks })
+    } else {
+        let mut p = ctx.problems;
+        p.sort_by_key(|p| p.line);
+        Err(ConfigError::Invalid(p))
+    }
+}
+
+fn daemon(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> DaemonConfig {
+    let mut out = DaemonConfig { state: base.join("borderwatch.db"), timezone: chrono_tz::UTC };
+    let Some(mut t) = root.table(ctx, "daemon") else { return out };
+    if let Some((s, _)) = t.str(ctx, "state") {
+        let p = PathBuf::from(s);
+        out.state = match std::env::var_os("STATE_DIRECTORY") {
+            _ if p.is_absolute() => p,
+            Some(dir) => PathBuf::from(dir).join(p),
+            None => base.join(p),
+        };
+    }
+    if let Some((z, span)) = t.str(ctx, "timezone") {
+        match parse_tz(&z) {
+            Ok(z) => out.timezone = z,
+            Err(e) => ctx.problem(&span, &t.key("timezone"), e),
+        }
+    }
+    t.finish(ctx);
+    out
+}
+
+fn alerts(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) -> AlertsConfig {
+    let mut out = AlertsConfig::default();
+    let Some(mut t) = root.table(ctx, "alerts") else { return out };
+    if let Some(list) = t.str_list(ctx, "lead_times") {
+        let key = t.key("lead_times");
+        let mut leads = Vec::new();
+        for (s, span) in list {
+            match parse_duration(&s) {
+                Ok(d) if d <= Duration::zero() => ctx.problem(&span, &key, format!("`{s}` must be longer than zero")),
+                Ok(d) => {
+                    if leads.last().is_some_and(|prev: &Duration| *prev <= d) {
+                        ctx.problem(
+                            &span,
+                            &key,
+                            format!("`{s}` is out of order: list lead times longest first, each once"),
+                        );
+                    }
+                    leads.push(d);
+                }
+                Err(e) => ctx.problem(&span, &key, e),
+            }
+        }
+        out.lead_times = leads;
+    }
+    let count = |t: &mut Table<'_, '_>, ctx: &mut Ctx<'_>, key: &str, min: i64, slot: &mut u32| {
+        if let Some((n, span)) = t.int(ctx, key) {
+            match u32::try_from(n) {
+                Ok(v) if n >= min => *slot = v,
+                _ => ctx.problem(&span, &t.key(key), format!("must be a whole number of at least {min}")),
+            }
+        }
+    };
+    count(&mut t, ctx, "failures_before_alert", 1, &mut out.failures_before_alert);
+    count(&mut t, ctx, "removal_after", 1, &mut out.removal_after);
+    if let Some((x, span)) = t.float(ctx, "suspect_drop") {
+        if (0.0..=1.0).contains(&x) && x > 0.0 {
+            out.suspect_drop = x;
+        } else {
+            ctx.problem(&span, &t.key("suspect_drop"), "must be a share between 0 (exclusive) and 1");
+        }
+    }
+    t.finish(ctx);
+    out
+}
+
+fn crossings(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) -> Gazetteer {
+    let mut g = Gazetteer::built_in();
+    let mut seen = HashSet::new();
+    for mut t in root.tables(ctx, "crossing") {
+        let id = t.req_str(ctx, "id");
+        let name = t.str(ctx, "name");
+        let tz = t.str(ctx, "tz");
+        let countries = t.str_list(ctx, "countries");
+        let aliases = t.str_list(ctx, "aliases");
+        t.finish(ctx);
+        let Some((id, id_span)) = id else { continue };
+        if !seen.insert(id.clone()) {
+            ctx.problem(&id_span, &t.key("id"), format!("duplicate crossing id `{id}`"));
+            continue;
+        }
+        let known = g.get(&id).cloned();
+        let tz = match (tz, &known) {
+            (Some((z, span)), _) => match parse_tz(&z) {
+                Ok(z) => Some(z),
+                Err(e) => {
+                    ctx.problem(&span, &t.key("tz"), e);
+                    None
+                }
+            },
+            (None, Some(k)) => Some(k.tz),
+            (None, None) => {
+                ctx.problem(&t.span(), &t.key("tz"), "is required for a crossing not in the built-in gazetteer");
+                None
+            }
+        };
+        let countries: Vec<String> = countries.map_or_else(
+            || known.as_ref().map(|k| k.countries.clone()).unwrap_or_default(),
+            |c| c.into_iter().map(|(s, _)| s.to_ascii_uppercase()).collect(),
+        );
+        for c in &countries {
+            if c.len() != 2 || !c.chars().all(|x| x.is_ascii_alphabetic()) {
+                ctx.problem(&t.span(), &t.key("countries"), format!("`{c}` is not an ISO 3166-1 alpha-2 code"));
+            }
+        }
+        let Some(tz) = tz else { continue };
+        let name = name.map(|n| n.0).or_else(|| known.as_ref().map(|k| k.name.clone())).unwrap_or_else(|| id.clone());
+        let mut all_aliases = known.map(|k| k.aliases).unwrap_or_default();
+        all_aliases.extend(aliases.unwrap_or_default().into_iter().map(|a| a.0));
+        g.upsert(Crossing { id, name, countries, tz, aliases: all_aliases });
+    }
+    g
+}
+
+fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedConfig> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for mut t in root.tables(ctx, "feed") {
+        let id = t.req_str(ctx, "id");
+        let format = t.req_str(ctx, "format");
+        let url = t.str(ctx, "url");
+        let path = t.str(ctx, "path");
+        let schedule = t.req_str(ctx, "schedule");
+        let zone = t.str(ctx, "timezone");
+        let timeout = t.str(ctx, "timeout");
+        let max_bytes = t.str(ctx, "max_bytes");
+        let allow_http = t.bool(ctx, "allow_http").unwrap_or(false);
+        let allow_local = t.bool(ctx, "allow_local").unwrap_or(false);
+        t.finish(ctx);
+
+        let id = id.and_then(|(id, span)| {
+            let ok = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                ctx.problem(&span, &t.key("id"), "use letters, digits, `-` and `_` only");
+                None
+            } else if !seen.insert(id.clone()) {
+                ctx.problem(&span, &t.key("id"), format!("duplicate feed id `{id}`"));
+                None
+            } else {
+                Some(id)
+            }
+        });
+        let format =
+            format.and_then(|(f, span)| Format::parse(&f).map_err(|e| ctx.problem(&span, &t.key("format"), e)).ok());
+        let source = match (url, path) {
+            (Some(_), Some((_, span))) => {
+                ctx.problem(&span, &t.key("path"), "give `url` or `path`, not both");
+                None
+            }
+            (None, None) => {
+                ctx.problem(&t.span(), &t.key("url"), "a feed needs `url` or `path`");
+                None
+            }
+            (None, Some((p, _))) => Some(FeedSource::Path(base.join(p))),
+            (Some((u, span)), None) => match reqwest::Url::parse(&u) {
+                Ok(url) => match policy::check_url(&url, allow_http, allow_local) {
+                    Ok(()) => Some(FeedSource::Url(url)),
+                    Err(e) => {
+                        ctx.problem(&span, &t.key("url"), e.to_string());
+                        None
+                    }
+                },
+                Err(e) => {
+                    ctx.problem(&span, &t.key("url"), format!("`{u}` is not a URL: {e}"));
+                    None
+                }
+            },
+        };
+        let tz = match zone {
+            Some((z, span)) => parse_tz(&z).map_err(|e| ctx.problem(&span, &t.key("timezone"), e)).ok(),
+            None => Some(chrono_tz::UTC),
+        };
+        let schedule = match (schedule, tz) {
+            (Some((s, span)), Some(tz)) => {
+                Schedule::new(&s, tz).map_err(|e| ctx.problem(&span, &t.key("schedule"), e)).ok()
+            }
+            _ => None,
+        };
+        let timeout = match timeout {
+            Some((s, span)) => match parse_duration(&s) {
+                Ok(d) if d > Duration::zero() => Some(d),
+                Ok(_) => {
+                    ctx.problem(&span, &t.key("timeout"), "must be longer than zero");
+                    None
+                }
+                Err(e) => {
+                    ctx.problem(&span, &t.key("timeout"), e);
+                    None
+                }
+            },
+            None => Some(Duration::seconds(30)),
+        };
+        let max_bytes = match max_bytes {
+            Some((s, span)) => parse_size(&s).map_err(|e| ctx.problem(&span, &t.key("max_bytes"), e)).ok(),
+            None => Some(10 << 20),
+        };
+        if let (Some(id), Some(format), Some(source), Some(schedule), Some(timeout), Some(max_bytes)) =
+            (id, format, source, schedule, timeout, max_bytes)
+        {
+            out.push(FeedConfig { id, format, source, schedule, timeout, max_bytes, allow_http, allow_local });
+        }
+    }
+    out
+}
+
+fn sinks(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) -> Vec<SinkConfig> {
+    let mut out = Vec::new();
+    for mut t in root.tables(ctx, "sink") {
+        let kind = t.req_str(ctx, "kind");
+        t.finish(ctx);
+        match kind {
+            Some((k, _)) if k == "log" => out.push(SinkConfig::Log),
+            Some((k, span)) => ctx.problem(&span, &t.key("kind"), format!("unknown sink kind `{k}` (known: log)")),
+            None => {}
+        }
+    }
+    out
+}

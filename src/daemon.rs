@@ -1,0 +1,157 @@
+//! The daemon: one task per feed on its schedule, an expiry clock that sleeps until the
+//! next ladder instant, and a dispatcher that works the outbox.
+//!
+//! Tasks talk through `Notify` handles, never by polling shared state: a committed poll
+//! wakes the dispatcher and the expiry clock; shutdown is a cancellation token. Every
+//! feed is polled once at start (catch-up after downtime), then on its schedule.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::alert::dispatch::blocking;
+use crate::alert::{deliver_pending, rules, LogSink, Sink};
+use crate::clock::SharedClock;
+use crate::config::{Config, FeedConfig};
+use crate::fetch::HttpFetcher;
+use crate::poll::{queue_ladder, Poller};
+use crate::store::{Store, StoreError};
+
+/// Why the daemon could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The state could not be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The most the expiry clock sleeps before looking again (records may have changed
+/// without a wake-up, e.g. by another process).
+const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The sinks a config asks for; the log sink is always first.
+#[must_use]
+pub fn sinks(_config: &Config) -> Vec<Box<dyn Sink>> {
+    vec![Box::new(LogSink)]
+}
+
+/// Runs the daemon until `shutdown` is cancelled.
+///
+/// # Errors
+/// A [`RunError`] when the state cannot be opened; later failures are logged and the
+/// daemon keeps running.
+pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken) -> Result<(), RunError> {
+    let path = config.daemon.state.clone();
+    let store = blocking(move || Store::open(&path)).await?;
+    let poller =
+        Poller { config: Arc::new(config), store: Arc::new(Mutex::new(store)), http: HttpFetcher::default(), clock };
+    let sinks: Arc<Vec<Box<dyn Sink>>> = Arc::new(sinks(&poller.config));
+    let dispatch = Arc::new(Notify::new());
+    let records_changed = Arc::new(Notify::new());
+    tracing::info!(
+        event.action = "start",
+        feeds = poller.config.feeds.len(),
+        state = %poller.config.daemon.state.display(),
+        config = %poller.config.path.display(),
+        "Daemon started."
+    );
+
+    let mut tasks = tokio::task::JoinSet::new();
+    tasks.spawn(dispatcher(poller.clone(), Arc::clone(&sinks), Arc::clone(&dispatch), shutdown.clone()));
+    tasks.spawn(expiry_clock(poller.clone(), Arc::clone(&dispatch), Arc::clone(&records_changed), shutdown.clone()));
+    for feed in poller.config.feeds.clone() {
+        tasks.spawn(feed_task(
+            poller.clone(),
+            feed,
+            Arc::clone(&dispatch),
+            Arc::clone(&records_changed),
+            shutdown.clone(),
+        ));
+    }
+    shutdown.cancelled().await;
+    while tasks.join_next().await.is_some() {}
+    if let Err(e) = deliver_pending(&poller.store, &sinks, &poller.clock).await {
+        tracing::error!(error = %e, "Final alert delivery failed.");
+    }
+    tracing::info!(event.action = "stop", "Daemon stopped.");
+    Ok(())
+}
+
+async fn feed_task(
+    p: Poller,
+    feed: FeedConfig,
+    dispatch: Arc<Notify>,
+    changed: Arc<Notify>,
+    shutdown: CancellationToken,
+) {
+    loop {
+        let report = tokio::select! {
+            r = p.poll(&feed) => r,
+            () = shutdown.cancelled() => return,
+        };
+        if matches!(report.outcome, Ok(crate::poll::Outcome::Baseline(_) | crate::poll::Outcome::Applied(..))) {
+            changed.notify_one();
+        }
+        if !report.alerts.is_empty() {
+            dispatch.notify_one();
+        }
+        let now = p.clock.now();
+        let Some(next) = feed.schedule.next_after(now) else {
+            tracing::warn!(borderwatch.feed.id = %feed.id, schedule = feed.schedule.pattern(), "Schedule has no further runs; feed stops.");
+            return;
+        };
+        let wait = (next - now).to_std().unwrap_or_default();
+        tracing::debug!(borderwatch.feed.id = %feed.id, next = %next, "Next poll scheduled.");
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = shutdown.cancelled() => return,
+        }
+    }
+}
+
+async fn expiry_clock(p: Poller, dispatch: Arc<Notify>, changed: Arc<Notify>, shutdown: CancellationToken) {
+    let leads = p.config.alerts.lead_times.clone();
+    loop {
+        let now = p.clock.now();
+        let (store, l) = (Arc::clone(&p.store), leads.clone());
+        let step = blocking(move || {
+            let mut s = store.lock().expect("store lock");
+            let fresh = queue_ladder(&mut s, &l, now)?;
+            let next = rules::next_ladder_instant(&s.all_records()?, &l, now);
+            Ok::<_, StoreError>((fresh, next))
+        })
+        .await;
+        let next = match step {
+            Ok((fresh, next)) => {
+                if !fresh.is_empty() {
+                    dispatch.notify_one();
+                }
+                next
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "Expiry clock cannot read the state; retrying.");
+                None
+            }
+        };
+        let wait = next.and_then(|n| (n - now).to_std().ok()).map_or(MAX_SLEEP, |w| w.min(MAX_SLEEP));
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = changed.notified() => {}
+            () = shutdown.cancelled() => return,
+        }
+    }
+}
+
+async fn dispatcher(p: Poller, sinks: Arc<Vec<Box<dyn Sink>>>, wake: Arc<Notify>, shutdown: CancellationToken) {
+    loop {
+        if let Err(e) = deliver_pending(&p.store, &sinks, &p.clock).await {
+            tracing::error!(error = %e, "Alert dispatch cannot use the state; retrying.");
+        }
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}
+            () = shutdown.cancelled() => return,
+        }
+    }
+}

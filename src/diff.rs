@@ -1,0 +1,194 @@
+//! Diff: the new snapshot of a feed against its last good one.
+//!
+//! Input: the stored records (with how many good polls each has been missing from) and
+//! a new snapshot. Output: the changes, and the missing-counts to store. A crossing only
+//! counts as removed after `removal_after` consecutive good polls without it, so one
+//! flaky page does not make crossings vanish. The plausibility gate lives here too: a
+//! snapshot that is empty or lost too much of the last one is held as suspect.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Change, ChangeKind, Record};
+use crate::normalize::Snapshot;
+
+/// A stored record with its missing-count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// The record as last seen.
+    pub record: Record,
+    /// Consecutive good polls the crossing has been missing from.
+    pub missing: u32,
+}
+
+/// What a diff decided.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Diff {
+    /// Changes, in crossing order.
+    pub changes: Vec<Change>,
+    /// Crossings missing from the snapshot but not yet removed, with their new count.
+    pub still_missing: BTreeMap<String, u32>,
+}
+
+/// Compares `next` with `prev`.
+#[must_use]
+pub fn diff(prev: &BTreeMap<String, Stored>, next: &Snapshot, removal_after: u32) -> Diff {
+    let mut out = Diff::default();
+    for (id, cur) in next {
+        match prev.get(id) {
+            None => out.changes.push(change(ChangeKind::Added, None, Some(cur))),
+            Some(old) => {
+                let old = &old.record;
+                let kind = if old.status != cur.status {
+                    Some(ChangeKind::StatusChanged)
+                } else if old.until != cur.until {
+                    Some(ChangeKind::UntilChanged)
+                } else if old.scope != cur.scope || old.since != cur.since {
+                    Some(ChangeKind::ScopeChanged)
+                } else {
+                    None
+                };
+                if let Some(kind) = kind {
+                    out.changes.push(change(kind, Some(old), Some(cur)));
+                }
+            }
+        }
+    }
+    for (id, old) in prev {
+        if next.contains_key(id) {
+            continue;
+        }
+        let missing = old.missing + 1;
+        if missing >= removal_after {
+            out.changes.push(change(ChangeKind::Removed, Some(&old.record), None));
+        } else {
+            out.still_missing.insert(id.clone(), missing);
+        }
+    }
+    out
+}
+
+fn change(kind: ChangeKind, previous: Option<&Record>, current: Option<&Record>) -> Change {
+    let crossing = current.or(previous).map(|r| r.crossing.clone()).unwrap_or_default();
+    Change { kind, crossing, previous: previous.cloned(), current: current.cloned() }
+}
+
+/// Why a snapshot is held instead of applied.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Suspect {
+    /// It has no records where the last good one had some.
+    #[error("the snapshot has 0 records; the last good one had {0}")]
+    Empty(usize),
+    /// It lost more than the allowed share of the last good one.
+    #[error("the snapshot lost {lost} of {had} records (more than {share:.0}%)")]
+    Drop {
+        /// Crossings in the last good snapshot that are missing now.
+        lost: usize,
+        /// Crossings in the last good snapshot.
+        had: usize,
+        /// The allowed share, in percent.
+        share: f64,
+    },
+}
+
+/// The plausibility gate: is `next` believable after `prev`?
+///
+/// # Errors
+/// The [`Suspect`] reason when it is not.
+pub fn plausible(prev: &BTreeMap<String, Stored>, next: &Snapshot, max_drop: f64) -> Result<(), Suspect> {
+    let had = prev.len();
+    if had == 0 {
+        return Ok(());
+    }
+    if next.is_empty() {
+        return Err(Suspect::Empty(had));
+    }
+    let lost = prev.keys().filter(|k| !next.contains_key(*k)).count();
+    #[allow(clippy::cast_precision_loss)]
+    if lost as f64 > had as f64 * max_drop {
+        return Err(Suspect::Drop { lost, had, share: max_drop * 100.0 });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+    use chrono::Utc;
+
+    fn rec(id: &str, status: Status, until: Option<&str>) -> Record {
+        Record {
+            crossing: id.into(),
+            name: id.into(),
+            countries: vec![],
+            status,
+            scope: None,
+            since: None,
+            until: until.map(Into::into),
+            expires_at: None,
+            tz: "UTC".into(),
+            source: "f".into(),
+            observed_at: Utc::now(),
+            evidence: None,
+        }
+    }
+
+    fn stored(recs: &[Record]) -> BTreeMap<String, Stored> {
+        recs.iter().map(|r| (r.crossing.clone(), Stored { record: r.clone(), missing: 0 })).collect()
+    }
+
+    fn snap(recs: &[Record]) -> Snapshot {
+        recs.iter().map(|r| (r.crossing.clone(), r.clone())).collect()
+    }
+
+    #[test]
+    fn a_snapshot_does_not_differ_from_itself() {
+        let recs = [rec("a", Status::Open, None), rec("b", Status::Closed, Some("2025-01-01"))];
+        assert_eq!(diff(&stored(&recs), &snap(&recs), 2), Diff::default());
+    }
+
+    #[test]
+    fn status_until_and_scope_changes_are_told_apart() {
+        let before =
+            [rec("a", Status::Open, None), rec("b", Status::Open, Some("2025-04-15")), rec("c", Status::Open, None)];
+        let mut c = rec("c", Status::Open, None);
+        c.scope = Some("cargo only".into());
+        let after = [rec("a", Status::Closed, None), rec("b", Status::Open, None), c, rec("d", Status::Open, None)];
+        let d = diff(&stored(&before), &snap(&after), 2);
+        let kinds: Vec<_> = d.changes.iter().map(|c| (c.crossing.as_str(), c.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("a", ChangeKind::StatusChanged),
+                ("b", ChangeKind::UntilChanged),
+                ("c", ChangeKind::ScopeChanged),
+                ("d", ChangeKind::Added)
+            ]
+        );
+    }
+
+    #[test]
+    fn removal_waits_for_enough_polls() {
+        let before = [rec("a", Status::Open, None), rec("b", Status::Open, None)];
+        let after = snap(&[rec("a", Status::Open, None)]);
+        let mut prev = stored(&before);
+        let d = diff(&prev, &after, 2);
+        assert!(d.changes.is_empty());
+        assert_eq!(d.still_missing["b"], 1);
+        prev.get_mut("b").unwrap().missing = 1;
+        let d = diff(&prev, &after, 2);
+        assert_eq!(d.changes[0].kind, ChangeKind::Removed);
+    }
+
+    #[test]
+    fn the_gate_holds_empty_and_halved_snapshots() {
+        let before =
+            stored(&[rec("a", Status::Open, None), rec("b", Status::Open, None), rec("c", Status::Open, None)]);
+        assert_eq!(plausible(&before, &Snapshot::new(), 0.5), Err(Suspect::Empty(3)));
+        let one = snap(&[rec("a", Status::Open, None)]);
+        assert!(matches!(plausible(&before, &one, 0.5), Err(Suspect::Drop { lost: 2, had: 3, .. })));
+        let two = snap(&[rec("a", Status::Open, None), rec("b", Status::Open, None)]);
+        assert!(plausible(&before, &two, 0.5).is_ok());
+        assert!(plausible(&BTreeMap::new(), &Snapshot::new(), 0.5).is_ok());
+    }
+}

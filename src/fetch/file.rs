@@ -1,0 +1,27 @@
+//! Local feed files, read with the same size cap and timeout as http.
+
+use std::path::Path;
+
+use tokio::io::AsyncReadExt;
+
+use super::{FetchError, Fetched, Validators};
+use crate::config::FeedConfig;
+
+pub(super) async fn read(feed: &FeedConfig, path: &Path) -> Result<Fetched, FetchError> {
+    let target = path.display().to_string();
+    let io = |source| FetchError::File { feed: feed.id.clone(), path: target.clone(), source };
+    let limit = feed.max_bytes;
+    let timeout = feed.timeout.to_std().unwrap_or_default();
+    let read = async {
+        let f = tokio::fs::File::open(path).await.map_err(io)?;
+        let mut bytes = Vec::new();
+        f.take(limit + 1).read_to_end(&mut bytes).await.map_err(io)?;
+        if bytes.len() as u64 > limit {
+            return Err(FetchError::TooLarge { feed: feed.id.clone(), target: target.clone(), limit });
+        }
+        Ok(Fetched::Body { bytes, validators: Validators::default() })
+    };
+    tokio::time::timeout(timeout, read)
+        .await
+        .unwrap_or_else(|_| Err(FetchError::Timeout { feed: feed.id.clone(), target: target.clone(), after: timeout }))
+}

@@ -1,0 +1,166 @@
+//! http(s) fetching: validators sent back verbatim, redirects and addresses checked
+//! against the feed's policy, the body capped while it streams in.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
+use reqwest::{redirect, StatusCode, Url};
+
+use super::policy::{self, PolicyError};
+use super::{FetchError, Fetched, Validators};
+use crate::config::FeedConfig;
+
+const USER_AGENT: &str = concat!("borderwatch/", env!("CARGO_PKG_VERSION"), " (border crossing monitor)");
+const MAX_REDIRECTS: usize = 5;
+const CONNECT_TIMEOUT: StdDuration = StdDuration::from_secs(10);
+
+/// Builds and keeps one client per address policy.
+#[derive(Debug, Default, Clone)]
+pub struct HttpFetcher {
+    clients: Arc<Mutex<HashMap<(bool, bool), reqwest::Client>>>,
+}
+
+/// Resolves names and drops addresses the feed may not reach, so a refused address is
+/// never connected to.
+#[derive(Debug)]
+struct PolicyResolver {
+    allow_local: bool,
+}
+
+impl Resolve for PolicyResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let allow_local = self.allow_local;
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let allowed: Vec<SocketAddr> =
+                addrs.iter().copied().filter(|a| policy::check_ip(a.ip(), allow_local).is_ok()).collect();
+            if allowed.is_empty() {
+                let refused = addrs.first().map_or_else(|| "no address".to_string(), |a| a.ip().to_string());
+                let e: Box<dyn std::error::Error + Send + Sync> =
+                    format!("{host} resolves to {refused}, which is loopback, private, link-local or metadata").into();
+                return Err(e);
+            }
+            let it: Addrs = Box::new(allowed.into_iter());
+            Ok(it)
+        })
+    }
+}
+
+impl HttpFetcher {
+    fn client(&self, allow_http: bool, allow_local: bool) -> Result<reqwest::Client, String> {
+        let mut clients = self.clients.lock().expect("client cache lock");
+        if let Some(c) = clients.get(&(allow_http, allow_local)) {
+            return Ok(c.clone());
+        }
+        let redirects = redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= MAX_REDIRECTS {
+                return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+            }
+            let from = attempt.previous().last().cloned();
+            let verdict = match &from {
+                Some(from) => policy::check_redirect(from, attempt.url(), allow_http, allow_local),
+                None => policy::check_url(attempt.url(), allow_http, allow_local),
+            };
+            match verdict {
+                Ok(()) => attempt.follow(),
+                Err(e) => {
+                    let msg = format!("redirect to {} refused: {e}", attempt.url());
+                    attempt.error(msg)
+                }
+            }
+        });
+        let c = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .redirect(redirects)
+            .dns_resolver(Arc::new(PolicyResolver { allow_local }))
+            .no_proxy()
+            .build()
+            .map_err(|e| e.to_string())?;
+        clients.insert((allow_http, allow_local), c.clone());
+        Ok(c)
+    }
+
+    /// GETs `url` for `feed`, sending the stored validators verbatim.
+    ///
+    /// # Errors
+    /// A [`FetchError`] naming the feed and the URL.
+    pub async fn get(&self, feed: &FeedConfig, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+        let refused =
+            |e: PolicyError| FetchError::Refused { feed: feed.id.clone(), url: url.to_string(), reason: e.to_string() };
+        policy::check_url(url, feed.allow_http, feed.allow_local).map_err(refused)?;
+        let timeout = feed.timeout.to_std().unwrap_or(StdDuration::from_secs(30));
+        let work = self.get_capped(feed, url, validators, timeout);
+        tokio::time::timeout(timeout, work).await.unwrap_or_else(|_| {
+            Err(FetchError::Timeout { feed: feed.id.clone(), target: url.to_string(), after: timeout })
+        })
+    }
+
+    async fn get_capped(
+        &self,
+        feed: &FeedConfig,
+        url: &Url,
+        validators: &Validators,
+        timeout: StdDuration,
+    ) -> Result<Fetched, FetchError> {
+        let network = |e: &dyn std::fmt::Display| FetchError::Network {
+            feed: feed.id.clone(),
+            url: url.to_string(),
+            message: e.to_string(),
+        };
+        let client = self.client(feed.allow_http, feed.allow_local).map_err(|e| network(&e))?;
+        let mut req = client.get(url.clone()).timeout(timeout);
+        if let Some(etag) = &validators.etag {
+            req = req.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = &validators.last_modified {
+            req = req.header(IF_MODIFIED_SINCE, lm);
+        }
+        let mut resp = req.send().await.map_err(|e| network(&error_chain(&e)))?;
+        let status = resp.status();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Fetched::NotModified);
+        }
+        if !status.is_success() {
+            return Err(FetchError::Status { feed: feed.id.clone(), url: url.to_string(), status: status.as_u16() });
+        }
+        let header = |name| {
+            resp.headers().get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_string)
+        };
+        let new_validators = Validators { etag: header(ETAG), last_modified: header(LAST_MODIFIED) };
+        let limit = feed.max_bytes;
+        if resp.content_length().is_some_and(|n| n > limit)
+            && resp.headers().get(reqwest::header::CONTENT_ENCODING).is_none()
+        {
+            return Err(FetchError::TooLarge { feed: feed.id.clone(), target: url.to_string(), limit });
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| network(&error_chain(&e)))? {
+            if (bytes.len() + chunk.len()) as u64 > limit {
+                return Err(FetchError::TooLarge { feed: feed.id.clone(), target: url.to_string(), limit });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(Fetched::Body { bytes, validators: new_validators })
+    }
+}
+
+/// The error and its causes in one line: reqwest hides the useful part in `source()`.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let m = c.to_string();
+        if !s.contains(&m) {
+            s.push_str(": ");
+            s.push_str(&m);
+        }
+        cur = c.source();
+    }
+    s
+}

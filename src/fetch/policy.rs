@@ -1,0 +1,158 @@
+//! Which targets a feed may fetch from, as pure functions over URLs and addresses.
+//!
+//! https by default; plain http only with `allow_http`; loopback, private, link-local,
+//! unique-local, unspecified and cloud-metadata addresses only with `allow_local`. The
+//! same rules apply to the feed URL, to every redirect target and to every address a
+//! host name resolves to, so no connection to a refused address is ever attempted.
+
+use std::net::IpAddr;
+
+use reqwest::Url;
+
+/// Why a target is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    /// Neither http nor https.
+    #[error("scheme `{0}` is not allowed (only https, or http with allow_http = true)")]
+    Scheme(String),
+    /// Plain http without `allow_http`.
+    #[error("plain http is not allowed for this feed (set allow_http = true)")]
+    PlainHttp,
+    /// A local or private address without `allow_local`.
+    #[error("address {0} is loopback, private, link-local or metadata (set allow_local = true to allow it)")]
+    LocalAddress(IpAddr),
+    /// The URL names no host.
+    #[error("the URL has no host")]
+    NoHost,
+}
+
+/// True for addresses that must not be reached without `allow_local`.
+#[must_use]
+pub fn is_local(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || o[0] == 0
+                || (o[0] == 100 && (64..128).contains(&o[1])) // shared address space (CGNAT)
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0) // IETF protocol assignments
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_local(IpAddr::V4(v4));
+            }
+            let seg = v6.segments();
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (seg[0] & 0xfe00) == 0xfc00 // unique local
+                || (seg[0] & 0xffc0) == 0xfe80 // link local
+        }
+    }
+}
+
+/// Checks one resolved address.
+///
+/// # Errors
+/// [`PolicyError::LocalAddress`] when it is local and the feed does not allow that.
+pub fn check_ip(ip: IpAddr, allow_local: bool) -> Result<(), PolicyError> {
+    if !allow_local && is_local(ip) {
+        return Err(PolicyError::LocalAddress(ip));
+    }
+    Ok(())
+}
+
+/// Checks a feed URL or redirect target before any connection is made.
+///
+/// # Errors
+/// The first rule the URL breaks.
+pub fn check_url(url: &Url, allow_http: bool, allow_local: bool) -> Result<(), PolicyError> {
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_http => {}
+        "http" => return Err(PolicyError::PlainHttp),
+        other => return Err(PolicyError::Scheme(other.to_string())),
+    }
+    match url.host() {
+        None => Err(PolicyError::NoHost),
+        Some(url::Host::Ipv4(ip)) => check_ip(IpAddr::V4(ip), allow_local),
+        Some(url::Host::Ipv6(ip)) => check_ip(IpAddr::V6(ip), allow_local),
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            if !allow_local && (d == "localhost" || d.ends_with(".localhost")) {
+                Err(PolicyError::LocalAddress(IpAddr::from([127, 0, 0, 1])))
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Checks a redirect: the target must pass [`check_url`] and keep the scheme, except
+/// that http may be upgraded to https.
+///
+/// # Errors
+/// The rule the redirect breaks.
+pub fn check_redirect(from: &Url, to: &Url, allow_http: bool, allow_local: bool) -> Result<(), PolicyError> {
+    check_url(to, allow_http, allow_local)?;
+    if from.scheme() == "https" && to.scheme() != "https" {
+        return Err(PolicyError::Scheme(to.scheme().to_string()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn https_by_default_http_by_permission() {
+        assert!(check_url(&url("https://example.org/f.json"), false, false).is_ok());
+        assert_eq!(check_url(&url("http://example.org/f.json"), false, false), Err(PolicyError::PlainHttp));
+        assert!(check_url(&url("http://example.org/f.json"), true, false).is_ok());
+        assert!(
+            matches!(check_url(&url("file:///etc/passwd"), true, true), Err(PolicyError::Scheme(s)) if s == "file")
+        );
+        assert!(matches!(check_url(&url("ftp://example.org/x"), true, true), Err(PolicyError::Scheme(_))));
+    }
+
+    #[test]
+    fn local_private_and_metadata_addresses_need_permission() {
+        for u in [
+            "https://127.0.0.2/",
+            "https://10.0.0.1/",
+            "https://172.16.5.4/",
+            "https://192.168.1.1/",
+            "https://169.254.169.254/latest/meta-data",
+            "https://[::1]/",
+            "https://[fe80::1]/",
+            "https://[fd00::1]/",
+            "https://[::ffff:127.0.0.1]/",
+            "https://0.0.0.0/",
+            "https://localhost/",
+            "https://100.64.0.1/",
+        ] {
+            assert!(matches!(check_url(&url(u), false, false), Err(PolicyError::LocalAddress(_))), "{u}");
+            assert!(check_url(&url(u), false, true).is_ok(), "{u}");
+        }
+        assert!(check_url(&url("https://93.184.216.34/"), false, false).is_ok());
+        assert!(check_ip("8.8.8.8".parse().unwrap(), false).is_ok());
+    }
+
+    #[test]
+    fn redirects_may_not_downgrade_or_leave_http() {
+        let from = url("https://example.org/a");
+        assert!(check_redirect(&from, &url("https://example.com/b"), true, false).is_ok());
+        assert!(check_redirect(&from, &url("http://example.com/b"), true, false).is_err());
+        assert!(check_redirect(&from, &url("file:///etc/passwd"), true, true).is_err());
+        assert!(check_redirect(&url("http://example.org/"), &url("https://example.org/"), true, false).is_ok());
+        assert!(check_redirect(&from, &url("https://169.254.169.254/"), false, false).is_err());
+    }
+}

@@ -1,0 +1,92 @@
+//! Format adapters: a feed body in, raw records out.
+//!
+//! Each adapter reads one kind of feed and knows nothing of the gazetteer, the store or
+//! the clock; [`crate::normalize`] turns its raw records into [`crate::model::Record`]s.
+//! Failure policy: a body that cannot be read is a [`ParseError`] naming the feed and
+//! the place, and the caller keeps the last good snapshot.
+
+mod native;
+
+use crate::model::Status;
+
+/// The formats borderwatch reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `borderwatch-json`: the native feed (docs/feed-format.md).
+    BorderwatchJson,
+}
+
+impl Format {
+    /// Every format name, for messages.
+    pub const NAMES: &'static [&'static str] = &["borderwatch-json"];
+
+    /// Parses a `format =` value.
+    ///
+    /// # Errors
+    /// A message listing the known formats.
+    pub fn parse(s: &str) -> Result<Format, String> {
+        match s {
+            "borderwatch-json" => Ok(Format::BorderwatchJson),
+            _ => Err(format!("unknown format `{s}` (known: {})", Self::NAMES.join(", "))),
+        }
+    }
+
+    /// The config spelling.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::BorderwatchJson => "borderwatch-json",
+        }
+    }
+}
+
+/// A record as an adapter read it, before gazetteer lookup and time normalization.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawRecord {
+    /// Gazetteer id, if the source gives one.
+    pub crossing: Option<String>,
+    /// Name as the source writes it.
+    pub name: Option<String>,
+    /// Countries, if the source gives them.
+    pub countries: Option<Vec<String>>,
+    /// Status.
+    pub status: Option<Status>,
+    /// Scope in words.
+    pub scope: Option<String>,
+    /// Start, as an ISO date, month, year or local date-time.
+    pub since: Option<String>,
+    /// Inclusive end, same forms.
+    pub until: Option<String>,
+    /// Zone of `since`/`until`, if the source names one.
+    pub tz: Option<String>,
+    /// When the source said it (RFC 3339), if it says.
+    pub observed_at: Option<String>,
+    /// The text the record came from.
+    pub evidence: Option<String>,
+    /// Where the record came from, when more precise than the feed (an item link).
+    pub source: Option<String>,
+}
+
+/// Why a body could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("feed {feed}: cannot parse {format} at {place}: {message}")]
+pub struct ParseError {
+    /// Feed id.
+    pub feed: String,
+    /// Format name.
+    pub format: &'static str,
+    /// Where in the body: `line 3 column 7`, `records[2].status`.
+    pub place: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Reads `body` as `format`.
+///
+/// # Errors
+/// A [`ParseError`] naming the feed and the place.
+pub fn parse(format: Format, feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseError> {
+    match format {
+        Format::BorderwatchJson => native::parse(feed, body),
+    }
+}

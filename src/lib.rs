@@ -1,0 +1,27 @@
+//! borderwatch watches border crossings: it polls feeds on schedules, turns them into
+//! typed status records, keeps their history in SQLite, and alerts when a status changes
+//! and as an expiry date approaches.
+//!
+//! The modules follow the data flow: [`config`] → [`schedule`] → [`fetch`] →
+//! [`formats`] → [`normalize`] → [`diff`] → [`store`] → [`alert`], driven by [`poll`]
+//! (one poll of one feed) and [`daemon`] (all of them, forever).
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod alert;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod daemon;
+pub mod diff;
+pub mod fetch;
+pub mod formats;
+pub mod gazetteer;
+pub mod logging;
+pub mod model;
+pub mod normalize;
+pub mod poll;
+pub mod schedule;
+pub mod store;
+pub mod timeutil;
+
+pub use daemon::run;

@@ -1,0 +1,309 @@
+//! The `borderwatch` command: parses arguments, sets up logging, calls the library and
+//! maps outcomes to exit codes (0 nothing changed, 1 changes or alerts, 2 a feed failed,
+//! 64 bad usage, 78 invalid config).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use borderwatch::clock::{FixedClock, SharedClock, SystemClock};
+use borderwatch::commands::{self, CheckResult};
+use borderwatch::config::{Config, ConfigError};
+use borderwatch::logging::{self, LogFormat, Target};
+use borderwatch::poll::Outcome;
+use borderwatch::timeutil::parse_instant;
+use clap::{Parser, Subcommand};
+
+const EXIT_CHANGED: u8 = 1;
+const EXIT_FEED_FAILED: u8 = 2;
+const EXIT_USAGE: u8 = 64;
+const EXIT_CONFIG: u8 = 78;
+
+/// Watches border crossings and alerts on status changes and approaching expiry dates.
+#[derive(Debug, Parser)]
+#[command(name = "borderwatch", version, about)]
+struct Cli {
+    /// Log format: json, text, or auto (text on a terminal, json otherwise).
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+struct ConfigArg {
+    /// Config file (default: $BORDERWATCH_CONFIG, ./config/borderwatch.toml,
+    /// $XDG_CONFIG_HOME/borderwatch/borderwatch.toml, /etc/borderwatch/borderwatch.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the daemon in the foreground until SIGTERM or Ctrl-C.
+    Run {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Poll the feeds once: fetch, diff, store, alert; print records and new alerts.
+    Check {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Only this feed (repeatable).
+        #[arg(long = "feed")]
+        feeds: Vec<String>,
+        /// Pretend it is this instant (RFC 3339, or a date).
+        #[arg(long)]
+        now: Option<String>,
+        /// Work on a copy of the state and deliver nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// One JSON object per line: records, then alerts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the current records with the time left.
+    Status {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Compute time left as of this instant.
+        #[arg(long)]
+        now: Option<String>,
+        /// One JSON record per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the change log, for all crossings or one.
+    History {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Crossing id or name.
+        crossing: Option<String>,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Configuration tools.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Validate the config and print every problem.
+    Check {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(EXIT_USAGE) } else { ExitCode::SUCCESS };
+        }
+    };
+    let target = if matches!(cli.command, Command::Run { .. }) { Target::Stdout } else { Target::Stderr };
+    logging::init(cli.log_format, target);
+    match dispatch(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("borderwatch: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(arg: &ConfigArg) -> Result<Config, ExitCode> {
+    let loaded = Config::locate(arg.config.as_deref()).and_then(|p| {
+        tracing::info!(config = %p.display(), "Using config file.");
+        Config::load(&p)
+    });
+    loaded.map_err(|e| {
+        eprintln!("borderwatch: {e}");
+        match e {
+            ConfigError::Invalid(_) | ConfigError::NotFound(_) | ConfigError::Read { .. } => {
+                ExitCode::from(EXIT_CONFIG)
+            }
+        }
+    })
+}
+
+fn clock(now: Option<&str>) -> Result<SharedClock, ExitCode> {
+    match now {
+        None => Ok(Arc::new(SystemClock)),
+        Some(s) => parse_instant(s).map(|t| Arc::new(FixedClock::new(t)) as SharedClock).map_err(|e| {
+            eprintln!("borderwatch: --now: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }),
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
+}
+
+fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
+    macro_rules! tryx {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(code) => return Ok(code),
+            }
+        };
+    }
+    match command {
+        Command::Run { config } => {
+            let config = tryx!(load(&config));
+            let rt = runtime()?;
+            rt.block_on(async {
+                let shutdown = tokio_util::sync::CancellationToken::new();
+                let s = shutdown.clone();
+                tokio::spawn(async move {
+                    wait_for_signal().await;
+                    tracing::info!(event.action = "shutdown", "Shutdown requested.");
+                    s.cancel();
+                });
+                borderwatch::run(config, Arc::new(SystemClock), shutdown).await
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { config, feeds, now, dry_run, json } => {
+            let config = tryx!(load(&config));
+            let clock = tryx!(clock(now.as_deref()));
+            let now = clock.now();
+            let result = match runtime()?.block_on(commands::check(config, clock, &feeds, dry_run)) {
+                Ok(r) => r,
+                Err(e @ commands::CommandError::UnknownFeed(..)) => {
+                    eprintln!("borderwatch: {e}");
+                    return Ok(ExitCode::from(EXIT_USAGE));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            print_check(&result, json, now);
+            Ok(if result.failed() {
+                ExitCode::from(EXIT_FEED_FAILED)
+            } else if result.changed() {
+                ExitCode::from(EXIT_CHANGED)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Status { config, now, json } => {
+            let config = tryx!(load(&config));
+            let now = tryx!(clock(now.as_deref())).now();
+            let records = commands::status(&config)?;
+            if json {
+                for r in &records {
+                    println!("{}", serde_json::to_string(r)?);
+                }
+            } else if records.is_empty() {
+                println!("No records yet: run `borderwatch check` or start the daemon.");
+            } else {
+                print!("{}", commands::status_table(&records, now));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::History { config, crossing, json } => {
+            let config = tryx!(load(&config));
+            let rows = commands::history(&config, crossing.as_deref())?;
+            if json {
+                for r in &rows {
+                    println!("{}", serde_json::to_string(r)?);
+                }
+            } else {
+                let mut t = vec![["AT", "CROSSING", "CHANGE", "FROM", "TO", "FEED"].map(String::from).to_vec()];
+                let show = |r: &Option<borderwatch::model::Record>| {
+                    r.as_ref().map_or("-".to_string(), |r| {
+                        format!("{}{}", r.status, r.until.as_ref().map(|u| format!(" until {u}")).unwrap_or_default())
+                    })
+                };
+                for r in &rows {
+                    t.push(vec![
+                        r.at.clone(),
+                        r.crossing.clone(),
+                        r.change.clone(),
+                        show(&r.previous),
+                        show(&r.current),
+                        r.feed.clone(),
+                    ]);
+                }
+                print!("{}", commands::table(&t));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config { command: ConfigCommand::Check { config } } => {
+            let config = tryx!(load(&config));
+            println!(
+                "{}: ok ({} feeds, {} crossings known, state {})",
+                config.path.display(),
+                config.feeds.len(),
+                config.gazetteer.iter().count(),
+                config.daemon.state.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_check(result: &CheckResult, json: bool, now: chrono::DateTime<chrono::Utc>) {
+    if json {
+        for r in &result.records {
+            println!("{}", serde_json::to_string(r).expect("records serialize"));
+        }
+        for a in &result.alerts {
+            println!("{}", serde_json::to_string(a).expect("alerts serialize"));
+        }
+        return;
+    }
+    for r in &result.reports {
+        let what = match &r.outcome {
+            Ok(Outcome::Unchanged) => "unchanged".to_string(),
+            Ok(Outcome::Baseline(s)) => format!("baseline stored, {} records", s.len()),
+            Ok(Outcome::Applied(s, c)) => format!("{} records, {} changes", s.len(), c.len()),
+            Ok(Outcome::Suspect(why)) => format!("held as suspect: {why}"),
+            Err(e) => format!("FAILED: {e}"),
+        };
+        println!("feed {}: {what}", r.feed);
+    }
+    println!();
+    if result.records.is_empty() {
+        println!("No records.");
+    } else {
+        print!("{}", commands::status_table(&result.records, now));
+    }
+    println!();
+    if result.alerts.is_empty() {
+        println!("No new alerts.");
+    } else {
+        println!("New alerts:");
+        for a in &result.alerts {
+            let late = if a.late { " (late)" } else { "" };
+            println!(
+                "  [{}] {}{late}",
+                serde_json::to_value(a.severity).expect("severity").as_str().unwrap_or(""),
+                a.message
+            );
+        }
+    }
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}

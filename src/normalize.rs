@@ -1,0 +1,151 @@
+//! Normalize: raw records → [`Record`]s with gazetteer ids, zones and UTC expiries, and
+//! one snapshot per feed with at most one record per crossing.
+//!
+//! Failure policy: a record whose zone or dates cannot be read fails the whole snapshot
+//! with a [`ParseError`] naming the record, so a half-understood feed never replaces the
+//! last good one.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Utc};
+
+use crate::formats::{ParseError, RawRecord};
+use crate::gazetteer::{parse_tz, slug, Gazetteer};
+use crate::model::{Record, Status};
+use crate::timeutil::{expires_at, LocalWhen};
+
+/// A feed's records keyed by crossing id.
+pub type Snapshot = BTreeMap<String, Record>;
+
+/// Turns one raw record into a record.
+///
+/// # Errors
+/// A message saying which field is unreadable.
+pub fn normalize(raw: RawRecord, source: &str, gazetteer: &Gazetteer, now: DateTime<Utc>) -> Result<Record, String> {
+    let known = raw
+        .crossing
+        .as_deref()
+        .and_then(|c| gazetteer.lookup(c))
+        .or_else(|| raw.name.as_deref().and_then(|n| gazetteer.lookup(n)));
+    let (crossing, name) = match (known, &raw.crossing, &raw.name) {
+        (Some(k), _, _) => (k.id.clone(), k.name.clone()),
+        (None, Some(id), name) => (slug(id), name.clone().unwrap_or_else(|| id.clone())),
+        (None, None, Some(name)) => (slug(name), name.clone()),
+        (None, None, None) => return Err("needs `crossing` or `name`".into()),
+    };
+    let tz = match &raw.tz {
+        Some(z) => parse_tz(z)?,
+        None => known.map_or(chrono_tz::UTC, |k| k.tz),
+    };
+    for (field, v) in [("since", &raw.since), ("until", &raw.until)] {
+        if let Some(v) = v {
+            LocalWhen::parse(v)
+                .ok_or_else(|| format!("{field} `{v}` is not YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM"))?;
+        }
+    }
+    let observed_at = match &raw.observed_at {
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map_err(|e| format!("observed_at `{t}` is not RFC 3339: {e}"))?
+            .with_timezone(&Utc),
+        None => now,
+    };
+    let countries =
+        raw.countries.filter(|c| !c.is_empty()).or_else(|| known.map(|k| k.countries.clone())).unwrap_or_default();
+    Ok(Record {
+        crossing,
+        name,
+        countries,
+        status: raw.status.unwrap_or(Status::Unknown),
+        scope: raw.scope.filter(|s| !s.trim().is_empty()),
+        since: raw.since,
+        expires_at: raw.until.as_deref().and_then(|u| expires_at(u, tz)),
+        until: raw.until,
+        tz: tz.name().to_string(),
+        source: raw.source.unwrap_or_else(|| source.to_string()),
+        observed_at,
+        evidence: raw.evidence,
+    })
+}
+
+/// Normalizes a feed's raw records into a snapshot.
+///
+/// Where a feed says several things about one crossing (a news item reporting a closure
+/// and the reopening that ended it), the record in effect at `now` wins: the last one
+/// whose `since` has come and whose expiry has not passed; failing that, the last one.
+///
+/// # Errors
+/// A [`ParseError`] naming the first unreadable record.
+pub fn snapshot(
+    raw: Vec<RawRecord>,
+    feed: &str,
+    format: &'static str,
+    gazetteer: &Gazetteer,
+    now: DateTime<Utc>,
+) -> Result<Snapshot, ParseError> {
+    let mut all: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+    for (i, r) in raw.into_iter().enumerate() {
+        let rec = normalize(r, feed, gazetteer, now).map_err(|message| ParseError {
+            feed: feed.to_string(),
+            format,
+            place: format!("records[{i}]"),
+            message,
+        })?;
+        all.entry(rec.crossing.clone()).or_default().push(rec);
+    }
+    Ok(all.into_iter().map(|(id, recs)| (id, in_effect(recs, now))).collect())
+}
+
+fn in_effect(mut recs: Vec<Record>, now: DateTime<Utc>) -> Record {
+    let today = now.date_naive();
+    let started = |r: &Record| {
+        r.since.as_deref().and_then(LocalWhen::parse).is_none_or(|w| match w {
+            LocalWhen::Day(d) => d <= today,
+            LocalWhen::Time(t) => t.date() <= today,
+            LocalWhen::Month(y, m) => (y, m) <= (today.year(), today.month()),
+            LocalWhen::Year(y) => y <= today.year(),
+        })
+    };
+    let live = |r: &Record| r.expires_at.is_none_or(|e| e > now);
+    let pick = recs.iter().rposition(|r| started(r) && live(r)).unwrap_or(recs.len() - 1);
+    recs.swap_remove(pick)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn raw(name: &str, status: Status, until: Option<&str>) -> RawRecord {
+        RawRecord {
+            name: Some(name.into()),
+            status: Some(status),
+            until: until.map(Into::into),
+            ..RawRecord::default()
+        }
+    }
+
+    #[test]
+    fn gazetteer_names_zones_and_expiry() {
+        let g = Gazetteer::built_in();
+        let now = Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap();
+        let r = normalize(raw("Torkham Gate", Status::Open, Some("2025-04-15")), "news", &g, now).unwrap();
+        assert_eq!((r.crossing.as_str(), r.tz.as_str()), ("torkham", "Asia/Karachi"));
+        assert_eq!(r.countries, ["PK", "AF"]);
+        assert_eq!(r.expires_at.unwrap().to_rfc3339(), "2025-04-15T19:00:00+00:00");
+        let r = normalize(raw("Nowhere Bridge", Status::Closed, None), "news", &g, now).unwrap();
+        assert_eq!((r.crossing.as_str(), r.tz.as_str()), ("nowhere-bridge", "UTC"));
+        let e = normalize(raw("Torkham", Status::Open, Some("April 15")), "news", &g, now).unwrap_err();
+        assert!(e.contains("until `April 15`"), "{e}");
+    }
+
+    #[test]
+    fn the_record_in_effect_wins() {
+        let g = Gazetteer::built_in();
+        let now = Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap();
+        let recs =
+            vec![raw("Torkham", Status::Closed, Some("2025-03-18")), raw("Torkham", Status::Open, Some("2025-04-15"))];
+        let s = snapshot(recs, "news", "test", &g, now).unwrap();
+        assert_eq!(s.len(), 1);
+        assert_eq!(s["torkham"].status, Status::Open);
+    }
+}

@@ -1,0 +1,242 @@
+//! One poll of one feed through the pipeline: fetch → parse → normalize → gate → diff →
+//! commit (records, history and alerts in one transaction).
+//!
+//! Failure policy: a fetch or parse failure is not a change. The last good snapshot
+//! stays, no status alert fires, the failure is counted, and one `feed_failing` fires
+//! when the count reaches the configured threshold. An unchanged poll (304, or the same
+//! body as last time) writes nothing unless it ends a failure streak.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::alert::dispatch::blocking;
+use crate::alert::rules;
+use crate::clock::SharedClock;
+use crate::config::{Config, FeedConfig};
+use crate::diff::{diff, plausible};
+use crate::fetch::{fetch, FetchError, Fetched, HttpFetcher};
+use crate::formats::{self, ParseError};
+use crate::model::{Alert, Change};
+use crate::normalize::{snapshot, Snapshot};
+use crate::store::{Apply, Store, StoreError};
+
+/// What a poll did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing new (304 or the same body).
+    Unchanged,
+    /// The first good poll: stored as the baseline, no status alerts.
+    Baseline(Snapshot),
+    /// A good poll applied, with its changes (possibly none).
+    Applied(Snapshot, Vec<Change>),
+    /// An implausible snapshot, held; the reason.
+    Suspect(String),
+}
+
+/// Why a poll failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PollError {
+    /// Fetching failed.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    /// The body could not be read.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// The state could not be read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl PollError {
+    /// A short, fixed label for logs and metrics.
+    #[must_use]
+    pub fn reason(&self) -> &'static str {
+        match self {
+            PollError::Fetch(e) => e.reason(),
+            PollError::Parse(_) => "parse",
+            PollError::Store(_) => "store",
+        }
+    }
+}
+
+/// The result of one poll and the alerts it queued (only those not fired before).
+#[derive(Debug)]
+pub struct Report {
+    /// Feed id.
+    pub feed: String,
+    /// What happened.
+    pub outcome: Result<Outcome, PollError>,
+    /// New alerts committed to the outbox.
+    pub alerts: Vec<Alert>,
+}
+
+/// What a poll needs.
+#[derive(Clone, Debug)]
+pub struct Poller {
+    /// The config in force.
+    pub config: Arc<Config>,
+    /// The state.
+    pub store: Arc<Mutex<Store>>,
+    /// Shared http clients.
+    pub http: HttpFetcher,
+    /// The clock.
+    pub clock: SharedClock,
+}
+
+impl Poller {
+    /// Polls one feed.
+    pub async fn poll(&self, feed: &FeedConfig) -> Report {
+        let now = self.clock.now();
+        let store = Arc::clone(&self.store);
+        let id = feed.id.clone();
+        let state = blocking(move || store.lock().expect("store lock").feed_state(&id)).await;
+        let state = match state {
+            Ok(s) => s,
+            Err(e) => return Report { feed: feed.id.clone(), outcome: Err(e.into()), alerts: Vec::new() },
+        };
+        let fetched = fetch(&self.http, feed, &state.validators).await;
+        let this = self.clone();
+        let feed_c = feed.clone();
+        let (outcome, alerts) = blocking(move || {
+            let mut store = this.store.lock().expect("store lock");
+            this.settle(
+                &mut store,
+                &feed_c,
+                state.failures,
+                state.good_polls == 0,
+                state.content_hash.as_deref(),
+                fetched,
+                now,
+            )
+        })
+        .await;
+        match &outcome {
+            Ok(o) => log_outcome(&feed.id, o),
+            Err(e) => {
+                tracing::warn!(event.action = "poll", event.outcome = "failure", borderwatch.feed.id = %feed.id, reason = e.reason(), error = %e, "Poll failed; keeping the last good data.")
+            }
+        }
+        Report { feed: feed.id.clone(), outcome, alerts }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn settle(
+        &self,
+        store: &mut Store,
+        feed: &FeedConfig,
+        failures: u32,
+        baseline: bool,
+        last_hash: Option<&str>,
+        fetched: Result<Fetched, FetchError>,
+        now: DateTime<Utc>,
+    ) -> (Result<Outcome, PollError>, Vec<Alert>) {
+        let threshold = self.config.alerts.failures_before_alert;
+        let recovered = |alerts: &mut Vec<Alert>| {
+            if failures >= threshold {
+                alerts.push(rules::feed_recovered(&feed.id, failures, now));
+            }
+        };
+        let result = (|| -> Result<(Outcome, Vec<Alert>), PollError> {
+            let (bytes, validators) = match fetched? {
+                Fetched::NotModified => return Ok((Outcome::Unchanged, Vec::new())),
+                Fetched::Body { bytes, validators } => (bytes, validators),
+            };
+            let hash = hex(&Sha256::digest(&bytes));
+            if last_hash == Some(hash.as_str()) && !store.has_missing(&feed.id)? {
+                return Ok((Outcome::Unchanged, Vec::new()));
+            }
+            let raw = formats::parse(feed.format, &feed.id, &bytes)?;
+            let snap = snapshot(raw, &feed.id, feed.format.name(), &self.config.gazetteer, now)?;
+            let prev = store.records(&feed.id)?;
+            if let Err(why) = plausible(&prev, &snap, self.config.alerts.suspect_drop) {
+                let fresh = store.queue_alerts(&[rules::feed_suspect(&feed.id, &why.to_string(), &hash, now)])?;
+                return Ok((Outcome::Suspect(why.to_string()), fresh));
+            }
+            let d = diff(&prev, &snap, self.config.alerts.removal_after);
+            let mut alerts = rules::for_changes(&d.changes, &feed.id, baseline, now);
+            recovered(&mut alerts);
+            let fresh = store.apply(&Apply {
+                feed: &feed.id,
+                now,
+                records: snap.values().collect(),
+                changes: &d.changes,
+                still_missing: &d.still_missing,
+                validators: &validators,
+                content_hash: &hash,
+                alerts: &alerts,
+            })?;
+            let outcome = if baseline { Outcome::Baseline(snap) } else { Outcome::Applied(snap, d.changes) };
+            Ok((outcome, fresh))
+        })();
+        match result {
+            Ok((Outcome::Unchanged, _)) if failures > 0 => {
+                let mut alerts = Vec::new();
+                recovered(&mut alerts);
+                match store.note_recovery(&feed.id, now, &alerts) {
+                    Ok(fresh) => (Ok(Outcome::Unchanged), fresh),
+                    Err(e) => (Err(e.into()), Vec::new()),
+                }
+            }
+            Ok((o, fresh)) => (Ok(o), fresh),
+            Err(e) => {
+                let count = failures + 1;
+                let alerts = if count == threshold {
+                    vec![rules::feed_failing(&feed.id, count, &e.to_string(), now)]
+                } else {
+                    Vec::new()
+                };
+                match store.note_failure(&feed.id, &e.to_string(), &alerts) {
+                    Ok(fresh) => (Err(e), fresh),
+                    Err(store_err) => {
+                        tracing::error!(borderwatch.feed.id = %feed.id, error = %store_err, "Cannot record a failed poll.");
+                        (Err(e), Vec::new())
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn log_outcome(feed: &str, o: &Outcome) {
+    match o {
+        Outcome::Unchanged => {
+            tracing::debug!(event.action = "poll", event.outcome = "success", borderwatch.feed.id = %feed, "Poll completed; nothing changed.")
+        }
+        Outcome::Baseline(s) => {
+            tracing::info!(event.action = "poll", event.outcome = "success", borderwatch.feed.id = %feed, records = s.len(), "Baseline stored.")
+        }
+        Outcome::Applied(s, c) => {
+            for ch in c {
+                tracing::info!(event.action = "record_changed", borderwatch.feed.id = %feed, borderwatch.crossing.id = %ch.crossing, change = ch.kind.as_str(), "Record changed.");
+            }
+            tracing::info!(event.action = "poll", event.outcome = "success", borderwatch.feed.id = %feed, records = s.len(), changes = c.len(), "Poll completed.");
+        }
+        Outcome::Suspect(why) => {
+            tracing::warn!(event.action = "poll", event.outcome = "suspect", borderwatch.feed.id = %feed, reason = %why, "Snapshot held as suspect; keeping the last good data.")
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Queues the expiry-ladder alerts due at `now`; returns the new ones.
+///
+/// # Errors
+/// A [`StoreError`] when records cannot be read or alerts written.
+pub fn queue_ladder(
+    store: &mut Store,
+    leads: &[chrono::Duration],
+    now: DateTime<Utc>,
+) -> Result<Vec<Alert>, StoreError> {
+    let records = store.all_records()?;
+    let due = rules::ladder_due(&records, leads, now);
+    store.queue_alerts(&due)
+}

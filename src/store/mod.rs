@@ -1,0 +1,243 @@
+//! State: SQLite in WAL mode with `synchronous=FULL`, schema versions by `user_version`.
+//!
+//! Tables: `feeds` (validators, content hash, health), `records` (the last good snapshot
+//! of each feed), `history` (append-only changes), `alerts` (the outbox and dedup ledger:
+//! one row per key) and `deliveries` (per sink). A poll's state change and the alerts it
+//! causes commit in one transaction. Failure policy: a database that is not a database,
+//! or fails its integrity check, is moved aside as `*.corrupt-<unix time>` and a fresh one
+//! is started; every other error is returned to the caller, which keeps running.
+
+mod queries;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use queries::{Apply, FeedState, HistoryRow};
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite said no.
+    #[error("state {path}: {action}: {source}")]
+    Sqlite {
+        /// The database file.
+        path: String,
+        /// What was being attempted.
+        action: &'static str,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+    /// A stored JSON value could not be read back.
+    #[error("state {path}: stored {what} is unreadable: {source}")]
+    Corrupt {
+        /// The database file.
+        path: String,
+        /// Which value.
+        what: &'static str,
+        /// The JSON error.
+        source: serde_json::Error,
+    },
+    /// Files around the database could not be handled.
+    #[error("state {path}: {action}: {source}")]
+    Io {
+        /// The database file.
+        path: String,
+        /// What was being attempted.
+        action: &'static str,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+const MIGRATIONS: &[&str] = &[r"
+CREATE TABLE feeds (
+    id            TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    content_hash  TEXT,
+    good_polls    INTEGER NOT NULL DEFAULT 0,
+    failures      INTEGER NOT NULL DEFAULT 0,
+    last_success  TEXT,
+    last_error    TEXT
+);
+CREATE TABLE records (
+    feed       TEXT NOT NULL,
+    crossing   TEXT NOT NULL,
+    json       TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    missing    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (feed, crossing)
+);
+CREATE TABLE history (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    at       TEXT NOT NULL,
+    feed     TEXT NOT NULL,
+    crossing TEXT NOT NULL,
+    change   TEXT NOT NULL,
+    previous TEXT,
+    current  TEXT
+);
+CREATE INDEX history_crossing ON history (crossing, id);
+CREATE TABLE alerts (
+    key        TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    json       TEXT NOT NULL
+);
+CREATE TABLE deliveries (
+    key          TEXT NOT NULL REFERENCES alerts (key),
+    sink         TEXT NOT NULL,
+    delivered_at TEXT NOT NULL,
+    PRIMARY KEY (key, sink)
+);
+"];
+
+/// The state database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, mode 0600.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when it cannot be opened or migrated.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let name = path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: name.clone(),
+                action: "create folder",
+                source,
+            })?;
+        }
+        create_private(path).map_err(|source| StoreError::Io { path: name.clone(), action: "create file", source })?;
+        match Self::open_checked(path) {
+            Ok(s) => Ok(s),
+            Err(e) if is_corruption(&e) => {
+                let aside = aside_name(path);
+                tracing::error!(state = %name, moved_to = %aside.display(), error = %e, "State database is corrupt; moved aside, starting fresh.");
+                for suffix in ["", "-wal", "-shm"] {
+                    let from = PathBuf::from(format!("{}{suffix}", path.display()));
+                    if from.exists() {
+                        let to = PathBuf::from(format!("{}{suffix}", aside.display()));
+                        std::fs::rename(&from, &to).map_err(|source| StoreError::Io {
+                            path: name.clone(),
+                            action: "move corrupt file aside",
+                            source,
+                        })?;
+                    }
+                }
+                create_private(path).map_err(|source| StoreError::Io {
+                    path: name.clone(),
+                    action: "create file",
+                    source,
+                })?;
+                Self::open_checked(path)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn open_checked(path: &Path) -> Result<Store, StoreError> {
+        let name = path.display().to_string();
+        let sql = |action| sql(&name, action);
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(sql("open"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(sql("set busy timeout"))?;
+        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(sql("check integrity"))?;
+        if check != "ok" {
+            return Err(StoreError::Sqlite {
+                path: name,
+                action: "check integrity",
+                source: rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                    Some(check),
+                ),
+            });
+        }
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(sql("set pragmas"))?;
+        let mut store = Store { conn, path: name };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// An in-memory copy of the database at `path` (empty if there is none): what
+    /// `check --dry-run` works on, so nothing it does reaches the file.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when the file cannot be read.
+    pub fn open_copy(path: &Path) -> Result<Store, StoreError> {
+        let name = path.display().to_string();
+        let sql = |action| sql(&name, action);
+        let mut conn = Connection::open_in_memory().map_err(sql("open in memory"))?;
+        if path.exists() {
+            let src =
+                Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sql("open read-only"))?;
+            let backup = rusqlite::backup::Backup::new(&src, &mut conn).map_err(sql("copy"))?;
+            backup.run_to_completion(256, std::time::Duration::ZERO, None).map_err(sql("copy"))?;
+        }
+        let mut store = Store { conn, path: format!("{name} (dry-run copy)") };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |action| sql(&path, action);
+        let version: i64 =
+            self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql("read schema version"))?;
+        for (i, step) in (1_i64..).zip(MIGRATIONS).skip(usize::try_from(version).unwrap_or(0)) {
+            let tx = self.conn.transaction().map_err(sql("begin migration"))?;
+            tx.execute_batch(step).map_err(sql("migrate"))?;
+            tx.pragma_update(None, "user_version", i).map_err(sql("record schema version"))?;
+            tx.commit().map_err(sql("commit migration"))?;
+        }
+        Ok(())
+    }
+
+    /// The database file, for messages.
+    #[must_use]
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Whether the database can be written now (for health checks).
+    #[must_use]
+    pub fn writable(&self) -> bool {
+        self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;").is_ok()
+    }
+
+    pub(crate) fn err(&self, action: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+        sql(&self.path, action)
+    }
+}
+
+/// Wraps a SQLite error with the file and the action.
+pub(crate) fn sql(path: &str, action: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    let path = path.to_string();
+    move |source| StoreError::Sqlite { path, action, source }
+}
+
+fn create_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path).map(drop)
+}
+
+fn aside_name(path: &Path) -> PathBuf {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    PathBuf::from(format!("{}.corrupt-{secs}", path.display()))
+}
+
+fn is_corruption(e: &StoreError) -> bool {
+    match e {
+        StoreError::Sqlite { source: rusqlite::Error::SqliteFailure(f, _), .. } => {
+            matches!(f.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,371 @@
+//! The store's reads and its few write transactions.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+
+use super::{sql, Store, StoreError};
+use crate::diff::Stored;
+use crate::fetch::Validators;
+use crate::model::{format_instant, Alert, Change, Record};
+
+/// What the store knows of one feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedState {
+    /// Validators to send on the next fetch.
+    pub validators: Validators,
+    /// SHA-256 of the last good body.
+    pub content_hash: Option<String>,
+    /// Good polls so far (0 means the next good poll is the baseline).
+    pub good_polls: i64,
+    /// Consecutive failures.
+    pub failures: u32,
+}
+
+/// One line of the change log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryRow {
+    /// Row id (increasing).
+    pub id: i64,
+    /// When the change was seen.
+    pub at: String,
+    /// The feed that reported it.
+    pub feed: String,
+    /// The crossing.
+    pub crossing: String,
+    /// `added`, `removed`, `status_changed`, `until_changed` or `scope_changed`.
+    pub change: String,
+    /// The record before.
+    pub previous: Option<Record>,
+    /// The record after.
+    pub current: Option<Record>,
+}
+
+/// A good snapshot ready to be committed.
+#[derive(Debug)]
+pub struct Apply<'a> {
+    /// Feed id.
+    pub feed: &'a str,
+    /// Poll time.
+    pub now: DateTime<Utc>,
+    /// The records of the new snapshot.
+    pub records: Vec<&'a Record>,
+    /// The changes found.
+    pub changes: &'a [Change],
+    /// Crossings still missing, with their counts.
+    pub still_missing: &'a BTreeMap<String, u32>,
+    /// Validators of the response.
+    pub validators: &'a Validators,
+    /// Hash of the body.
+    pub content_hash: &'a str,
+    /// Alerts the changes cause.
+    pub alerts: &'a [Alert],
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("model types serialize")
+}
+
+impl Store {
+    /// What is known of a feed (defaults for a feed never polled).
+    ///
+    /// # Errors
+    /// A [`StoreError`] when the row cannot be read.
+    pub fn feed_state(&self, feed: &str) -> Result<FeedState, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT etag, last_modified, content_hash, good_polls, failures FROM feeds WHERE id = ?1",
+                [feed],
+                |r| {
+                    Ok(FeedState {
+                        validators: Validators { etag: r.get(0)?, last_modified: r.get(1)? },
+                        content_hash: r.get(2)?,
+                        good_polls: r.get(3)?,
+                        failures: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+            .map(Option::unwrap_or_default)
+            .map_err(self.err("read feed state"))
+    }
+
+    /// The last good snapshot of a feed with missing-counts.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when rows cannot be read.
+    pub fn records(&self, feed: &str) -> Result<BTreeMap<String, Stored>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT crossing, json, missing FROM records WHERE feed = ?1")
+            .map_err(self.err("read records"))?;
+        let rows = stmt
+            .query_map([feed], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?)))
+            .map_err(self.err("read records"))?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (crossing, js, missing) = row.map_err(self.err("read records"))?;
+            let record = serde_json::from_str(&js).map_err(|source| StoreError::Corrupt {
+                path: self.path.clone(),
+                what: "record",
+                source,
+            })?;
+            out.insert(crossing, Stored { record, missing });
+        }
+        Ok(out)
+    }
+
+    /// Every current record of every feed, with the instant it was first seen.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when rows cannot be read.
+    pub fn all_records(&self) -> Result<Vec<(Record, DateTime<Utc>)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT json, first_seen FROM records ORDER BY crossing, feed")
+            .map_err(self.err("read records"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(self.err("read records"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (js, first) = row.map_err(self.err("read records"))?;
+            let record = serde_json::from_str(&js).map_err(|source| StoreError::Corrupt {
+                path: self.path.clone(),
+                what: "record",
+                source,
+            })?;
+            let first = DateTime::parse_from_rfc3339(&first).map_or_else(|_| Utc::now(), |t| t.with_timezone(&Utc));
+            out.push((record, first));
+        }
+        Ok(out)
+    }
+
+    /// True when some crossing of the feed is counted missing but not yet removed.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when the query fails.
+    pub fn has_missing(&self, feed: &str) -> Result<bool, StoreError> {
+        self.conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM records WHERE feed = ?1 AND missing > 0)", [feed], |r| r.get(0))
+            .map_err(self.err("read records"))
+    }
+
+    /// Commits a good snapshot, its history and its alerts in one transaction.
+    /// Returns the alerts that were new (keys not fired before).
+    ///
+    /// # Errors
+    /// A [`StoreError`]; nothing is written then.
+    pub fn apply(&mut self, a: &Apply<'_>) -> Result<Vec<Alert>, StoreError> {
+        let path = self.path.clone();
+        let e = |action| sql(&path, action);
+        let now = format_instant(&a.now);
+        let tx = self.conn.transaction().map_err(e("begin poll commit"))?;
+        tx.execute(
+            "INSERT INTO feeds (id, etag, last_modified, content_hash, good_polls, failures, last_success)
+             VALUES (?1, ?2, ?3, ?4, 1, 0, ?5)
+             ON CONFLICT (id) DO UPDATE SET etag = ?2, last_modified = ?3, content_hash = ?4,
+                 good_polls = good_polls + 1, failures = 0, last_success = ?5, last_error = NULL",
+            params![a.feed, a.validators.etag, a.validators.last_modified, a.content_hash, now],
+        )
+        .map_err(e("update feed"))?;
+        for r in &a.records {
+            tx.execute(
+                "INSERT INTO records (feed, crossing, json, first_seen, missing) VALUES (?1, ?2, ?3, ?4, 0)
+                 ON CONFLICT (feed, crossing) DO UPDATE SET json = ?3, missing = 0",
+                params![a.feed, r.crossing, json(r), now],
+            )
+            .map_err(e("store record"))?;
+        }
+        for (crossing, missing) in a.still_missing {
+            tx.execute(
+                "UPDATE records SET missing = ?3 WHERE feed = ?1 AND crossing = ?2",
+                params![a.feed, crossing, missing],
+            )
+            .map_err(e("count missing record"))?;
+        }
+        for c in a.changes {
+            if c.current.is_none() {
+                tx.execute("DELETE FROM records WHERE feed = ?1 AND crossing = ?2", params![a.feed, c.crossing])
+                    .map_err(e("remove record"))?;
+            }
+            tx.execute(
+                "INSERT INTO history (at, feed, crossing, change, previous, current) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    now,
+                    a.feed,
+                    c.crossing,
+                    c.kind.as_str(),
+                    c.previous.as_ref().map(json),
+                    c.current.as_ref().map(json)
+                ],
+            )
+            .map_err(e("append history"))?;
+        }
+        let fresh = insert_alerts(&tx, a.alerts).map_err(e("queue alerts"))?;
+        tx.commit().map_err(e("commit poll"))?;
+        Ok(fresh)
+    }
+
+    /// Records a failed poll and its alerts (if any) in one transaction; returns the new
+    /// failure count and the alerts that were new.
+    ///
+    /// # Errors
+    /// A [`StoreError`]; nothing is written then.
+    pub fn note_failure(&mut self, feed: &str, message: &str, alerts: &[Alert]) -> Result<Vec<Alert>, StoreError> {
+        let path = self.path.clone();
+        let e = |action| sql(&path, action);
+        let tx = self.conn.transaction().map_err(e("begin failure"))?;
+        tx.execute(
+            "INSERT INTO feeds (id, failures, last_error) VALUES (?1, 1, ?2)
+             ON CONFLICT (id) DO UPDATE SET failures = failures + 1, last_error = ?2",
+            params![feed, message],
+        )
+        .map_err(e("count failure"))?;
+        let fresh = insert_alerts(&tx, alerts).map_err(e("queue alerts"))?;
+        tx.commit().map_err(e("commit failure"))?;
+        Ok(fresh)
+    }
+
+    /// Clears a feed's failure count after an unchanged good poll, with its alerts.
+    ///
+    /// # Errors
+    /// A [`StoreError`]; nothing is written then.
+    pub fn note_recovery(
+        &mut self,
+        feed: &str,
+        now: DateTime<Utc>,
+        alerts: &[Alert],
+    ) -> Result<Vec<Alert>, StoreError> {
+        let path = self.path.clone();
+        let e = |action| sql(&path, action);
+        let tx = self.conn.transaction().map_err(e("begin recovery"))?;
+        tx.execute(
+            "UPDATE feeds SET failures = 0, last_error = NULL, last_success = ?2 WHERE id = ?1",
+            params![feed, format_instant(&now)],
+        )
+        .map_err(e("clear failures"))?;
+        let fresh = insert_alerts(&tx, alerts).map_err(e("queue alerts"))?;
+        tx.commit().map_err(e("commit recovery"))?;
+        Ok(fresh)
+    }
+
+    /// Queues alerts outside a poll (the expiry ladder); returns those that were new.
+    ///
+    /// # Errors
+    /// A [`StoreError`]; nothing is written then.
+    pub fn queue_alerts(&mut self, alerts: &[Alert]) -> Result<Vec<Alert>, StoreError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(sql(&path, "begin"))?;
+        let fresh = insert_alerts(&tx, alerts).map_err(sql(&path, "queue alerts"))?;
+        tx.commit().map_err(sql(&path, "commit alerts"))?;
+        Ok(fresh)
+    }
+
+    /// True when an alert with this key has fired.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when the query fails.
+    pub fn fired(&self, key: &str) -> Result<bool, StoreError> {
+        self.conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM alerts WHERE key = ?1)", [key], |r| r.get(0))
+            .map_err(self.err("read alert ledger"))
+    }
+
+    /// Alerts not yet delivered to `sink`, oldest first.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when rows cannot be read.
+    pub fn pending(&self, sink: &str) -> Result<Vec<Alert>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT json FROM alerts a WHERE NOT EXISTS
+                 (SELECT 1 FROM deliveries d WHERE d.key = a.key AND d.sink = ?1) ORDER BY rowid",
+            )
+            .map_err(self.err("read outbox"))?;
+        let rows = stmt.query_map([sink], |r| r.get::<_, String>(0)).map_err(self.err("read outbox"))?;
+        let mut out = Vec::new();
+        for js in rows {
+            let js = js.map_err(self.err("read outbox"))?;
+            out.push(serde_json::from_str(&js).map_err(|source| StoreError::Corrupt {
+                path: self.path.clone(),
+                what: "alert",
+                source,
+            })?);
+        }
+        Ok(out)
+    }
+
+    /// Records that `sink` acknowledged the alert `key`.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when the row cannot be written.
+    pub fn mark_delivered(&self, key: &str, sink: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO deliveries (key, sink, delivered_at) VALUES (?1, ?2, ?3)",
+                params![key, sink, format_instant(&at)],
+            )
+            .map(drop)
+            .map_err(self.err("record delivery"))
+    }
+
+    /// The change log, oldest first, optionally for one crossing.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when rows cannot be read.
+    pub fn history(&self, crossing: Option<&str>) -> Result<Vec<HistoryRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, at, feed, crossing, change, previous, current FROM history
+                 WHERE ?1 IS NULL OR crossing = ?1 ORDER BY id",
+            )
+            .map_err(self.err("read history"))?;
+        let rows = stmt
+            .query_map([crossing], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            })
+            .map_err(self.err("read history"))?;
+        let parse = |s: Option<String>| -> Result<Option<Record>, StoreError> {
+            s.map(|s| {
+                serde_json::from_str(&s).map_err(|source| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    what: "history",
+                    source,
+                })
+            })
+            .transpose()
+        };
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, at, feed, crossing, change, prev, cur) = row.map_err(self.err("read history"))?;
+            out.push(HistoryRow { id, at, feed, crossing, change, previous: parse(prev)?, current: parse(cur)? });
+        }
+        Ok(out)
+    }
+}
+
+fn insert_alerts(tx: &rusqlite::Transaction<'_>, alerts: &[Alert]) -> rusqlite::Result<Vec<Alert>> {
+    let mut fresh = Vec::new();
+    for a in alerts {
+        let n = tx.execute(
+            "INSERT OR IGNORE INTO alerts (key, kind, created_at, json) VALUES (?1, ?2, ?3, ?4)",
+            params![a.key, a.alert.as_str(), a.at, json(a)],
+        )?;
+        if n == 1 {
+            fresh.push(a.clone());
+        }
+    }
+    Ok(fresh)
+}
