@@ -113,6 +113,13 @@ impl HttpFetcher {
             url: url.to_string(),
             message: e.to_string(),
         };
+        let failed = |e: reqwest::Error| {
+            if e.is_timeout() {
+                FetchError::Timeout { feed: feed.id.clone(), target: url.to_string(), after: timeout }
+            } else {
+                network(&error_chain(&e))
+            }
+        };
         let client = self.client(feed.allow_http, feed.allow_local).map_err(|e| network(&e))?;
         let mut req = client.get(url.clone()).timeout(timeout);
         if let Some(etag) = &validators.etag {
@@ -121,7 +128,7 @@ impl HttpFetcher {
         if let Some(lm) = &validators.last_modified {
             req = req.header(IF_MODIFIED_SINCE, lm);
         }
-        let mut resp = req.send().await.map_err(|e| network(&error_chain(&e)))?;
+        let mut resp = req.send().await.map_err(failed)?;
         let status = resp.status();
         if status == StatusCode::NOT_MODIFIED {
             return Ok(Fetched::NotModified);
@@ -140,7 +147,7 @@ impl HttpFetcher {
             return Err(FetchError::TooLarge { feed: feed.id.clone(), target: url.to_string(), limit });
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| network(&error_chain(&e)))? {
+        while let Some(chunk) = resp.chunk().await.map_err(failed)? {
             if (bytes.len() + chunk.len()) as u64 > limit {
                 return Err(FetchError::TooLarge { feed: feed.id.clone(), target: url.to_string(), limit });
             }

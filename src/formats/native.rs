@@ -89,7 +89,7 @@ mod tests {
         let e = parse("f", br#"{"records":[{"crossing":"x","status":"open"}"#).unwrap_err();
         assert!(e.place.starts_with("line 1"), "{e}");
 
-        let e = parse("f", br#"[1,2]"#).unwrap_err();
-        assert!(e.message.contains("expected struct"), "{e}");
+        let e = parse("f", br#"{"items":[]}"#).unwrap_err();
+        assert!(e.message.contains("missing field `records`"), "{e}");
     }
 }

@@ -298,6 +298,26 @@ impl Store {
         Ok(out)
     }
 
+    /// Every alert in the ledger, oldest first.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when rows cannot be read.
+    pub fn alerts(&self) -> Result<Vec<Alert>, StoreError> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT json FROM alerts ORDER BY rowid").map_err(self.err("read alerts"))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(self.err("read alerts"))?;
+        let mut out = Vec::new();
+        for js in rows {
+            let js = js.map_err(self.err("read alerts"))?;
+            out.push(serde_json::from_str(&js).map_err(|source| StoreError::Corrupt {
+                path: self.path.clone(),
+                what: "alert",
+                source,
+            })?);
+        }
+        Ok(out)
+    }
+
     /// Records that `sink` acknowledged the alert `key`.
     ///
     /// # Errors

@@ -1,1 +1,6 @@
+//! The integration tests: one binary, one module per feature.
 
+mod cli;
+mod daemon;
+mod helpers;
+mod pipeline;

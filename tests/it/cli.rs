@@ -1,0 +1,117 @@
+//! The binary as a user runs it: config checks, `check`, `status`, exit codes.
+
+use std::path::Path;
+
+use crate::helpers::{bin, json_lines, native, stderr, stdout, tempdir, write_config};
+
+fn copy_bundled_config(to: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(to.join("config/feeds")).unwrap();
+    std::fs::copy(root.join("config/borderwatch.toml"), to.join("config/borderwatch.toml")).unwrap();
+    std::fs::copy(root.join("config/feeds/afpak-status.json"), to.join("config/feeds/afpak-status.json")).unwrap();
+}
+
+#[test]
+fn every_invalid_config_fixture_gives_its_messages_and_exit_78() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config/invalid");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() >= 9, "fixtures missing: {files:?}");
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let expects: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("# expect: ")).collect();
+        assert!(!expects.is_empty(), "{} has no `# expect:` line", f.display());
+        let out = bin(&dir, &["config", "check", "--config", f.to_str().unwrap()]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(78), "{}: {err}", f.display());
+        for e in &expects {
+            assert!(err.contains(e), "{}: expected `{e}` in:\n{err}", f.display());
+        }
+        let reported = err.lines().filter(|l| l.contains(".toml:")).count();
+        assert_eq!(reported, expects.len(), "{}: every problem and only those:\n{err}", f.display());
+    }
+}
+
+#[test]
+fn the_bundled_config_passes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = bin(root, &["config", "check", "--config", "config/borderwatch.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("ok (1 feeds"), "{}", stdout(&out));
+}
+
+#[test]
+fn check_with_now_prints_records_then_the_seven_day_alert_and_status_shows_the_state() {
+    let dir = tempdir();
+    copy_bundled_config(dir.path());
+    let out =
+        bin(dir.path(), &["check", "--config", "config/borderwatch.toml", "--now", "2025-04-09T12:00:00Z", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "changes and alerts exit 1: {}", stderr(&out));
+    let lines = json_lines(&out);
+    let first_alert = lines.iter().position(|l| l.get("alert").is_some()).expect("an alert line");
+    assert!(lines[first_alert..].iter().all(|l| l.get("alert").is_some()), "records first, then alerts");
+    let torkham = lines.iter().find(|l| l["crossing"] == "torkham" && l.get("alert").is_none()).expect("torkham");
+    assert_eq!(torkham["status"], "open");
+    assert_eq!(torkham["until"], "2025-04-15");
+    assert_eq!(torkham["expires_at"], "2025-04-15T19:00:00Z");
+    assert_eq!(torkham["tz"], "Asia/Karachi");
+    assert_eq!(torkham["countries"], serde_json::json!(["PK", "AF"]));
+    let alerts: Vec<_> = lines[first_alert..].iter().collect();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0]["alert"], "expiry_approaching");
+    assert_eq!(alerts[0]["key"], "expiry:torkham:2025-04-15:7d");
+    assert_eq!(alerts[0]["lead"], "7d");
+    assert_eq!(alerts[0]["at"], "2025-04-08T19:00:00Z");
+    assert_eq!(alerts[0]["late"], false);
+    assert_eq!(alerts[0]["record"]["until"], "2025-04-15");
+    for l in stdout(&out).lines() {
+        assert!(!l.contains(": ") || !l.contains("\": \""), "compact JSON, one object per line: {l}");
+    }
+
+    let status = bin(dir.path(), &["status", "--config", "config/borderwatch.toml", "--json"]);
+    assert_eq!(status.status.code(), Some(0), "{}", stderr(&status));
+    let recs = json_lines(&status);
+    assert_eq!(recs.len(), 6);
+    assert_eq!(recs.iter().find(|r| r["crossing"] == "torkham").unwrap(), torkham);
+
+    let again = bin(dir.path(), &["check", "--config", "config/borderwatch.toml", "--now", "2025-04-09T13:00:00Z"]);
+    assert_eq!(again.status.code(), Some(0), "nothing new: {}", stdout(&again));
+    assert!(stdout(&again).contains("No new alerts."));
+}
+
+#[test]
+fn dry_run_leaves_the_state_file_untouched() {
+    let dir = tempdir();
+    copy_bundled_config(dir.path());
+    let out = bin(dir.path(), &["check", "--config", "config/borderwatch.toml", "--dry-run", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let status = bin(dir.path(), &["status", "--config", "config/borderwatch.toml", "--json"]);
+    assert!(json_lines(&status).is_empty(), "dry run stored nothing: {}", stdout(&status));
+}
+
+#[test]
+fn exit_codes_for_failure_and_bad_usage() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("ok.json"), native(&[("torkham", "open", None)])).unwrap();
+    let cfg = write_config(
+        dir.path(),
+        &[("good", "path = \"ok.json\"".into()), ("gone", "path = \"missing.json\"".into())],
+        "",
+    );
+    let cfg = cfg.to_str().unwrap();
+    let out = bin(dir.path(), &["check", "--config", cfg]);
+    assert_eq!(out.status.code(), Some(2), "a failed feed wins: {}", stdout(&out));
+    assert!(stdout(&out).contains("feed gone: FAILED: feed gone: cannot read"), "{}", stdout(&out));
+    let out = bin(dir.path(), &["check", "--config", cfg, "--feed", "good"]);
+    assert_eq!(out.status.code(), Some(0), "good feed unchanged since the last check: {}", stdout(&out));
+    let out = bin(dir.path(), &["check", "--config", cfg, "--feed", "nope"]);
+    assert_eq!(out.status.code(), Some(64));
+    assert!(stderr(&out).contains("no feed `nope`"), "{}", stderr(&out));
+    let out = bin(dir.path(), &["check", "--config", cfg, "--now", "soonish"]);
+    assert_eq!(out.status.code(), Some(64));
+    let out = bin(dir.path(), &["frobnicate"]);
+    assert_eq!(out.status.code(), Some(64));
+    let out = bin(dir.path(), &["check", "--config", "does-not-exist.toml"]);
+    assert_eq!(out.status.code(), Some(78));
+    assert!(stderr(&out).contains("cannot read config does-not-exist.toml"), "{}", stderr(&out));
+}

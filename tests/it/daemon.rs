@@ -1,0 +1,66 @@
+//! The daemon in-process against a real loopback HTTP server and a real state file.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use borderwatch::clock::SystemClock;
+use borderwatch::config::Config;
+use borderwatch::model::AlertKind;
+use borderwatch::store::Store;
+use tokio_util::sync::CancellationToken;
+
+use crate::helpers::{loopback_source, native, tempdir, wait_until, write_config, Reply, Server};
+
+struct Daemon {
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+fn start(config: Config) -> Daemon {
+    let stop = CancellationToken::new();
+    let s = stop.clone();
+    let task = tokio::spawn(async move { borderwatch::run(config, Arc::new(SystemClock), s).await.unwrap() });
+    Daemon { stop, task }
+}
+
+impl Daemon {
+    async fn stop(self) {
+        self.stop.cancel();
+        tokio::time::timeout(Duration::from_secs(10), self.task).await.expect("daemon stops").unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_status_change_gives_one_alert_and_a_restart_repeats_nothing() {
+    let server =
+        Server::sequence(vec![Reply::ok(native(&[("torkham", "open", None), ("chaman", "open", None)]))]).await;
+    let dir = tempdir();
+    let cfg = write_config(dir.path(), &[("afpak", loopback_source(&server.url("/status.json")))], "");
+    let config = Config::load(&cfg).unwrap();
+    let state = config.daemon.state.clone();
+
+    let d = start(config.clone());
+    wait_until(Duration::from_secs(15), "two polls", || server.hits() >= 2).await;
+    server.respond(|_| Reply::ok(native(&[("torkham", "closed", None), ("chaman", "open", None)])));
+    let seen = server.hits();
+    wait_until(Duration::from_secs(15), "two more polls", || server.hits() >= seen + 2).await;
+    d.stop().await;
+
+    let status_alerts =
+        |s: &Store| s.alerts().unwrap().into_iter().filter(|a| a.alert == AlertKind::StatusChanged).collect::<Vec<_>>();
+    let store = Store::open(&state).unwrap();
+    let alerts = status_alerts(&store);
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    assert_eq!(alerts[0].crossing.as_deref(), Some("torkham"));
+    assert_eq!(alerts[0].message, "Torkham: closed (was open)");
+    assert!(store.pending("log").unwrap().is_empty(), "the log sink acknowledged it");
+    drop(store);
+
+    let d = start(config);
+    let seen = server.hits();
+    wait_until(Duration::from_secs(15), "two polls after restart", || server.hits() >= seen + 2).await;
+    d.stop().await;
+    let store = Store::open(&state).unwrap();
+    assert_eq!(status_alerts(&store).len(), 1, "no alert repeats after a restart");
+    assert_eq!(store.alerts().unwrap().len(), 1, "and nothing else fired");
+}

@@ -1,0 +1,218 @@
+//! Test helpers: temp dirs with configs, a real loopback HTTP server, the binary, and
+//! bounded waits.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// The real captured feeds, read in place.
+pub fn shared(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared").join(rel)
+}
+
+/// A fresh temp dir.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+/// Runs the borderwatch binary with `args` in `dir`.
+pub fn bin(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("BORDERWATCH_CONFIG")
+        .env_remove("STATE_DIRECTORY")
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("run borderwatch")
+}
+
+/// Standard output as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Each non-empty stdout line parsed as JSON.
+pub fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o).lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect(l)).collect()
+}
+
+/// Waits until `f` holds, at most `limit`; panics with `what` otherwise.
+pub async fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// One canned HTTP response.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Wait this long before answering (a slow or hung server).
+    pub delay: Duration,
+}
+
+impl Reply {
+    pub fn ok(body: impl Into<Vec<u8>>) -> Self {
+        Reply { status: 200, headers: Vec::new(), body: body.into(), delay: Duration::ZERO }
+    }
+    pub fn status(status: u16, body: &str) -> Self {
+        Reply { status, ..Reply::ok(body) }
+    }
+    pub fn header(mut self, k: &str, v: &str) -> Self {
+        self.headers.push((k.into(), v.into()));
+        self
+    }
+    pub fn delayed(mut self, d: Duration) -> Self {
+        self.delay = d;
+        self
+    }
+}
+
+/// What the server saw of one request.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+type Responder = dyn Fn(&Seen) -> Reply + Send + Sync;
+
+/// A real HTTP/1.1 server on 127.0.0.1 that answers through a closure and records every
+/// request it gets.
+pub struct Server {
+    pub addr: std::net::SocketAddr,
+    pub seen: Arc<Mutex<Vec<Seen>>>,
+    responder: Arc<Mutex<Arc<Responder>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    pub async fn start(responder: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let addr = listener.local_addr().expect("addr");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let responder: Arc<Mutex<Arc<Responder>>> = Arc::new(Mutex::new(Arc::new(responder)));
+        let (s, r) = (Arc::clone(&seen), Arc::clone(&responder));
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((mut sock, _)) = listener.accept().await else { return };
+                let (s, r) = (Arc::clone(&s), Arc::clone(&r));
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match sock.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let text = String::from_utf8_lossy(&buf).into_owned();
+                    let mut lines = text.split("\r\n");
+                    let path = lines.next().unwrap_or("").split(' ').nth(1).unwrap_or("/").to_string();
+                    let headers = lines
+                        .take_while(|l| !l.is_empty())
+                        .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
+                        .collect();
+                    let req = Seen { path, headers };
+                    let responder = Arc::clone(&r.lock().unwrap());
+                    let reply = responder(&req);
+                    s.lock().unwrap().push(req);
+                    tokio::time::sleep(reply.delay).await;
+                    let mut head = format!(
+                        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+                        reply.status,
+                        reply.body.len()
+                    );
+                    for (k, v) in &reply.headers {
+                        head.push_str(&format!("{k}: {v}\r\n"));
+                    }
+                    head.push_str("\r\n");
+                    let _ = sock.write_all(head.as_bytes()).await;
+                    let _ = sock.write_all(&reply.body).await;
+                    let _ = sock.shutdown().await;
+                });
+            }
+        });
+        Server { addr, seen, responder, task }
+    }
+
+    /// A server that plays `replies` in order, repeating the last one.
+    pub async fn sequence(replies: Vec<Reply>) -> Server {
+        let q = Mutex::new(VecDeque::from(replies));
+        Server::start(move |_| {
+            let mut q = q.lock().unwrap();
+            if q.len() > 1 {
+                q.pop_front().unwrap()
+            } else {
+                q.front().cloned().unwrap()
+            }
+        })
+        .await
+    }
+
+    /// Changes how the server answers from now on.
+    pub fn respond(&self, responder: impl Fn(&Seen) -> Reply + Send + Sync + 'static) {
+        *self.responder.lock().unwrap() = Arc::new(responder);
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn hits(&self) -> usize {
+        self.seen.lock().unwrap().len()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A native feed body with one record per `(crossing, status, until)`.
+pub fn native(records: &[(&str, &str, Option<&str>)]) -> String {
+    let recs: Vec<_> =
+        records.iter().map(|(c, s, u)| serde_json::json!({"crossing": c, "status": s, "until": u})).collect();
+    serde_json::json!({ "records": recs }).to_string()
+}
+
+/// Writes a config with one feed section per `(id, source_line)` into `dir`.
+pub fn write_config(dir: &Path, feeds: &[(&str, String)], extra: &str) -> PathBuf {
+    let mut s = String::from("[daemon]\nstate = \"state.db\"\n\n");
+    s.push_str(extra);
+    for (id, source) in feeds {
+        s.push_str(&format!(
+            "\n[[feed]]\nid = \"{id}\"\nformat = \"borderwatch-json\"\n{source}\nschedule = \"* * * * * *\"\ntimeout = \"2s\"\n"
+        ));
+    }
+    let p = dir.join("borderwatch.toml");
+    std::fs::write(&p, s).expect("write config");
+    p
+}
+
+/// The `url = …` lines for a loopback feed.
+pub fn loopback_source(url: &str) -> String {
+    format!("url = \"{url}\"\nallow_http = true\nallow_local = true")
+}

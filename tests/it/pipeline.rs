@@ -1,0 +1,161 @@
+//! One poll at a time through the real pipeline, with a test clock: failures change
+//! nothing, the expiry ladder fires at its instants, once each.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use borderwatch::clock::FixedClock;
+use borderwatch::config::Config;
+use borderwatch::fetch::HttpFetcher;
+use borderwatch::model::{format_instant, AlertKind, Record};
+use borderwatch::poll::{queue_ladder, Outcome, Poller};
+use borderwatch::store::Store;
+use chrono::{DateTime, TimeZone, Utc};
+
+use crate::helpers::{loopback_source, native, tempdir, write_config, Reply, Server};
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn poller(cfg: &Path, clock: &FixedClock) -> Poller {
+    let config = Config::load(cfg).unwrap();
+    let store = Store::open(&config.daemon.state).unwrap();
+    Poller {
+        config: Arc::new(config),
+        store: Arc::new(Mutex::new(store)),
+        http: HttpFetcher::default(),
+        clock: Arc::new(clock.clone()),
+    }
+}
+
+fn records(p: &Poller) -> Vec<Record> {
+    p.store.lock().unwrap().all_records().unwrap().into_iter().map(|(r, _)| r).collect()
+}
+
+fn alert_kinds(p: &Poller) -> Vec<AlertKind> {
+    p.store.lock().unwrap().alerts().unwrap().into_iter().map(|a| a.alert).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_500_a_timeout_and_garbage_change_nothing_and_alert_no_status() {
+    let good = native(&[("torkham", "open", Some("2025-04-15")), ("chaman", "closed", None)]);
+    let server = Server::sequence(vec![
+        Reply::ok(good.clone()),
+        Reply::status(500, "Internal Server Error"),
+        Reply::ok(good.clone()).delayed(Duration::from_secs(4)),
+        Reply::ok("<html>Service unavailable</html>"),
+        Reply::ok(good.clone()),
+    ])
+    .await;
+    let dir = tempdir();
+    let cfg = write_config(dir.path(), &[("afpak", loopback_source(&server.url("/status.json")))], "");
+    let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
+    let p = poller(&cfg, &clock);
+    let feed = p.config.feeds[0].clone();
+
+    let r = p.poll(&feed).await;
+    assert!(matches!(r.outcome, Ok(Outcome::Baseline(ref s)) if s.len() == 2), "{:?}", r.outcome);
+    assert!(r.alerts.is_empty(), "the baseline raises no status alert");
+    let baseline = records(&p);
+
+    let expected_errors = ["answered 500", "timed out after 2s", "cannot parse borderwatch-json at line 1 column 1"];
+    for (i, expected) in expected_errors.iter().enumerate() {
+        clock.advance(chrono::Duration::minutes(15));
+        let r = p.poll(&feed).await;
+        let err = r.outcome.as_ref().expect_err("a failed poll").to_string();
+        assert!(err.contains(expected) && err.contains("feed afpak"), "poll {}: {err}", i + 2);
+        assert_eq!(records(&p), baseline, "poll {}: the stored records are unchanged", i + 2);
+        assert!(!alert_kinds(&p).contains(&AlertKind::StatusChanged), "poll {}: no status alert", i + 2);
+        let failing = r.alerts.iter().filter(|a| a.alert == AlertKind::FeedFailing).count();
+        assert_eq!(failing, usize::from(i == 2), "poll {}: feed_failing fires once, at the third failure", i + 2);
+    }
+    clock.advance(chrono::Duration::minutes(15));
+    let r = p.poll(&feed).await;
+    assert!(matches!(r.outcome, Ok(Outcome::Unchanged)), "same body as the last good one: {:?}", r.outcome);
+    assert_eq!(r.alerts.iter().map(|a| a.alert).collect::<Vec<_>>(), [AlertKind::FeedRecovered]);
+    assert_eq!(records(&p), baseline);
+    assert_eq!(alert_kinds(&p), [AlertKind::FeedFailing, AlertKind::FeedRecovered]);
+    assert_eq!(server.hits(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ladder_fires_each_step_once_at_its_instant_and_rearms_on_a_new_until() {
+    let dir = tempdir();
+    let feed_file = dir.path().join("news.json");
+    std::fs::write(&feed_file, native(&[("torkham", "open", Some("2025-04-15"))])).unwrap();
+    let cfg = write_config(dir.path(), &[("news", "path = \"news.json\"".into())], "");
+    let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
+    let p = poller(&cfg, &clock);
+    let feed = p.config.feeds[0].clone();
+    let leads = p.config.alerts.lead_times.clone();
+    assert!(matches!(p.poll(&feed).await.outcome, Ok(Outcome::Baseline(_))));
+    let ladder = |at: DateTime<Utc>| queue_ladder(&mut p.store.lock().unwrap(), &leads, at).unwrap();
+    let next = |at: DateTime<Utc>| {
+        let recs = p.store.lock().unwrap().all_records().unwrap();
+        borderwatch::alert::rules::next_ladder_instant(&recs, &leads, at)
+    };
+
+    assert!(ladder(t("2025-03-24T00:00:00Z")).is_empty());
+    let steps = [
+        ("2025-04-08T19:00:00Z", "expiry:torkham:2025-04-15:7d"),
+        ("2025-04-12T19:00:00Z", "expiry:torkham:2025-04-15:3d"),
+        ("2025-04-14T19:00:00Z", "expiry:torkham:2025-04-15:1d"),
+        ("2025-04-15T19:00:00Z", "expired:torkham:2025-04-15"),
+    ];
+    let mut now = t("2025-03-24T00:00:00Z");
+    for (at, key) in steps {
+        let at = t(at);
+        assert_eq!(next(now), Some(at), "the expiry clock sleeps until exactly {at}");
+        assert!(ladder(at - chrono::Duration::seconds(1)).is_empty(), "nothing one second before {key}");
+        let fired = ladder(at);
+        assert_eq!(fired.len(), 1, "{key}");
+        assert_eq!(fired[0].key, key);
+        assert_eq!(fired[0].at, format_instant(&at));
+        assert!(!fired[0].late);
+        assert!(ladder(at + chrono::Duration::hours(1)).is_empty(), "{key} fires once");
+        now = at;
+    }
+    assert_eq!(next(now), None);
+
+    std::fs::write(&feed_file, native(&[("torkham", "open", Some("2025-04-30"))])).unwrap();
+    clock.set(t("2025-04-16T06:00:00Z"));
+    let r = p.poll(&feed).await;
+    assert!(matches!(r.outcome, Ok(Outcome::Applied(_, ref c)) if c.len() == 1), "{:?}", r.outcome);
+    assert!(r.alerts.is_empty(), "an extension alone is no status change");
+    assert!(
+        ladder(t("2025-04-16T06:00:00Z")).is_empty(),
+        "the old date's keys stay fired, and the new ladder is ahead"
+    );
+    let fired = ladder(t("2025-04-23T19:00:00Z"));
+    assert_eq!(fired.iter().map(|a| a.key.as_str()).collect::<Vec<_>>(), ["expiry:torkham:2025-04-30:7d"]);
+
+    std::fs::write(&feed_file, native(&[("torkham", "open", None)])).unwrap();
+    clock.set(t("2025-04-24T00:00:00Z"));
+    assert!(matches!(p.poll(&feed).await.outcome, Ok(Outcome::Applied(..))));
+    assert_eq!(next(t("2025-04-24T00:00:00Z")), None, "until further notice: nothing pending");
+    for day in 24..=30 {
+        assert!(ladder(Utc.with_ymd_and_hms(2025, 4, day, 23, 0, 0).unwrap()).is_empty(), "nothing on 2025-04-{day}");
+    }
+    assert!(ladder(t("2025-05-01T00:00:00Z")).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_step_missed_while_down_fires_once_marked_late() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("news.json"), native(&[("torkham", "open", Some("2025-04-15"))])).unwrap();
+    let cfg = write_config(dir.path(), &[("news", "path = \"news.json\"".into())], "");
+    let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
+    let p = poller(&cfg, &clock);
+    assert!(matches!(p.poll(&p.config.feeds[0].clone()).await.outcome, Ok(Outcome::Baseline(_))));
+    let leads = p.config.alerts.lead_times.clone();
+    let down_until = t("2025-04-13T08:00:00Z");
+    let fired = queue_ladder(&mut p.store.lock().unwrap(), &leads, down_until).unwrap();
+    assert_eq!(fired.len(), 1, "only where things stand now, not the 7d step too");
+    assert_eq!(fired[0].key, "expiry:torkham:2025-04-15:3d");
+    assert!(fired[0].late);
+    drop(p);
+    let p = poller(&cfg, &clock);
+    assert!(queue_ladder(&mut p.store.lock().unwrap(), &leads, down_until).unwrap().is_empty(), "never twice");
+}
