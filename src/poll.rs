@@ -160,7 +160,6 @@ impl Poller {
             let fresh = store.apply(&Apply {
                 feed: &feed.id,
                 now,
-                records: snap.values().collect(),
                 changes: &d.changes,
                 still_missing: &d.still_missing,
                 validators: &validators,

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
+use reqwest::header::{DATE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use reqwest::{redirect, StatusCode, Url};
 
 use super::policy::{self, PolicyError};
@@ -139,7 +139,8 @@ impl HttpFetcher {
         let header = |name| {
             resp.headers().get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_string)
         };
-        let new_validators = Validators { etag: header(ETAG), last_modified: header(LAST_MODIFIED) };
+        let last_modified = header(LAST_MODIFIED).filter(|lm| last_modified_is_strong(lm, header(DATE).as_deref()));
+        let new_validators = Validators { etag: header(ETAG), last_modified };
         let limit = feed.max_bytes;
         if resp.content_length().is_some_and(|n| n > limit)
             && resp.headers().get(reqwest::header::CONTENT_ENCODING).is_none()
@@ -157,6 +158,20 @@ impl HttpFetcher {
     }
 }
 
+/// A `Last-Modified` date has one-second resolution: a body changed twice within the
+/// second it names carries the same date both times, and a conditional request with it
+/// would be answered 304 for the second version (the update urlwatch loses). Per RFC 9110
+/// §8.8.2.2 the date is only a strong validator when the response's `Date` is at least one
+/// second later; otherwise it is not sent back, and the next poll fetches in full.
+#[must_use]
+pub fn last_modified_is_strong(last_modified: &str, date: Option<&str>) -> bool {
+    let parse = |s: &str| chrono::DateTime::parse_from_rfc2822(s).ok();
+    match (parse(last_modified), date.and_then(parse)) {
+        (Some(lm), Some(date)) => (date - lm).num_seconds() >= 1,
+        _ => false,
+    }
+}
+
 /// The error and its causes in one line: reqwest hides the useful part in `source()`.
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
@@ -170,4 +185,18 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         cur = c.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_modified_is_strong;
+
+    #[test]
+    fn a_last_modified_in_the_same_second_as_the_response_is_weak() {
+        let lm = "Wed, 21 Oct 2015 07:28:00 GMT";
+        assert!(last_modified_is_strong(lm, Some("Wed, 21 Oct 2015 07:28:01 GMT")));
+        assert!(!last_modified_is_strong(lm, Some("Wed, 21 Oct 2015 07:28:00 GMT")));
+        assert!(!last_modified_is_strong(lm, None), "without Date the date cannot be trusted");
+        assert!(!last_modified_is_strong("yesterday", Some("Wed, 21 Oct 2015 07:28:01 GMT")));
+    }
 }

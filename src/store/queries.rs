@@ -49,8 +49,6 @@ pub struct Apply<'a> {
     pub feed: &'a str,
     /// Poll time.
     pub now: DateTime<Utc>,
-    /// The records of the new snapshot.
-    pub records: Vec<&'a Record>,
     /// The changes found.
     pub changes: &'a [Change],
     /// Crossings still missing, with their counts.
@@ -152,7 +150,8 @@ impl Store {
             .map_err(self.err("read records"))
     }
 
-    /// Commits a good snapshot, its history and its alerts in one transaction.
+    /// Commits a good snapshot, its history and its alerts in one transaction. Only
+    /// changed records are written: a poll without changes writes one small feed row.
     /// Returns the alerts that were new (keys not fired before).
     ///
     /// # Errors
@@ -170,7 +169,7 @@ impl Store {
             params![a.feed, a.validators.etag, a.validators.last_modified, a.content_hash, now],
         )
         .map_err(e("update feed"))?;
-        for r in &a.records {
+        for r in a.changes.iter().filter_map(|c| c.current.as_ref()) {
             tx.execute(
                 "INSERT INTO records (feed, crossing, json, first_seen, missing) VALUES (?1, ?2, ?3, ?4, 0)
                  ON CONFLICT (feed, crossing) DO UPDATE SET json = ?3, missing = 0",

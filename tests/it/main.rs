@@ -3,4 +3,5 @@
 mod cli;
 mod daemon;
 mod helpers;
+mod http;
 mod pipeline;
