@@ -36,7 +36,6 @@ const BUILT_IN: &[Entry] = &[
             "Chaman-Boldak Gate",
             "Friendship Gate",
             "Bab-e-Dosti",
-            "Wesh",
         ],
     ),
     ("ghulam-khan", "Ghulam Khan", "PK AF", "Asia/Karachi", &["Ghulam Khan border", "Ghulam Khan checkpost"]),
@@ -54,11 +53,11 @@ const BUILT_IN: &[Entry] = &[
         "Asia/Kabul",
         &["Islam Qala", "Islam Qalah", "Dogharoun", "Dogharun"],
     ),
-    ("milak", "Milak–Zaranj", "AF IR", "Asia/Kabul", &["Milak", "Zaranj", "Silk Bridge"]),
+    ("milak", "Milak–Zaranj", "AF IR", "Asia/Kabul", &["Milak", "Zaranj"]),
     ("bazargan", "Bazargan–Gürbulak", "IR TR", "Asia/Tehran", &["Bazargan", "Gurbulak", "Gürbulak"]),
     ("kapikoy", "Kapıköy–Razi", "TR IR", "Europe/Istanbul", &["Kapikoy", "Razi"]),
     // Afghanistan–Central Asia, China–Pakistan
-    ("hairatan", "Hairatan–Termez", "AF UZ", "Asia/Kabul", &["Hairatan", "Hayratan", "Termez", "Friendship Bridge"]),
+    ("hairatan", "Hairatan–Termez", "AF UZ", "Asia/Kabul", &["Hairatan", "Hayratan", "Termez"]),
     (
         "sher-khan-bandar",
         "Sher Khan Bandar–Nizhny Panj",
@@ -158,17 +157,11 @@ const BUILT_IN: &[Entry] = &[
         "Brownsville–Matamoros",
         "US MX",
         "America/Chicago",
-        &["Brownsville", "Matamoros", "B&M", "Gateway", "Veterans International"],
+        &["Brownsville", "Matamoros", "Veterans International"],
     ),
     ("hidalgo", "Hidalgo–Reynosa", "US MX", "America/Chicago", &["Hidalgo", "Reynosa", "Pharr"]),
     // US–Canada
-    (
-        "blaine",
-        "Blaine–Surrey",
-        "US CA",
-        "America/Los_Angeles",
-        &["Blaine", "Peace Arch", "Pacific Highway", "Douglas (BC)"],
-    ),
+    ("blaine", "Blaine–Surrey", "US CA", "America/Los_Angeles", &["Blaine", "Peace Arch", "Pacific Highway"]),
     ("sweetgrass", "Sweetgrass–Coutts", "US CA", "America/Denver", &["Sweetgrass", "Coutts"]),
     (
         "detroit",

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod daemon;
 pub mod diff;
+pub mod extract;
 pub mod fetch;
 pub mod formats;
 pub mod gazetteer;

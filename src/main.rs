@@ -84,6 +84,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read closures and expiry dates out of a news text; one JSON record per line.
+    Extract {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The text's publication date (default: today, or the date of --now).
+        #[arg(long)]
+        published: Option<String>,
+        /// Pretend it is this instant.
+        #[arg(long)]
+        now: Option<String>,
+        /// The text file, or - for standard input.
+        #[arg(default_value = "-")]
+        file: PathBuf,
+    },
     /// Configuration tools.
     Config {
         #[command(subcommand)]
@@ -234,6 +248,33 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                     ]);
                 }
                 print!("{}", commands::table(&t));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Extract { config, published, now, file } => {
+            let gazetteer = match config.config {
+                Some(_) => tryx!(load(&config)).gazetteer,
+                None => borderwatch::gazetteer::Gazetteer::built_in(),
+            };
+            let now = tryx!(clock(now.as_deref())).now();
+            let published = match published.as_deref().map(parse_instant) {
+                None => now.date_naive(),
+                Some(Ok(t)) => t.date_naive(),
+                Some(Err(e)) => {
+                    eprintln!("borderwatch: --published: {e}");
+                    return Ok(ExitCode::from(EXIT_USAGE));
+                }
+            };
+            let (text, source) = if file.as_os_str() == "-" {
+                let mut s = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).context("cannot read standard input")?;
+                (s, "stdin".to_string())
+            } else {
+                let s = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                (s, file.display().to_string())
+            };
+            for r in borderwatch::extract::extract(&text, published, &gazetteer, &source) {
+                println!("{}", serde_json::to_string(&r)?);
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -164,7 +164,7 @@ impl HttpFetcher {
 /// §8.8.2.2 the date is only a strong validator when the response's `Date` is at least one
 /// second later; otherwise it is not sent back, and the next poll fetches in full.
 #[must_use]
-pub fn last_modified_is_strong(last_modified: &str, date: Option<&str>) -> bool {
+pub(super) fn last_modified_is_strong(last_modified: &str, date: Option<&str>) -> bool {
     let parse = |s: &str| chrono::DateTime::parse_from_rfc2822(s).ok();
     match (parse(last_modified), date.and_then(parse)) {
         (Some(lm), Some(date)) => (date - lm).num_seconds() >= 1,

@@ -1,0 +1,366 @@
+//! Date, time and duration phrases in a sentence, resolved against the publication date.
+//!
+//! Each phrase keeps its byte span and the role its preposition gives it: `until April
+//! 15` ends a period, `from tomorrow` and `on 6 September` start one, `by Friday` is when
+//! a planned change happens, `beyond Jan. 14` and `said Monday` belong to something else.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime, Weekday};
+use regex::Regex;
+
+/// What a date phrase does in its sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Ends a period: until, till, through, to.
+    Until,
+    /// Ends a period at the earliest: "until at least".
+    UntilAtLeast,
+    /// Starts a period: from, since, starting, as of.
+    Since,
+    /// When something happens: on, in, today.
+    On,
+    /// When a planned change is due: by.
+    By,
+    /// Belongs to something else: beyond, after, before, except, or a reporting verb.
+    Ignore,
+}
+
+/// A resolved value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum When {
+    /// A day, with an optional local time.
+    Day(NaiveDate, Option<NaiveTime>),
+    /// A month.
+    Month(i32, u32),
+    /// A year.
+    Year(i32),
+}
+
+impl When {
+    pub(crate) fn day(self) -> NaiveDate {
+        match self {
+            When::Day(d, _) => d,
+            When::Month(y, m) => NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default(),
+            When::Year(y) => NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default(),
+        }
+    }
+
+    pub(crate) fn format(self) -> String {
+        match self {
+            When::Day(d, None) => d.format("%Y-%m-%d").to_string(),
+            When::Day(d, Some(t)) => format!("{}T{}", d.format("%Y-%m-%d"), t.format("%H:%M")),
+            When::Month(y, m) => format!("{y:04}-{m:02}"),
+            When::Year(y) => format!("{y:04}"),
+        }
+    }
+}
+
+/// A length of time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Span {
+    /// Days (weeks are counted as days).
+    Days(i64),
+    /// Months (years are counted as months).
+    Months(u32),
+}
+
+impl Span {
+    /// The inclusive last day of a period of this length starting on `from`.
+    pub(crate) fn last_day(self, from: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Span::Days(n) => from.checked_add_signed(Duration::days(n - 1)),
+            Span::Months(n) => from.checked_add_months(Months::new(n))?.pred_opt(),
+        }
+    }
+
+    /// Day- or week-precise, as opposed to months or years.
+    pub(crate) fn is_precise(self) -> bool {
+        matches!(self, Span::Days(_))
+    }
+}
+
+/// One phrase found in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Phrase {
+    /// A date with its role.
+    Date(Role, When),
+    /// "for five days".
+    For(Span),
+    /// "until further notice", "indefinitely".
+    OpenEnded,
+}
+
+/// A phrase and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) phrase: Phrase,
+}
+
+const MONTH: &str = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+pub(crate) const NUMBER: &str =
+    r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|a|an)";
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    let p = format!(
+        r"(?ix)
+        \b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b
+      | \b(?P<m1>{MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?
+      | \b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?
+      | \b(?P<m3>{MONTH})\.?\s+(?P<y3>\d{{4}})\b
+      | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b
+      | \b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
+      | \b(?P<rel>today|tonight|tomorrow|yesterday)\b
+      | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
+      | \b(?:for|of)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year)s?\b
+      | \b(?P<yo>(?:19|20)\d{{2}})\b"
+    );
+    Regex::new(&p).expect("date regex")
+});
+
+static TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s,]*(?:from|at|as of)?\s*(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?|hrs|h\b)?")
+        .expect("time regex")
+});
+
+static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)(?:
+          (?P<least>\b(?:until|till)\s+at\s+least)
+        | (?P<until>\b(?:until|till|through|thru|to|up\s+to|ending|ends|end)(?:\s+(?:on|the\s+end\s+of))?)
+        | (?P<since>\b(?:from|since|starting(?:\s+(?:from|on))?|beginning(?:\s+on)?|as\s+of|effective(?:\s+from)?|with\s+effect\s+from)(?:\s+(?:on|the))?)
+        | (?P<by>\bby)
+        | (?P<ignore>\b(?:beyond|after|past|before|prior\s+to|except(?:\s+on)?|said|says|announced|reported|told|stated|tweeted|added|confirmed|decided|informed|noted|declared)(?:\s+(?:on|in|that))?)
+        | (?P<on>\b(?:on|in|at|during|this|next|last|coming)(?:\s+the)?)
+        | (?P<apposition>\bi\.\s?e\.,?|\bnamely|\bthat\s+is,?)
+        )[\s,(]*$",
+    )
+    .expect("role regex")
+});
+
+/// Words in the sentence before a position that make a weekday future, not past.
+static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(will|would|shall|plans?|planned|planning|to\s+be|is\s+to|are\s+to|set\s+to|going\s+to|scheduled|expected\s+to|decided\s+to|from\s+tomorrow|next)\b")
+        .expect("future regex")
+});
+
+fn month_num(s: &str) -> Option<u32> {
+    let s = s.trim_end_matches('.');
+    let s = s.to_ascii_lowercase();
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .iter()
+        .position(|m| s.starts_with(m))
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+pub(crate) fn number(s: &str) -> Option<u32> {
+    let words = [
+        ("a", 1),
+        ("an", 1),
+        ("one", 1),
+        ("two", 2),
+        ("three", 3),
+        ("four", 4),
+        ("five", 5),
+        ("six", 6),
+        ("seven", 7),
+        ("eight", 8),
+        ("nine", 9),
+        ("ten", 10),
+        ("eleven", 11),
+        ("twelve", 12),
+        ("fifteen", 15),
+        ("twenty", 20),
+        ("thirty", 30),
+        ("forty", 40),
+    ];
+    let s = s.to_ascii_lowercase();
+    s.parse().ok().or_else(|| words.iter().find(|(w, _)| *w == s).map(|(_, n)| *n))
+}
+
+pub(crate) fn span(n: u32, unit: &str) -> Span {
+    match unit.to_ascii_lowercase().trim_end_matches('s') {
+        "week" => Span::Days(i64::from(n) * 7),
+        "month" => Span::Months(n),
+        "year" => Span::Months(n * 12),
+        _ => Span::Days(i64::from(n)),
+    }
+}
+
+/// The year for a year-less day that puts it nearest the publication date.
+fn nearest_year(month: u32, day: u32, published: NaiveDate) -> Option<NaiveDate> {
+    [published.year() - 1, published.year(), published.year() + 1]
+        .into_iter()
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
+        .min_by_key(|d| (*d - published).num_days().abs())
+}
+
+fn weekday(s: &str) -> Option<Weekday> {
+    s.parse().ok()
+}
+
+/// The weekday nearest the anchor in the given direction (the anchor itself counts for
+/// the past, not for the future).
+fn resolve_weekday(w: Weekday, anchor: NaiveDate, future: bool) -> NaiveDate {
+    let mut d = anchor;
+    if future {
+        d = d.succ_opt().unwrap_or(d);
+        while d.weekday() != w {
+            d = d.succ_opt().unwrap_or(d);
+        }
+    } else {
+        while d.weekday() != w {
+            d = d.pred_opt().unwrap_or(d);
+        }
+    }
+    d
+}
+
+/// The role the words just before `start` give a date; `None` without a preposition.
+fn role_before(text: &str, start: usize) -> Option<Role> {
+    let from = text[..start].char_indices().rev().nth(30).map_or(0, |(i, _)| i);
+    let c = ROLE.captures(&text[from..start])?;
+    let role = if c.name("least").is_some() {
+        Role::UntilAtLeast
+    } else if c.name("until").is_some() {
+        Role::Until
+    } else if c.name("since").is_some() {
+        Role::Since
+    } else if c.name("by").is_some() {
+        Role::By
+    } else if c.name("ignore").is_some() {
+        Role::Ignore
+    } else {
+        Role::On
+    };
+    Some(role)
+}
+
+/// Finds the date, time and duration phrases of `text`, resolved against `published`.
+pub(crate) fn find(text: &str, published: NaiveDate) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    for c in DATE.captures_iter(text) {
+        let m = c.get(0).expect("match");
+        let (start, mut end) = (m.start(), m.end());
+        let role = role_before(text, start);
+        let g = |n: &str| c.name(n).map(|x| x.as_str());
+        let phrase = if g("fn").is_some() {
+            Some(Phrase::OpenEnded)
+        } else if let (Some(n), Some(u)) = (g("dn"), g("du")) {
+            number(n).map(|n| Phrase::For(span(n, u)))
+        } else {
+            resolve(&c, text, start, role, out.last(), published).map(|w| Phrase::Date(role.unwrap_or(Role::On), w))
+        };
+        let Some(mut phrase) = phrase else { continue };
+        if let Phrase::Date(r, When::Day(d, None)) = phrase {
+            if let Some((t, len)) = time_after(&text[end..]) {
+                phrase = Phrase::Date(r, When::Day(d, Some(t)));
+                end += len;
+            }
+        }
+        if let (Some(prev), Phrase::Date(_, when)) = (out.last_mut(), &phrase) {
+            let between = text[prev.end..start].to_ascii_lowercase();
+            if let (Phrase::Date(r, _), true) =
+                (prev.phrase.clone(), between.contains("i.e") || between.contains("namely"))
+            {
+                prev.phrase = Phrase::Date(r, *when);
+                prev.end = end;
+                continue;
+            }
+        }
+        out.push(Found { start, end, phrase });
+    }
+    out
+}
+
+fn resolve(
+    c: &regex::Captures<'_>,
+    text: &str,
+    start: usize,
+    role: Option<Role>,
+    prev: Option<&Found>,
+    published: NaiveDate,
+) -> Option<When> {
+    let g = |n: &str| c.name(n).map(|x| x.as_str());
+    if let Some(iso) = g("iso") {
+        return NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok().map(|d| When::Day(d, None));
+    }
+    if let (Some(mo), Some(d)) = (g("m1"), g("d1")) {
+        return day_of(month_num(mo), d.parse().ok(), g("y1"), published);
+    }
+    if let (Some(d), Some(mo)) = (g("d2"), g("m2")) {
+        return day_of(month_num(mo), d.parse().ok(), g("y2"), published);
+    }
+    if let (Some(mo), Some(y)) = (g("m3"), g("y3")) {
+        return Some(When::Month(y.parse().ok()?, month_num(mo)?));
+    }
+    if let (Some(a), Some(b)) = (g("na"), g("nb")) {
+        return numeric(a, b, g("nc"), published);
+    }
+    if let Some(w) = g("wd") {
+        // A bare weekday ("said Monday") or one in parentheses after a date is not a date
+        // of the event.
+        if role.is_none() || text[..start].trim_end().ends_with('(') {
+            return None;
+        }
+        let since = match prev {
+            Some(Found { phrase: Phrase::Date(Role::Since, w), .. }) if role == Some(Role::Until) => Some(w.day()),
+            _ => None,
+        };
+        let future = since.is_some() || FUTURE.is_match(&text[..start]);
+        return Some(When::Day(resolve_weekday(weekday(w)?, since.unwrap_or(published), future), None));
+    }
+    if let Some(r) = g("rel") {
+        let d = match r.to_ascii_lowercase().as_str() {
+            "tomorrow" => published.succ_opt(),
+            "yesterday" => published.pred_opt(),
+            _ => Some(published),
+        };
+        return d.map(|d| When::Day(d, None));
+    }
+    if let Some(y) = g("yo") {
+        if matches!(role, Some(Role::Since | Role::Until | Role::UntilAtLeast | Role::On)) {
+            return Some(When::Year(y.parse().ok()?));
+        }
+    }
+    None
+}
+
+/// A time of day right after a date: `from 07.00 am`, `at 4 pm`, `06:00`.
+fn time_after(rest: &str) -> Option<(NaiveTime, usize)> {
+    let t = TIME.captures(rest)?;
+    if t.get(2).is_none() && t.get(3).is_none() {
+        return None;
+    }
+    let h: u32 = t[1].parse().ok()?;
+    let min: u32 = t.get(2).map_or(Some(0), |x| x.as_str().parse().ok())?;
+    let pm = t.get(3).is_some_and(|x| x.as_str().to_ascii_lowercase().starts_with('p'));
+    let h = if pm && h < 12 { h + 12 } else { h };
+    Some((NaiveTime::from_hms_opt(h, min, 0)?, t.get(0)?.end()))
+}
+
+fn day_of(month: Option<u32>, day: Option<u32>, year: Option<&str>, published: NaiveDate) -> Option<When> {
+    let (month, day) = (month?, day?);
+    let d = match year.and_then(|y| y.parse().ok()) {
+        Some(y) => NaiveDate::from_ymd_opt(y, month, day),
+        None => nearest_year(month, day, published),
+    };
+    d.map(|d| When::Day(d, None))
+}
+
+/// `09/11`: day/month or month/day, whichever lands nearer the publication date.
+fn numeric(a: &str, b: &str, y: Option<&str>, published: NaiveDate) -> Option<When> {
+    let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    let year = y.and_then(|y| y.parse::<i32>().ok()).map(|y| if y < 100 { 2000 + y } else { y });
+    let pick = |month: u32, day: u32| match year {
+        Some(y) => NaiveDate::from_ymd_opt(y, month, day),
+        None => nearest_year(month, day, published),
+    };
+    [pick(b, a), pick(a, b)]
+        .into_iter()
+        .flatten()
+        .min_by_key(|d| (*d - published).num_days().abs())
+        .map(|d| When::Day(d, None))
+}

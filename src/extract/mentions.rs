@@ -1,0 +1,170 @@
+//! Crossings named in a sentence: gazetteer names and aliases (folded: case, diacritics
+//! and punctuation do not matter), and names found by pattern for crossings the
+//! gazetteer does not know ("the Nowhere border crossing", "X Port of Entry").
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Target;
+use crate::gazetteer::{fold, slug, Gazetteer};
+
+/// A crossing named at a byte position of the sentence.
+#[derive(Debug, Clone)]
+pub(crate) struct Mention {
+    pub(crate) pos: usize,
+    pub(crate) target: Target,
+}
+
+static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        \b(?P<a>(?:\p{Lu}[\p{L}’'\-]+\s+){1,3}?)(?:border\s+|land\s+|road\s+|trade\s+)?(?:crossing(?:\s+point)?|checkpoint|checkpost|check\s+post|port\s+of\s+entry|Port\s+of\s+Entry|border\s+post|gate|Gate)\b
+      | \b(?:crossing(?:\s+point)?|checkpoint|checkpost|border\s+post)\s+(?:at|in|of)\s+(?P<b>\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}[\p{L}’'\-]+)?)",
+    )
+    .expect("mention regex")
+});
+
+/// Capitalized words that start sentences or describe, rather than name, a crossing.
+const NOT_NAMES: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "all",
+    "key",
+    "main",
+    "border",
+    "land",
+    "road",
+    "trade",
+    "this",
+    "that",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "one",
+    "two",
+    "second",
+    "third",
+    "first",
+    "last",
+    "busy",
+    "busiest",
+    "major",
+    "international",
+    "eastern",
+    "western",
+    "northern",
+    "southern",
+    "north",
+    "south",
+    "east",
+    "west",
+    "new",
+    "old",
+    "only",
+    "another",
+    "said",
+    "rail",
+    "railway",
+    "sea",
+    "ferry",
+    "pedestrian",
+    "vehicle",
+    "cargo",
+    "commercial",
+    "in",
+    "at",
+    "on",
+];
+
+/// Finds the crossings named in `s`, in order.
+pub(crate) fn find(s: &str, gazetteer: &Gazetteer) -> Vec<Mention> {
+    let words: Vec<(usize, usize, String)> = word_spans(s);
+    let names = gazetteer.names_longest_first();
+    let mut taken = vec![false; words.len()];
+    let mut out = Vec::new();
+    for (name, crossing) in &names {
+        let parts: Vec<&str> = name.split(' ').collect();
+        if parts.is_empty() || words.len() < parts.len() {
+            continue;
+        }
+        for i in 0..=words.len() - parts.len() {
+            if taken[i..i + parts.len()].iter().any(|t| *t) {
+                continue;
+            }
+            if parts.iter().enumerate().all(|(k, p)| words[i + k].2 == *p) {
+                taken[i..i + parts.len()].iter_mut().for_each(|t| *t = true);
+                out.push(Mention {
+                    pos: words[i].0,
+                    target: Target::Crossing {
+                        id: crossing.id.clone(),
+                        name: crossing.name.clone(),
+                        countries: crossing.countries.clone(),
+                        tz: crossing.tz.name().to_string(),
+                    },
+                });
+            }
+        }
+    }
+    for c in PATTERN.captures_iter(s) {
+        let Some(m) = c.name("a").or(c.name("b")) else { continue };
+        let whole = c.get(0).expect("match");
+        if describes(&s[..whole.start()]) || describes(whole.as_str()) || REGION.is_match(&s[whole.end()..]) {
+            continue;
+        }
+        let mut name_words: Vec<&str> = m.as_str().split_whitespace().collect();
+        while name_words.first().is_some_and(|w| NOT_NAMES.contains(&fold(w).as_str()) || is_country_word(w)) {
+            name_words.remove(0);
+        }
+        if name_words.is_empty() || name_words.iter().all(|w| is_country_word(w)) {
+            continue;
+        }
+        let name = name_words.join(" ");
+        let pos = m.start() + m.as_str().find(name_words[0]).unwrap_or(0);
+        let covered = words.iter().zip(&taken).any(|((a, b, _), t)| *t && pos >= *a && pos < *b);
+        if covered || out.iter().any(|x: &Mention| x.pos == pos) {
+            continue;
+        }
+        let countries = super::lexicon::countries_in(&fold(s)).into_iter().map(|(_, c)| c.code.to_string()).collect();
+        out.push(Mention { pos, target: Target::Crossing { id: slug(&name), name, countries, tz: "UTC".into() } });
+    }
+    out.sort_by_key(|m| m.pos);
+    out
+}
+
+/// "the second trade checkpoint in Fata", "another crossing": a description, not a name.
+fn describes(before: &str) -> bool {
+    const ORDINALS: &[&str] =
+        &["second", "third", "fourth", "fifth", "another", "other", "first", "last", "several", "many", "two", "three"];
+    before.split_whitespace().rev().take(3).any(|w| ORDINALS.contains(&fold(w).as_str()))
+}
+
+/// A name followed by these is a region, not a crossing.
+static REGION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s+(?:Agency|agency|province|Province|region|Region|district|District|valley|Valley|county|County)\b")
+        .expect("region regex")
+});
+
+fn is_country_word(w: &str) -> bool {
+    !super::lexicon::countries_in(&fold(w)).is_empty()
+}
+
+/// Words of `s` with their byte spans, each folded.
+fn word_spans(s: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(a)) => {
+                out.push((a, i, fold(&s[a..i])));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}

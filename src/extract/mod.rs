@@ -1,0 +1,433 @@
+//! Extract: news text and its publication date → records (DESIGN.md §9).
+//!
+//! The text is cut into sentences. In each, status words (closed, reopened, restricted
+//! to cargo, …) are found, and each takes the crossings named in its clause and the date
+//! phrases between it and the next status word. Across the document, statements about
+//! the same crossing and period are merged; a period without an end is closed by the next
+//! thing that happened to the crossing; a country-wide closure ("its border with Belarus
+//! until 30 November") lends its dates to the named crossings of that border, or becomes
+//! a record of its own when none is named. A date never crosses into a clause about
+//! something else, so a deadline or a visit is not a crossing's expiry.
+
+mod dates;
+mod lexicon;
+mod mentions;
+mod sentences;
+
+use std::collections::BTreeSet;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use self::dates::{Phrase, Role, Span, When};
+use self::lexicon::{Country, CLOSURE_BEFORE, COUNTRY_BORDER, GENERIC_CROSSING, SCOPE, TRIGGER};
+use self::mentions::Mention;
+use crate::gazetteer::Gazetteer;
+use crate::model::{Record, Status};
+use crate::timeutil::expires_at;
+
+/// What a statement is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    /// One crossing: id, display name, countries, zone.
+    Crossing { id: String, name: String, countries: Vec<String>, tz: String },
+    /// The whole border between two countries.
+    Border(Country, Country),
+    /// "the crossing": the crossing the document is about.
+    Unresolved,
+}
+
+impl Target {
+    fn key(&self) -> String {
+        match self {
+            Target::Crossing { id, .. } => id.clone(),
+            Target::Border(a, b) => {
+                let mut c = [a.code, b.code];
+                c.sort_unstable();
+                format!("border:{}-{}", c[0], c[1])
+            }
+            Target::Unresolved => String::new(),
+        }
+    }
+}
+
+/// How sure an end date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum End {
+    /// Worked out from a length or from what happened next.
+    Derived,
+    /// Stated.
+    Stated,
+}
+
+/// One statement: a status of a target over a period.
+#[derive(Debug, Clone)]
+struct Event {
+    target: Target,
+    status: Status,
+    since: Option<When>,
+    since_derived: bool,
+    until: Option<(When, End)>,
+    open_ended: bool,
+    scope: Option<String>,
+    sentences: BTreeSet<usize>,
+    order: (usize, usize),
+    /// A closure known only because a reopening ended it ("after a 27-day closure").
+    ended: bool,
+}
+
+/// Reads records out of `text`, published on `published`.
+#[must_use]
+pub fn extract(text: &str, published: NaiveDate, gazetteer: &Gazetteer, source: &str) -> Vec<Record> {
+    let sents = sentences::split(text);
+    let mut events = Vec::new();
+    let mut doc_mentions: Vec<(usize, Target)> = Vec::new();
+    let mut doc_countries: Vec<Country> = Vec::new();
+    let mut last_border: Option<(Country, Country)> = None;
+    for (i, s) in sents.iter().enumerate() {
+        let found = mentions::find(s, gazetteer);
+        let folded = crate::gazetteer::fold(s);
+        let countries: Vec<Country> = lexicon::countries_in(&folded).into_iter().map(|(_, c)| c).collect();
+        let border = border_of(s, &countries, &doc_countries, last_border);
+        sentence_events(s, i, published, &found, border, &mut events);
+        if let Some(b) = border {
+            last_border = Some(b);
+        }
+        doc_mentions.extend(found.into_iter().map(|m| (i, m.target)));
+        for c in countries {
+            if !doc_countries.contains(&c) {
+                doc_countries.push(c);
+            }
+        }
+    }
+    resolve_unnamed(&mut events, &doc_mentions, last_border);
+    let merged = merge(events);
+    let completed = complete(merged);
+    let folded = fold_borders(completed);
+    folded.into_iter().filter_map(|e| record(e, &sents, published, source)).collect()
+}
+
+/// The two countries of a country-wide border statement in this sentence, if it is one.
+fn border_of(
+    s: &str,
+    here: &[Country],
+    before: &[Country],
+    last: Option<(Country, Country)>,
+) -> Option<(Country, Country)> {
+    if !COUNTRY_BORDER.is_match(s) {
+        return None;
+    }
+    match here {
+        [a, b, ..] => Some((*a, *b)),
+        [x] => before.iter().rev().find(|c| c != &x).map(|c| (*c, *x)).or(last),
+        [] => last,
+    }
+}
+
+fn sentence_events(
+    s: &str,
+    sent: usize,
+    published: NaiveDate,
+    found: &[Mention],
+    border: Option<(Country, Country)>,
+    out: &mut Vec<Event>,
+) {
+    let consumed: Vec<(usize, usize, Span)> = CLOSURE_BEFORE
+        .captures_iter(s)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let n = c.name("n1").or(c.name("n2"))?;
+            let u = c.name("u1").or(c.name("u2"))?;
+            Some((m.start(), m.end(), dates::span(dates::number(n.as_str())?, u.as_str())))
+        })
+        .collect();
+    let triggers: Vec<regex::Captures<'_>> = TRIGGER
+        .captures_iter(s)
+        .filter(|c| c.name("neg").is_none())
+        .filter(|c| !NOT_A_STATUS.is_match(&s[c.get(0).expect("match").end()..]))
+        .filter(|c| {
+            let m = c.get(0).expect("match");
+            !consumed.iter().any(|(a, b, _)| m.start() < *b && m.end() > *a)
+        })
+        .collect();
+    if triggers.is_empty() {
+        return;
+    }
+    let phrases = dates::find(s, published);
+    let named_here = !found.is_empty();
+    let first_event = out.len();
+    for (k, c) in triggers.iter().enumerate() {
+        let m = c.get(0).expect("match");
+        let lo = if k == 0 { 0 } else { triggers[k - 1].get(0).expect("match").end() };
+        let hi = triggers.get(k + 1).map_or(s.len(), |n| n.get(0).expect("match").start());
+        let window_start = if k == 0 { 0 } else { m.start() };
+        let mut status = if c.name("closed").is_some() {
+            Status::Closed
+        } else if c.name("restricted").is_some() {
+            Status::Restricted
+        } else {
+            Status::Open
+        };
+        let after = &s[m.end()..hi];
+        let mut scope = None;
+        if status != Status::Closed {
+            if let Some(sc) = SCOPE.captures(after).and_then(|x| x.name("scope")) {
+                let text = sc.as_str().trim().to_string();
+                if lexicon::is_restrictive(&text) {
+                    status = Status::Restricted;
+                }
+                scope = Some(text);
+            }
+        }
+        if after.to_ascii_lowercase().trim_start_matches([',', ' ']).starts_with("with exception") {
+            status = Status::Restricted;
+        }
+        let mut targets: Vec<Target> =
+            found.iter().filter(|x| x.pos >= lo && x.pos < m.start()).map(|x| x.target.clone()).collect();
+        if targets.is_empty() {
+            targets = found.iter().filter(|x| x.pos >= m.end() && x.pos < hi).map(|x| x.target.clone()).collect();
+        }
+        if targets.is_empty() {
+            targets = out[first_event..].last().map(|e| vec![e.target.clone()]).unwrap_or_default();
+        }
+        if targets.is_empty() {
+            targets = match border {
+                Some((a, b)) if !named_here => vec![Target::Border(a, b)],
+                _ if GENERIC_CROSSING.is_match(s) => vec![Target::Unresolved],
+                _ => continue,
+            };
+        }
+        let future = lexicon_future(&s[..m.start()]);
+        let continuing = c.name("cont").is_some();
+        let mut ev = Event {
+            target: Target::Unresolved,
+            status,
+            since: None,
+            since_derived: false,
+            until: None,
+            open_ended: false,
+            scope,
+            sentences: BTreeSet::from([sent]),
+            order: (sent, m.start()),
+            ended: false,
+        };
+        let mut span = None;
+        for p in phrases.iter().filter(|p| p.start >= window_start && p.start < hi) {
+            if k == 0 && p.start >= m.start() && triggers.len() > 1 && p.start >= triggers[1].get(0).expect("m").start()
+            {
+                continue;
+            }
+            match p.phrase {
+                Phrase::Date(Role::Until, w) => ev.until = Some((w, End::Stated)),
+                Phrase::Date(Role::UntilAtLeast, w) => ev.until = Some((w, End::Stated)),
+                Phrase::Date(Role::Since | Role::By, w) => ev.since = Some(w),
+                Phrase::Date(Role::On, w) if !continuing && ev.since.is_none() => ev.since = Some(w),
+                Phrase::Date(..) => {}
+                Phrase::For(sp) => span = Some(sp),
+                Phrase::OpenEnded => ev.open_ended = true,
+            }
+        }
+        if let (Some(sp), None) = (span, ev.until) {
+            let start = match ev.since {
+                Some(w) => Some(w.day()),
+                None if future => {
+                    ev.since_derived = true;
+                    Some(published)
+                }
+                None => None,
+            };
+            if let Some(last) = start.and_then(|d| sp.last_day(d)) {
+                ev.until = Some((When::Day(last, None), End::Derived));
+            }
+        }
+        if ev.open_ended {
+            ev.until = None;
+        }
+        for (_, _, sp) in consumed.iter().filter(|(a, _, _)| *a >= m.end() && *a < hi) {
+            if let (true, Some(reopened)) = (sp.is_precise(), ev.since) {
+                for t in &targets {
+                    out.push(Event {
+                        target: t.clone(),
+                        status: Status::Closed,
+                        since: None,
+                        since_derived: false,
+                        until: reopened.day().pred_opt().map(|d| (When::Day(d, None), End::Derived)),
+                        open_ended: false,
+                        scope: None,
+                        sentences: BTreeSet::from([sent]),
+                        order: (sent, m.start()),
+                        ended: true,
+                    });
+                }
+            }
+        }
+        for t in targets {
+            out.push(Event { target: t, ..ev.clone() });
+        }
+    }
+}
+
+/// "opening hours", "closing ceremony": the word is not about the crossing's status.
+static NOT_A_STATUS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)^\s+(?:hours|times|ceremony|fire|letter|remarks|statement|question|market|date)\b")
+        .expect("regex")
+});
+
+fn lexicon_future(before: &str) -> bool {
+    static FUTURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(will|would|shall|plans?|planned|to\s+be|is\s+to|are\s+to|set\s+to|going\s+to|scheduled|expected\s+to|decided\s+to)\b")
+            .expect("future regex")
+    });
+    FUTURE.is_match(before)
+}
+
+/// "The crossing" in a sentence that names none is the crossing named most recently
+/// before it, or else the first one named after it; failing both, the border the
+/// document is about.
+fn resolve_unnamed(events: &mut [Event], mentions: &[(usize, Target)], border: Option<(Country, Country)>) {
+    for e in events.iter_mut().filter(|e| e.target == Target::Unresolved) {
+        let sent = e.order.0;
+        let before = mentions.iter().rev().find(|(i, _)| *i <= sent);
+        let after = mentions.iter().find(|(i, _)| *i > sent);
+        e.target = match (before.or(after), border) {
+            (Some((_, t)), _) => t.clone(),
+            (None, Some((a, b))) => Target::Border(a, b),
+            (None, None) => Target::Unresolved,
+        };
+    }
+}
+
+/// How well two statements' statuses fit one period: 2 the same, 1 one restricts the
+/// other, 0 not at all. A closure that a reopening ended takes only closures.
+fn fit(a: &Event, b: &Event) -> u8 {
+    if a.status == b.status {
+        2
+    } else if !a.ended && !b.ended && (a.status == Status::Restricted || b.status == Status::Restricted) {
+        1
+    } else {
+        0
+    }
+}
+
+/// Merges statements about the same target and period.
+fn merge(events: Vec<Event>) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::new();
+    for e in events.into_iter().filter(|e| e.target != Target::Unresolved) {
+        let same = out
+            .iter_mut()
+            .filter(|o| {
+                o.target.key() == e.target.key()
+                    && fit(o, &e) > 0
+                    && (o.since.is_none()
+                        || e.since.is_none()
+                        || o.since_derived
+                        || e.since_derived
+                        || o.since.map(When::day) == e.since.map(When::day))
+            })
+            .max_by_key(|o| (fit(o, &e), o.status == Status::Open));
+        let Some(o) = same else {
+            out.push(e);
+            continue;
+        };
+        if e.status == Status::Restricted || o.status == Status::Restricted {
+            o.status = Status::Restricted;
+        }
+        if o.since.is_none() || (o.since_derived && !e.since_derived && e.since.is_some()) {
+            o.since = e.since;
+            o.since_derived = e.since_derived;
+        }
+        o.until = match (o.until, e.until, e.open_ended) {
+            (_, _, true) => None,
+            (Some((_, End::Stated)), Some((_, End::Derived)) | None, _) => o.until,
+            (_, Some(u), _) => Some(u),
+            (u, None, _) => u,
+        };
+        o.open_ended = (o.open_ended && e.until.is_none()) || e.open_ended;
+        o.scope = o.scope.take().or(e.scope);
+        o.sentences.extend(e.sentences);
+    }
+    out
+}
+
+/// A period with no end ends the day before the next different status of the same
+/// target begins.
+fn complete(mut events: Vec<Event>) -> Vec<Event> {
+    for i in 0..events.len() {
+        if events[i].until.is_some() || events[i].open_ended {
+            continue;
+        }
+        let from = events[i].since.map(When::day);
+        let next = events
+            .iter()
+            .filter(|n| n.target.key() == events[i].target.key() && n.status != events[i].status)
+            .filter_map(|n| n.since.filter(|_| !n.since_derived).map(|s| (s.day(), n.sentences.clone())))
+            .filter(|(d, _)| from.is_some_and(|f| *d > f))
+            .min_by_key(|(d, _)| *d);
+        if let Some((d, sents)) = next {
+            events[i].until = d.pred_opt().map(|p| (When::Day(p, None), End::Derived));
+            events[i].sentences.extend(sents);
+        }
+    }
+    events
+}
+
+/// A country-wide statement lends its stated end to the named crossings of that border
+/// that lack one, and is dropped; with no such crossing it stays as a record of its own.
+fn fold_borders(events: Vec<Event>) -> Vec<Event> {
+    let (borders, mut rest): (Vec<Event>, Vec<Event>) =
+        events.into_iter().partition(|e| matches!(e.target, Target::Border(..)));
+    let mut out = Vec::new();
+    for b in borders {
+        let Target::Border(x, y) = &b.target else { continue };
+        let on_border = |e: &&mut Event| matches!(&e.target, Target::Crossing { countries, .. } if countries.iter().any(|c| c == x.code) && countries.iter().any(|c| c == y.code));
+        let mut any = false;
+        for e in rest.iter_mut().filter(|e| on_border(e)) {
+            any = true;
+            if let Some((w, End::Stated)) = b.until {
+                if !e.open_ended && e.until.is_none_or(|(_, k)| k == End::Derived) && e.status != Status::Open {
+                    e.until = Some((w, End::Stated));
+                    e.sentences.extend(b.sentences.iter().copied());
+                }
+            }
+        }
+        if !any {
+            out.push(b);
+        }
+    }
+    rest.extend(out);
+    rest.sort_by_key(|e| e.order);
+    rest
+}
+
+fn record(e: Event, sents: &[&str], published: NaiveDate, source: &str) -> Option<Record> {
+    let (crossing, name, countries, tz) = match e.target {
+        Target::Crossing { id, name, countries, tz } => (id, name, countries, tz),
+        Target::Border(a, b) => {
+            let mut codes = [a.code, b.code];
+            codes.sort_unstable();
+            (
+                format!("{}-{}-border", codes[0].to_ascii_lowercase(), codes[1].to_ascii_lowercase()),
+                format!("{}–{} border", a.name, b.name),
+                vec![a.code.to_string(), b.code.to_string()],
+                a.tz.to_string(),
+            )
+        }
+        Target::Unresolved => return None,
+    };
+    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    let until = e.until.map(|(w, _)| w.format());
+    let evidence = e.sentences.iter().filter_map(|i| sents.get(*i)).copied().collect::<Vec<_>>().join(" … ");
+    Some(Record {
+        crossing,
+        name,
+        countries,
+        status: e.status,
+        scope: e.scope,
+        since: e.since.filter(|_| !e.since_derived).map(When::format),
+        expires_at: until.as_deref().and_then(|u| expires_at(u, zone)),
+        until,
+        tz,
+        source: source.to_string(),
+        observed_at: Utc.from_utc_datetime(&published.and_hms_opt(0, 0, 0).unwrap_or_default()),
+        evidence: Some(evidence),
+    })
+}

@@ -1,0 +1,74 @@
+//! Sentence splitting that knows abbreviations ("Jan. 14", "U.S. officials", "i.e.").
+
+const ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs", "ms", "dr", "st",
+    "no", "gen", "col", "lt", "sgt", "gov", "sen", "rep", "e.g", "i.e", "u.s", "u.k", "u.n", "vs", "etc", "approx",
+];
+
+/// Splits text into sentences (trimmed, non-empty), at `.`, `!` or `?` followed by space
+/// and a capital, digit or quote, and at line breaks.
+#[must_use]
+pub(crate) fn split(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            if !matches!(c, '.' | '!' | '?') {
+                continue;
+            }
+            let mut j = k + 1;
+            while chars.get(j).is_some_and(|(_, q)| matches!(q, '"' | '”' | '’' | '\'' | ')')) {
+                j += 1;
+            }
+            let Some(&(_, space)) = chars.get(j) else { continue };
+            if !space.is_whitespace() {
+                continue;
+            }
+            let next = chars[j..].iter().map(|(_, x)| *x).find(|x| !x.is_whitespace());
+            if !next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '“' | '‘' | '\''))
+            {
+                continue;
+            }
+            if c == '.' {
+                let word: String = line[start..i]
+                    .rsplit(|x: char| x.is_whitespace() || x == '(')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let single_letter = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
+                if ABBREVIATIONS.contains(&word.as_str()) || single_letter {
+                    continue;
+                }
+            }
+            let end = chars.get(j).map_or(line.len(), |(p, _)| *p);
+            push(&mut out, &line[start..end]);
+            start = end;
+        }
+        push(&mut out, &line[start..]);
+    }
+    out
+}
+
+fn push<'a>(out: &mut Vec<&'a str>, s: &'a str) {
+    let s = s.trim();
+    if !s.is_empty() {
+        out.push(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        let s = split("Finland will extend the closure beyond Jan. 14, media said. U.S. officials agreed. Next.");
+        assert_eq!(
+            s,
+            ["Finland will extend the closure beyond Jan. 14, media said.", "U.S. officials agreed.", "Next."]
+        );
+        let s = split("“Chaman-Boldak Gate is now open. Pedestrian & trade vehicles started crossing.”\nNew line");
+        assert_eq!(s.len(), 3);
+    }
+}
