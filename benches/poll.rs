@@ -6,11 +6,10 @@
 //! records, history rows and alerts committed in one transaction).
 //! Run: `cargo bench --bench poll`.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use borderwatch::clock::FixedClock;
 use borderwatch::config::Config;
-use borderwatch::fetch::HttpFetcher;
 use borderwatch::poll::{Outcome, Poller};
 use borderwatch::store::Store;
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -47,12 +46,7 @@ fn setup(dir: &std::path::Path) -> (Poller, FixedClock) {
     let config = Config::load(&dir.join("bw.toml")).unwrap();
     let store = Store::open(&config.daemon.state).unwrap();
     let clock = FixedClock::new(chrono::Utc::now());
-    let p = Poller {
-        config: Arc::new(config),
-        store: Arc::new(Mutex::new(store)),
-        http: HttpFetcher::default(),
-        clock: Arc::new(clock.clone()),
-    };
+    let p = Poller::new(Arc::new(config), store, Arc::new(clock.clone()));
     (p, clock)
 }
 

@@ -1,7 +1,7 @@
 //! The one-shot commands behind the CLI: `check`, `status` and `history`. They use the
 //! same pipeline as the daemon, so what `check` shows is what the daemon would do.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -10,7 +10,6 @@ use crate::alert::dispatch::blocking;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::daemon::sinks;
-use crate::fetch::HttpFetcher;
 use crate::model::{Alert, Record};
 use crate::poll::{queue_ladder, Outcome, Poller, Report};
 use crate::store::{HistoryRow, Store, StoreError};
@@ -76,8 +75,7 @@ pub async fn check(
     }
     let path = config.daemon.state.clone();
     let store = blocking(move || if dry_run { Store::open_copy(&path) } else { Store::open(&path) }).await?;
-    let poller =
-        Poller { config: Arc::new(config), store: Arc::new(Mutex::new(store)), http: HttpFetcher::default(), clock };
+    let poller = Poller::new(Arc::new(config), store, clock);
     let mut reports = Vec::new();
     let mut alerts = Vec::new();
     for feed in poller.config.feeds.iter().filter(|f| only.is_empty() || only.contains(&f.id)) {

@@ -5,7 +5,7 @@
 //! wakes the dispatcher and the expiry clock; shutdown is a cancellation token. Every
 //! feed is polled once at start (catch-up after downtime), then on its schedule.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -14,7 +14,6 @@ use crate::alert::dispatch::blocking;
 use crate::alert::{deliver_pending, rules, LogSink, Sink};
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig};
-use crate::fetch::HttpFetcher;
 use crate::poll::{queue_ladder, Poller};
 use crate::store::{Store, StoreError};
 
@@ -44,8 +43,7 @@ pub fn sinks(_config: &Config) -> Vec<Box<dyn Sink>> {
 pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken) -> Result<(), RunError> {
     let path = config.daemon.state.clone();
     let store = blocking(move || Store::open(&path)).await?;
-    let poller =
-        Poller { config: Arc::new(config), store: Arc::new(Mutex::new(store)), http: HttpFetcher::default(), clock };
+    let poller = Poller::new(Arc::new(config), store, clock);
     let sinks: Arc<Vec<Box<dyn Sink>>> = Arc::new(sinks(&poller.config));
     let dispatch = Arc::new(Notify::new());
     let records_changed = Arc::new(Notify::new());

@@ -6,6 +6,7 @@
 //! when the count reaches the configured threshold. An unchanged poll (304, or the same
 //! body as last time) writes nothing unless it ends a failure streak.
 
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -15,7 +16,7 @@ use crate::alert::dispatch::blocking;
 use crate::alert::rules;
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig};
-use crate::diff::{diff, plausible};
+use crate::diff::{diff, plausible, Diff, Stored};
 use crate::fetch::{fetch, FetchError, Fetched, HttpFetcher};
 use crate::formats::{self, ParseError};
 use crate::model::{Alert, Change};
@@ -83,6 +84,23 @@ pub struct Poller {
     pub http: HttpFetcher,
     /// The clock.
     pub clock: SharedClock,
+    /// The last good snapshot of each feed as stored, so a poll need not read it back.
+    /// A failed commit leaves the feed out, and the next poll reads the store.
+    pub snapshots: Arc<Mutex<HashMap<String, BTreeMap<String, Stored>>>>,
+}
+
+impl Poller {
+    /// A poller over `store` with an empty snapshot cache.
+    #[must_use]
+    pub fn new(config: Arc<Config>, store: Store, clock: SharedClock) -> Self {
+        Poller {
+            config,
+            store: Arc::new(Mutex::new(store)),
+            http: HttpFetcher::default(),
+            clock,
+            snapshots: Arc::default(),
+        }
+    }
 }
 
 impl Poller {
@@ -149,7 +167,11 @@ impl Poller {
             }
             let raw = formats::parse(feed.format, &feed.id, &bytes)?;
             let snap = snapshot(raw, &feed.id, feed.format.name(), &self.config.gazetteer, now)?;
-            let prev = store.records(&feed.id)?;
+            let cached = self.snapshots.lock().expect("snapshot cache lock").remove(&feed.id);
+            let prev = match cached {
+                Some(p) => p,
+                None => store.records(&feed.id)?,
+            };
             if let Err(why) = plausible(&prev, &snap, self.config.alerts.suspect_drop) {
                 let fresh = store.queue_alerts(&[rules::feed_suspect(&feed.id, &why.to_string(), &hash, now)])?;
                 return Ok((Outcome::Suspect(why.to_string()), fresh));
@@ -166,6 +188,8 @@ impl Poller {
                 content_hash: &hash,
                 alerts: &alerts,
             })?;
+            let next = next_stored(prev, &d);
+            self.snapshots.lock().expect("snapshot cache lock").insert(feed.id.clone(), next);
             let outcome = if baseline { Outcome::Baseline(snap) } else { Outcome::Applied(snap, d.changes) };
             Ok((outcome, fresh))
         })();
@@ -196,6 +220,24 @@ impl Poller {
             }
         }
     }
+}
+
+/// What the store holds for a feed after a diff was applied, without reading it back.
+fn next_stored(mut prev: BTreeMap<String, Stored>, d: &Diff) -> BTreeMap<String, Stored> {
+    for c in &d.changes {
+        match &c.current {
+            Some(r) => {
+                prev.insert(c.crossing.clone(), Stored { record: r.clone(), missing: 0 });
+            }
+            None => {
+                prev.remove(&c.crossing);
+            }
+        }
+    }
+    for s in prev.values_mut() {
+        s.missing = d.still_missing.get(&s.record.crossing).copied().unwrap_or(0);
+    }
+    prev
 }
 
 fn log_outcome(feed: &str, o: &Outcome) {

@@ -10,7 +10,7 @@ use crate::model::Status;
 /// ignored, so publishers can add to the format without breaking readers.
 #[derive(Deserialize)]
 struct Doc {
-    records: Vec<serde_json::Value>,
+    records: Vec<Entry>,
 }
 
 #[derive(Deserialize)]
@@ -40,8 +40,7 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
     doc.records
         .into_iter()
         .enumerate()
-        .map(|(i, v)| {
-            let e: Entry = serde_json::from_value(v).map_err(|e| err(format!("records[{i}]"), e.to_string()))?;
+        .map(|(i, e)| {
             if e.crossing.is_none() && e.name.is_none() {
                 return Err(err(format!("records[{i}]"), "needs `crossing` or `name`".into()));
             }

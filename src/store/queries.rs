@@ -377,11 +377,10 @@ impl Store {
 
 fn insert_alerts(tx: &rusqlite::Transaction<'_>, alerts: &[Alert]) -> rusqlite::Result<Vec<Alert>> {
     let mut fresh = Vec::new();
+    let mut insert =
+        tx.prepare_cached("INSERT OR IGNORE INTO alerts (key, kind, created_at, json) VALUES (?1, ?2, ?3, ?4)")?;
     for a in alerts {
-        let n = tx.execute(
-            "INSERT OR IGNORE INTO alerts (key, kind, created_at, json) VALUES (?1, ?2, ?3, ?4)",
-            params![a.key, a.alert.as_str(), a.at, json(a)],
-        )?;
+        let n = insert.execute(params![a.key, a.alert.as_str(), a.at, json(a)])?;
         if n == 1 {
             fresh.push(a.clone());
         }

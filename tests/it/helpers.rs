@@ -10,11 +10,6 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-/// The real captured feeds, read in place.
-pub fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared").join(rel)
-}
-
 /// A fresh temp dir.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
@@ -86,7 +81,6 @@ impl Reply {
 /// What the server saw of one request.
 #[derive(Debug, Clone)]
 pub struct Seen {
-    pub path: String,
     pub headers: Vec<(String, String)>,
 }
 
@@ -128,13 +122,13 @@ impl Server {
                         }
                     }
                     let text = String::from_utf8_lossy(&buf).into_owned();
-                    let mut lines = text.split("\r\n");
-                    let path = lines.next().unwrap_or("").split(' ').nth(1).unwrap_or("/").to_string();
-                    let headers = lines
+                    let headers = text
+                        .split("\r\n")
+                        .skip(1)
                         .take_while(|l| !l.is_empty())
                         .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
                         .collect();
-                    let req = Seen { path, headers };
+                    let req = Seen { headers };
                     let responder = Arc::clone(&r.lock().unwrap());
                     let reply = responder(&req);
                     s.lock().unwrap().push(req);

@@ -4,7 +4,6 @@ use std::sync::{Arc, Mutex};
 
 use borderwatch::clock::FixedClock;
 use borderwatch::config::Config;
-use borderwatch::fetch::HttpFetcher;
 use borderwatch::model::Status;
 use borderwatch::poll::{Outcome, Poller};
 use borderwatch::store::Store;
@@ -15,12 +14,7 @@ fn poller(cfg: &std::path::Path) -> Poller {
     let config = Config::load(cfg).unwrap();
     let store = Store::open(&config.daemon.state).unwrap();
     let now = chrono::DateTime::parse_from_rfc3339("2025-03-24T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
-    Poller {
-        config: Arc::new(config),
-        store: Arc::new(Mutex::new(store)),
-        http: HttpFetcher::default(),
-        clock: Arc::new(FixedClock::new(now)),
-    }
+    Poller::new(Arc::new(config), store, Arc::new(FixedClock::new(now)))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

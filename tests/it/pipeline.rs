@@ -2,12 +2,11 @@
 //! nothing, the expiry ladder fires at its instants, once each.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use borderwatch::clock::FixedClock;
 use borderwatch::config::Config;
-use borderwatch::fetch::HttpFetcher;
 use borderwatch::model::{format_instant, AlertKind, Record};
 use borderwatch::poll::{queue_ladder, Outcome, Poller};
 use borderwatch::store::Store;
@@ -22,12 +21,7 @@ fn t(s: &str) -> DateTime<Utc> {
 fn poller(cfg: &Path, clock: &FixedClock) -> Poller {
     let config = Config::load(cfg).unwrap();
     let store = Store::open(&config.daemon.state).unwrap();
-    Poller {
-        config: Arc::new(config),
-        store: Arc::new(Mutex::new(store)),
-        http: HttpFetcher::default(),
-        clock: Arc::new(clock.clone()),
-    }
+    Poller::new(Arc::new(config), store, Arc::new(clock.clone()))
 }
 
 fn records(p: &Poller) -> Vec<Record> {
