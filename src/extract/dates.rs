@@ -114,7 +114,8 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
       | \b(?P<rel>today|tonight|tomorrow|yesterday)\b
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
-      | \b(?:for|of)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year)s?\b
+      | \b(?:for|of)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year)s?\b
+      | \b(?P<dn2>{NUMBER})-(?P<du2>day|week|month)(?:-long)?\s+(?:closure|shutdown|suspension|halt|ban)\b
       | \b(?P<yo>(?:19|20)\d{{2}})\b"
     );
     Regex::new(&p).expect("date regex")
@@ -248,7 +249,7 @@ pub(crate) fn find(text: &str, published: NaiveDate) -> Vec<Found> {
         let g = |n: &str| c.name(n).map(|x| x.as_str());
         let phrase = if g("fn").is_some() {
             Some(Phrase::OpenEnded)
-        } else if let (Some(n), Some(u)) = (g("dn"), g("du")) {
+        } else if let (Some(n), Some(u)) = (g("dn").or(g("dn2")), g("du").or(g("du2"))) {
             number(n).map(|n| Phrase::For(span(n, u)))
         } else {
             resolve(&c, text, start, role, out.last(), published).map(|w| Phrase::Date(role.unwrap_or(Role::On), w))

@@ -162,3 +162,24 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
         .iter()
         .any(|w| s.contains(w))
 }
+
+/// Words after an opening that make it partial: `only`, `one direction`, `limited hours`.
+pub(crate) static LIMITS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^[^.;]{0,60}?\b(?:only|one[\s-]way|one\s+direction|limited\s+hours|partially|partly|some\s+traffic)\b",
+    )
+    .expect("limits regex")
+});
+
+/// A planned change that will not happen: postponed, delayed, cancelled.
+pub(crate) static CALLED_OFF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:postponed?|postponing|delayed|delays?|cancell?ed|called\s+off|put\s+off|shelved|scrapped)\b")
+        .expect("called-off regex")
+});
+
+/// Something other than the crossing that dates belong to: between a status word and a
+/// date, it takes the date ("closed, despite a ceasefire that runs until March 30").
+pub(crate) static OTHER_THING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:ceasefire|cease-fire|truce|deadline|visit|visited|talks|negotiations|agreement|deal|curfew|election|elections|summit|meeting|holiday|festival|exams?|season|which|that\s+(?:runs|lasts|expires|ends))\b")
+        .expect("other-thing regex")
+});

@@ -13,6 +13,8 @@ mod dates;
 mod lexicon;
 mod mentions;
 mod sentences;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeSet;
 
@@ -159,7 +161,6 @@ fn sentence_events(
         let m = c.get(0).expect("match");
         let lo = if k == 0 { 0 } else { triggers[k - 1].get(0).expect("match").end() };
         let hi = triggers.get(k + 1).map_or(s.len(), |n| n.get(0).expect("match").start());
-        let window_start = if k == 0 { 0 } else { m.start() };
         let mut status = if c.name("closed").is_some() {
             Status::Closed
         } else if c.name("restricted").is_some() {
@@ -178,8 +179,13 @@ fn sentence_events(
                 scope = Some(text);
             }
         }
-        if after.to_ascii_lowercase().trim_start_matches([',', ' ']).starts_with("with exception") {
+        if after.to_ascii_lowercase().trim_start_matches([',', ' ']).starts_with("with exception")
+            || (status == Status::Open && lexicon::LIMITS.is_match(after))
+        {
             status = Status::Restricted;
+        }
+        if status != Status::Closed && lexicon::CALLED_OFF.is_match(&s[lo..hi]) {
+            continue;
         }
         let mut targets: Vec<Target> =
             found.iter().filter(|x| x.pos >= lo && x.pos < m.start()).map(|x| x.target.clone()).collect();
@@ -211,9 +217,12 @@ fn sentence_events(
             ended: false,
         };
         let mut span = None;
-        for p in phrases.iter().filter(|p| p.start >= window_start && p.start < hi) {
-            if k == 0 && p.start >= m.start() && triggers.len() > 1 && p.start >= triggers[1].get(0).expect("m").start()
-            {
+        let own = |p: &&dates::Found| {
+            owner(p, &triggers) == k && !consumed.iter().any(|(a, b, _)| p.start < *b && p.end > *a)
+        };
+        for p in phrases.iter().filter(own) {
+            let between = if p.start >= m.end() { &s[m.end()..p.start] } else { &s[p.end.min(m.start())..m.start()] };
+            if lexicon::OTHER_THING.is_match(between) {
                 continue;
             }
             match p.phrase {
@@ -264,6 +273,19 @@ fn sentence_events(
             out.push(Event { target: t, ..ev.clone() });
         }
     }
+}
+
+/// The status word a date phrase belongs to: the one it overlaps ("a three-day
+/// closure"), else the last one before it, else the first.
+fn owner(p: &dates::Found, triggers: &[regex::Captures<'_>]) -> usize {
+    let span = |c: &regex::Captures<'_>| c.get(0).map_or((0, 0), |m| (m.start(), m.end()));
+    if let Some(i) = triggers.iter().position(|c| {
+        let (a, b) = span(c);
+        p.start < b && p.end > a
+    }) {
+        return i;
+    }
+    triggers.iter().rposition(|c| span(c).0 <= p.start).unwrap_or(0)
 }
 
 /// "opening hours", "closing ceremony": the word is not about the crossing's status.
@@ -349,7 +371,7 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
 }
 
 /// A period with no end ends the day before the next different status of the same
-/// target begins.
+/// target begins (after its own start, when that is known).
 fn complete(mut events: Vec<Event>) -> Vec<Event> {
     for i in 0..events.len() {
         if events[i].until.is_some() || events[i].open_ended {
@@ -360,7 +382,7 @@ fn complete(mut events: Vec<Event>) -> Vec<Event> {
             .iter()
             .filter(|n| n.target.key() == events[i].target.key() && n.status != events[i].status)
             .filter_map(|n| n.since.filter(|_| !n.since_derived).map(|s| (s.day(), n.sentences.clone())))
-            .filter(|(d, _)| from.is_some_and(|f| *d > f))
+            .filter(|(d, _)| from.is_none_or(|f| *d > f))
             .min_by_key(|(d, _)| *d);
         if let Some((d, sents)) = next {
             events[i].until = d.pred_opt().map(|p| (When::Day(p, None), End::Derived));

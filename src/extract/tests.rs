@@ -1,0 +1,244 @@
+//! Each date form, status phrase and trap the extractor handles, on passages written for
+//! these tests (the labelled news passages are scored by `score-extract`, not here).
+
+use chrono::NaiveDate;
+
+use super::extract;
+use crate::gazetteer::Gazetteer;
+
+fn ex(text: &str, published: &str) -> Vec<(String, String, Option<String>)> {
+    let published = NaiveDate::parse_from_str(published, "%Y-%m-%d").unwrap();
+    extract(text, published, &Gazetteer::built_in(), "test")
+        .into_iter()
+        .map(|r| (r.crossing, r.status.to_string(), r.until))
+        .collect()
+}
+
+fn one(crossing: &str, status: &str, until: Option<&str>) -> Vec<(String, String, Option<String>)> {
+    vec![(crossing.into(), status.into(), until.map(Into::into))]
+}
+
+#[test]
+fn month_day_and_day_month_with_the_nearest_year() {
+    assert_eq!(
+        ex("The Torkham crossing was reopened until April 15.", "2025-03-24"),
+        one("torkham", "open", Some("2025-04-15"))
+    );
+    assert_eq!(
+        ex("Officials said the Chaman crossing will stay closed until 15th January.", "2024-12-20"),
+        one("chaman", "closed", Some("2025-01-15"))
+    );
+    assert_eq!(
+        ex("Wagah will remain shut till Jan. 3, 2026.", "2025-12-30"),
+        one("wagah", "closed", Some("2026-01-03"))
+    );
+}
+
+#[test]
+fn numeric_dates_take_the_reading_nearest_the_publication() {
+    let r = extract(
+        "From tomorrow, i.e. 12/03 from 06:00, traffic at the Terespol crossing will be suspended.",
+        NaiveDate::from_ymd_opt(2024, 3, 11).unwrap(),
+        &Gazetteer::built_in(),
+        "t",
+    );
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].since.as_deref(), Some("2024-03-12T06:00"));
+    assert_eq!(r[0].status.as_str(), "closed");
+}
+
+#[test]
+fn weekdays_resolve_by_tense() {
+    let r = extract(
+        "The Khunjerab Pass reopened on Monday after heavy snow.",
+        NaiveDate::from_ymd_opt(2024, 5, 9).unwrap(),
+        &Gazetteer::built_in(),
+        "t",
+    );
+    assert_eq!(r[0].since.as_deref(), Some("2024-05-06"), "past: the Monday before");
+    let r = extract(
+        "Officials will open the Allenby Bridge on Monday for passengers and goods.",
+        NaiveDate::from_ymd_opt(2024, 5, 9).unwrap(),
+        &Gazetteer::built_in(),
+        "t",
+    );
+    assert_eq!(r[0].since.as_deref(), Some("2024-05-13"), "future: the Monday after");
+    assert_eq!(r[0].status.as_str(), "open");
+}
+
+#[test]
+fn durations_from_a_start_day() {
+    assert_eq!(
+        ex("Egypt will open the Rafah crossing for three days starting Saturday.", "2024-02-01"),
+        one("rafah", "open", Some("2024-02-05"))
+    );
+    assert_eq!(
+        ex("Authorities announced a three-day closure of the Erez crossing from tomorrow.", "2024-02-01"),
+        one("erez", "closed", Some("2024-02-04"))
+    );
+    assert_eq!(
+        ex("The Narva crossing was shut for two weeks due to repairs.", "2024-02-01"),
+        one("narva", "closed", None),
+        "a past closure with no start has no known end"
+    );
+}
+
+#[test]
+fn until_at_least_and_until_further_notice() {
+    assert_eq!(
+        ex("Finland will keep the Vaalimaa crossing closed until at least March 3.", "2024-02-01"),
+        one("vaalimaa", "closed", Some("2024-03-03"))
+    );
+    assert_eq!(
+        ex(
+            "The Nuijamaa crossing was closed until March 5. Officials later said the crossing would remain closed until further notice.",
+            "2024-03-01"
+        ),
+        one("nuijamaa", "closed", None),
+        "until further notice replaces the earlier date"
+    );
+    assert_eq!(ex("The Imatra checkpoint has been closed indefinitely.", "2024-03-01"), one("imatra", "closed", None));
+}
+
+#[test]
+fn a_reopening_date_ends_the_closure_the_day_before() {
+    let r = ex("The Salla crossing, closed since November, will reopen on 15 January.", "2024-01-10");
+    assert_eq!(r[0], ("salla".into(), "closed".into(), Some("2024-01-14".into())));
+    assert_eq!(r[1], ("salla".into(), "open".into(), None));
+}
+
+#[test]
+fn status_words() {
+    for (text, status) in [
+        ("The Wagah border was sealed on Thursday.", "closed"),
+        ("Traffic at Hairatan was halted on Thursday.", "closed"),
+        ("Trade resumed at the Torghundi crossing on Thursday.", "open"),
+        ("The Bab al-Hawa crossing reopened for humanitarian aid only on Thursday.", "restricted"),
+        ("The Medyka crossing reopened on Thursday for pedestrians only.", "restricted"),
+        ("Kapıköy reopened on Thursday in one direction only.", "restricted"),
+        ("The Taftan crossing reopened for cargo trucks on Thursday.", "restricted"),
+        ("The Taftan crossing reopened for trucks and passengers on Thursday.", "open"),
+        ("The Nasib crossing is not closed, officials insisted, and reopened on Thursday.", "open"),
+    ] {
+        let r = ex(text, "2024-06-14");
+        assert_eq!(r.len(), 1, "{text}: {r:?}");
+        assert_eq!(r[0].1, status, "{text}");
+    }
+}
+
+#[test]
+fn a_ceasefire_or_a_deadline_is_not_the_crossings_expiry() {
+    assert_eq!(
+        ex("The Torkham crossing remained closed despite a ceasefire that runs until March 30.", "2025-03-01"),
+        one("torkham", "closed", None)
+    );
+    assert_eq!(
+        ex(
+            "Pakistan set March 31 as the deadline for refugees. The Torkham crossing was closed on Monday.",
+            "2025-03-05"
+        ),
+        one("torkham", "closed", None)
+    );
+}
+
+#[test]
+fn a_postponed_opening_is_no_opening() {
+    assert!(ex("The reopening of the Rafah crossing, planned for Sunday, has been postponed.", "2024-05-01").is_empty());
+}
+
+#[test]
+fn crossings_not_in_the_gazetteer_are_found_by_pattern() {
+    let r = ex("The Nowhere Creek border crossing was closed on Monday.", "2024-05-01");
+    assert_eq!(r, one("nowhere-creek", "closed", None));
+    let r = ex("Officials closed the Sasabe Port of Entry on Monday.", "2024-05-01");
+    assert_eq!(r, one("sasabe", "closed", None));
+}
+
+#[test]
+fn text_without_a_crossing_or_a_status_yields_nothing() {
+    assert!(ex("The envoy visited Kabul from March 21 to March 23.", "2025-03-24").is_empty());
+    assert!(ex("Talks on trade routes will continue until April 2.", "2025-03-24").is_empty());
+    assert!(ex("", "2025-03-24").is_empty());
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const WORDS: &[&str] = &[
+        "Torkham",
+        "Chaman",
+        "border",
+        "crossing",
+        "closed",
+        "reopened",
+        "until",
+        "for",
+        "days",
+        "on",
+        "Monday",
+        "April",
+        "15",
+        "09/11",
+        "since",
+        "from",
+        "tomorrow",
+        "indefinitely",
+        "cargo",
+        "only",
+        "the",
+        "was",
+        "will",
+        "be",
+        ".",
+        ",",
+        "ceasefire",
+        "Kuźnica",
+        "Šalčininkai",
+        "Port",
+        "of",
+        "Entry",
+        "i.e.",
+        "after",
+        "a",
+        "27-day",
+        "closure",
+        "at",
+        "least",
+    ];
+
+    fn has_date_phrase(s: &str) -> bool {
+        let s = s.to_lowercase();
+        s.chars().any(|c| c.is_ascii_digit())
+            || [
+                "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "day", "tomorrow",
+                "week", "month", "year",
+            ]
+            .iter()
+            .any(|w| s.contains(w))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+            let _ = ex(&text, "2025-03-24");
+        }
+
+        #[test]
+        fn an_until_always_has_a_date_phrase_in_its_evidence(
+            words in proptest::collection::vec(proptest::sample::select(WORDS), 0..60)
+        ) {
+            let text = words.join(" ");
+            let published = NaiveDate::from_ymd_opt(2025, 3, 24).unwrap();
+            for r in extract(&text, published, &Gazetteer::built_in(), "t") {
+                if r.until.is_some() {
+                    let evidence = r.evidence.unwrap_or_default();
+                    prop_assert!(has_date_phrase(&evidence), "until {:?} from {:?}", r.until, evidence);
+                }
+            }
+        }
+    }
+}
