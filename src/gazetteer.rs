@@ -193,6 +193,9 @@ const BUILT_IN: &[Entry] = &[
 #[must_use]
 pub fn fold(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
+    if s.is_ascii() {
+        return fold_ascii(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut space = true;
     for c in s.nfkd() {
@@ -217,6 +220,18 @@ pub fn fold(s: &str) -> String {
     }
     if out.ends_with(' ') {
         out.pop();
+    }
+    out
+}
+
+/// [`fold`] for ASCII text, which needs no Unicode decomposition (most feed values).
+fn fold_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
     }
     out
 }

@@ -111,7 +111,7 @@ impl Record {
 /// Formats an instant the way the JSON contract shows it: `2025-04-15T19:00:00Z`.
 #[must_use]
 pub fn format_instant(t: &DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn ser_instant<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
