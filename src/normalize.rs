@@ -70,8 +70,9 @@ pub fn normalize(raw: RawRecord, source: &str, gazetteer: &Gazetteer, now: DateT
 /// Normalizes a feed's raw records into a snapshot.
 ///
 /// Where a feed says several things about one crossing (a news item reporting a closure
-/// and the reopening that ended it), the record in effect at `now` wins: the last one
-/// whose `since` has come and whose expiry has not passed; failing that, the last one.
+/// and the reopening that ended it), the latest one that has begun by `now` wins, even
+/// when its `until` has passed: an expired "open until 15 April" is still the last word,
+/// and it is what the `expired` alert is about. If none has begun, the first one wins.
 ///
 /// # Errors
 /// A [`ParseError`] naming the first unreadable record.
@@ -105,8 +106,7 @@ fn in_effect(mut recs: Vec<Record>, now: DateTime<Utc>) -> Record {
             LocalWhen::Year(y) => y <= today.year(),
         })
     };
-    let live = |r: &Record| r.expires_at.is_none_or(|e| e > now);
-    let pick = recs.iter().rposition(|r| started(r) && live(r)).unwrap_or(recs.len() - 1);
+    let pick = recs.iter().rposition(started).unwrap_or(0);
     recs.swap_remove(pick)
 }
 
@@ -139,13 +139,27 @@ mod tests {
     }
 
     #[test]
-    fn the_record_in_effect_wins() {
+    fn the_latest_begun_record_wins() {
         let g = Gazetteer::built_in();
         let now = Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap();
         let recs =
             vec![raw("Torkham", Status::Closed, Some("2025-03-18")), raw("Torkham", Status::Open, Some("2025-04-15"))];
-        let s = snapshot(recs, "news", "test", &g, now).unwrap();
+        let s = snapshot(recs.clone(), "news", "test", &g, now).unwrap();
         assert_eq!(s.len(), 1);
         assert_eq!(s["torkham"].status, Status::Open);
+        let later = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(
+            snapshot(recs, "news", "test", &g, later).unwrap()["torkham"].status,
+            Status::Open,
+            "expired, still the last word"
+        );
+        let mut planned = raw("Torkham", Status::Open, None);
+        planned.since = Some("2025-03-28".into());
+        let recs = vec![raw("Torkham", Status::Restricted, None), planned];
+        assert_eq!(
+            snapshot(recs, "news", "test", &g, now).unwrap()["torkham"].status,
+            Status::Restricted,
+            "not yet begun"
+        );
     }
 }

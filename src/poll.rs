@@ -165,7 +165,7 @@ impl Poller {
             if last_hash == Some(hash.as_str()) && !store.has_missing(&feed.id)? {
                 return Ok((Outcome::Unchanged, Vec::new()));
             }
-            let raw = formats::parse(feed.format, &feed.id, &bytes)?;
+            let raw = formats::parse(feed.format, &feed.id, &bytes, &self.config.gazetteer, now)?;
             let snap = snapshot(raw, &feed.id, feed.format.name(), &self.config.gazetteer, now)?;
             let cached = self.snapshots.lock().expect("snapshot cache lock").remove(&feed.id);
             let prev = match cached {

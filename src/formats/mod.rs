@@ -6,7 +6,11 @@
 //! the place, and the caller keeps the last good snapshot.
 
 mod native;
+mod news;
 
+use chrono::{DateTime, Utc};
+
+use crate::gazetteer::Gazetteer;
 use crate::model::Status;
 
 /// The formats borderwatch reads.
@@ -14,11 +18,15 @@ use crate::model::Status;
 pub enum Format {
     /// `borderwatch-json`: the native feed (docs/feed-format.md).
     BorderwatchJson,
+    /// `rss`: a news feed; items go through the extractor.
+    Rss,
+    /// `atom`: a news feed; entries go through the extractor.
+    Atom,
 }
 
 impl Format {
     /// Every format name, for messages.
-    pub const NAMES: &'static [&'static str] = &["borderwatch-json"];
+    pub const NAMES: &'static [&'static str] = &["borderwatch-json", "rss", "atom"];
 
     /// Parses a `format =` value.
     ///
@@ -27,6 +35,8 @@ impl Format {
     pub fn parse(s: &str) -> Result<Format, String> {
         match s {
             "borderwatch-json" => Ok(Format::BorderwatchJson),
+            "rss" => Ok(Format::Rss),
+            "atom" => Ok(Format::Atom),
             _ => Err(format!("unknown format `{s}` (known: {})", Self::NAMES.join(", "))),
         }
     }
@@ -36,6 +46,8 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::BorderwatchJson => "borderwatch-json",
+            Format::Rss => "rss",
+            Format::Atom => "atom",
         }
     }
 }
@@ -81,12 +93,20 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// Reads `body` as `format`.
+/// Reads `body` as `format`. News formats need the gazetteer (to find crossings in
+/// text) and the time (for items without a date).
 ///
 /// # Errors
 /// A [`ParseError`] naming the feed and the place.
-pub fn parse(format: Format, feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseError> {
+pub fn parse(
+    format: Format,
+    feed: &str,
+    body: &[u8],
+    gazetteer: &Gazetteer,
+    now: DateTime<Utc>,
+) -> Result<Vec<RawRecord>, ParseError> {
     match format {
         Format::BorderwatchJson => native::parse(feed, body),
+        Format::Rss | Format::Atom => news::parse(feed, format.name(), body, gazetteer, now),
     }
 }

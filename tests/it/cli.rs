@@ -8,7 +8,9 @@ fn copy_bundled_config(to: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::create_dir_all(to.join("config/feeds")).unwrap();
     std::fs::copy(root.join("config/borderwatch.toml"), to.join("config/borderwatch.toml")).unwrap();
-    std::fs::copy(root.join("config/feeds/afpak-status.json"), to.join("config/feeds/afpak-status.json")).unwrap();
+    for f in ["afpak-status.json", "news-sample.xml"] {
+        std::fs::copy(root.join("config/feeds").join(f), to.join("config/feeds").join(f)).unwrap();
+    }
 }
 
 #[test]
@@ -37,7 +39,7 @@ fn the_bundled_config_passes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = bin(root, &["config", "check", "--config", "config/borderwatch.toml"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("ok (1 feeds"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("ok (2 feeds"), "{}", stdout(&out));
 }
 
 #[test]
@@ -71,8 +73,14 @@ fn check_with_now_prints_records_then_the_seven_day_alert_and_status_shows_the_s
     let status = bin(dir.path(), &["status", "--config", "config/borderwatch.toml", "--json"]);
     assert_eq!(status.status.code(), Some(0), "{}", stderr(&status));
     let recs = json_lines(&status);
-    assert_eq!(recs.len(), 6);
+    assert_eq!(recs.len(), 7, "six from the native sample, Torkham from the news sample");
     assert_eq!(recs.iter().find(|r| r["crossing"] == "torkham").unwrap(), torkham);
+    let from_news =
+        recs.iter().find(|r| r["source"] == "https://example.org/news/pakistan-afghanistan-talks-kabul").unwrap();
+    assert_eq!(
+        (&from_news["crossing"], &from_news["status"], &from_news["until"]),
+        (&"torkham".into(), &"open".into(), &"2025-04-15".into())
+    );
 
     let again = bin(dir.path(), &["check", "--config", "config/borderwatch.toml", "--now", "2025-04-09T13:00:00Z"]);
     assert_eq!(again.status.code(), Some(0), "nothing new: {}", stdout(&again));
