@@ -248,6 +248,9 @@ pub struct Gazetteer {
     crossings: Vec<Crossing>,
     by_id: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
+    /// Folded names split into words, keyed by their first word, longest first: what
+    /// finding names in running text walks.
+    phrases: HashMap<String, Vec<(Vec<String>, usize)>>,
 }
 
 impl Gazetteer {
@@ -264,7 +267,8 @@ impl Gazetteer {
                 aliases: aliases.iter().map(|a| (*a).to_string()).collect(),
             })
             .collect::<Vec<_>>();
-        let mut g = Self { crossings: Vec::new(), by_id: HashMap::new(), by_name: HashMap::new() };
+        let mut g =
+            Self { crossings: Vec::new(), by_id: HashMap::new(), by_name: HashMap::new(), phrases: HashMap::new() };
         for c in crossings {
             g.upsert(c);
         }
@@ -288,6 +292,14 @@ impl Gazetteer {
         for n in std::iter::once(&c.name).chain(&c.aliases).chain(std::iter::once(&c.id)) {
             self.by_name.insert(fold(n), idx);
         }
+        self.phrases.clear();
+        for (name, &i) in &self.by_name {
+            let words: Vec<String> = name.split(' ').map(str::to_string).collect();
+            self.phrases.entry(words[0].clone()).or_default().push((words, i));
+        }
+        for v in self.phrases.values_mut() {
+            v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        }
     }
 
     /// The crossing with this id.
@@ -307,12 +319,10 @@ impl Gazetteer {
         self.crossings.iter()
     }
 
-    /// Every folded name and alias with the crossing it names, longest first.
-    #[must_use]
-    pub fn names_longest_first(&self) -> Vec<(String, &Crossing)> {
-        let mut v: Vec<_> = self.by_name.iter().map(|(n, &i)| (n.clone(), &self.crossings[i])).collect();
-        v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        v
+    /// The names (as folded words) that begin with the folded word `first`, longest
+    /// first, with the crossing each names.
+    pub fn phrases_starting(&self, first: &str) -> impl Iterator<Item = (&[String], &Crossing)> {
+        self.phrases.get(first).into_iter().flatten().map(|(w, i)| (w.as_slice(), &self.crossings[*i]))
     }
 }
 

@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime, Weekday};
 use regex::Regex;
 
+use super::ascii_words;
+
 /// What a date phrase does in its sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {
@@ -118,16 +120,16 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?P<dn2>{NUMBER})-(?P<du2>day|week|month)(?:-long)?\s+(?:closure|shutdown|suspension|halt|ban)\b
       | \b(?P<yo>(?:19|20)\d{{2}})\b"
     );
-    Regex::new(&p).expect("date regex")
+    ascii_words(&p).expect("date regex")
 });
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,]*(?:from|at|as of)?\s*(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?|hrs|h\b)?")
+    ascii_words(r"(?i)^[\s,]*(?:from|at|as of)?\s*(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?|hrs|h\b)?")
         .expect("time regex")
 });
 
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    ascii_words(
         r"(?ix)(?:
           (?P<least>\b(?:until|till)\s+at\s+least)
         | (?P<until>\b(?:until|till|through|thru|to|up\s+to|ending|ends|end)(?:\s+(?:on|the\s+end\s+of))?)
@@ -143,9 +145,14 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words in the sentence before a position that make a weekday future, not past.
 static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(will|would|shall|plans?|planned|planning|to\s+be|is\s+to|are\s+to|set\s+to|going\s+to|scheduled|expected\s+to|decided\s+to|from\s+tomorrow|next)\b")
+    ascii_words(r"(?i)\b(will|would|shall|plans?|planned|planning|to\s+be|is\s+to|are\s+to|set\s+to|going\s+to|scheduled|expected\s+to|decided\s+to|from\s+tomorrow|next)\b")
         .expect("future regex")
 });
+
+/// True when the words before a position speak of the future ("will", "plans to").
+pub(crate) fn is_future(before: &str) -> bool {
+    FUTURE.is_match(before)
+}
 
 fn month_num(s: &str) -> Option<u32> {
     let s = s.trim_end_matches('.');

@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::ascii_words;
+
 /// `(ISO code, display name, zone, names and demonyms)`.
 const COUNTRIES: &[(&str, &str, &str, &[&str])] = &[
     ("PK", "Pakistan", "Asia/Karachi", &["pakistan", "pakistani", "pakistanis"]),
@@ -41,7 +43,7 @@ const COUNTRIES: &[(&str, &str, &str, &[&str])] = &[
     ("IL", "Israel", "Asia/Jerusalem", &["israel", "israeli"]),
     ("PS", "Palestine", "Asia/Gaza", &["gaza", "palestine", "palestinian", "west bank"]),
     ("EG", "Egypt", "Africa/Cairo", &["egypt", "egyptian"]),
-    ("US", "United States", "America/New_York", &["united states", "u s", "us", "american"]),
+    ("US", "United States", "America/New_York", &["united states", "u s", "american"]),
     ("MX", "Mexico", "America/Mexico_City", &["mexico", "mexican"]),
     ("CA", "Canada", "America/Toronto", &["canada", "canadian"]),
     ("TH", "Thailand", "Asia/Bangkok", &["thailand", "thai"]),
@@ -76,27 +78,38 @@ pub(crate) struct Country {
     pub(crate) tz: &'static str,
 }
 
+/// Country names and demonyms (folded, one or two words) → index into `COUNTRIES`.
+static COUNTRY_WORDS: LazyLock<std::collections::HashMap<&'static str, usize>> =
+    LazyLock::new(|| COUNTRIES.iter().enumerate().flat_map(|(i, c)| c.3.iter().map(move |w| (*w, i))).collect());
+
 /// Countries named in folded text, in order of first mention, each once.
 pub(crate) fn countries_in(folded: &str) -> Vec<(usize, Country)> {
-    let padded = format!(" {folded} ");
+    let words: Vec<(usize, &str)> = folded
+        .split(' ')
+        .scan(0, |pos, w| {
+            let at = *pos;
+            *pos += w.len() + 1;
+            Some((at, w))
+        })
+        .collect();
     let mut found: Vec<(usize, Country)> = Vec::new();
-    for (code, name, tz, words) in COUNTRIES {
-        let first = words.iter().filter_map(|w| padded.find(&format!(" {w} "))).min();
-        if let Some(pos) = first {
-            found.push((pos, Country { code, name, tz }));
+    for (k, (pos, w)) in words.iter().enumerate() {
+        let two = words.get(k + 1).map(|(_, n)| format!("{w} {n}"));
+        let hit = two.as_deref().and_then(|t| COUNTRY_WORDS.get(t)).or_else(|| COUNTRY_WORDS.get(w));
+        if let Some(&i) = hit {
+            let (code, name, tz, _) = COUNTRIES[i];
+            if !found.iter().any(|(_, c)| c.code == code) {
+                found.push((*pos, Country { code, name, tz }));
+            }
         }
     }
-    found.sort_by_key(|(p, _)| *p);
     found
 }
 
-/// Status words. Group `closed`, `open` or `restricted` says which; `cont` marks a state
-/// that continues ("remained closed") rather than starts.
+/// Status words. Group `closed`, `open` or `restricted` says which.
 pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    ascii_words(
         r"(?ix)
-        (?P<neg>\b(?:not|never|no\s+longer)\s+(?:be\s+|been\s+|being\s+)?)?
-        (?P<cont>\b(?:remained|remains|remain|remaining|still|continued\s+to\s+be|continues\s+to\s+be|stayed|stays|extend(?:ed|s)?\s+the)\s+(?:\w+\s+){0,1})?
         (?:
           (?P<restricted>\b(?:restricted|restricts?|restricting|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
         | (?P<closed>\b(?:closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked)\b)
@@ -107,11 +120,23 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("trigger regex")
 });
 
+/// Words just before a status word that negate it: `not closed`, `no longer open`.
+pub(crate) static NEGATED: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:not|never|no\s+longer)\s+(?:be\s+|been\s+|being\s+)?$").expect("negation regex")
+});
+
+/// Words just before a status word that make it a state that continues ("remained
+/// closed") rather than one that starts.
+pub(crate) static CONTINUING: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:remained|remains|remain|remaining|still|continued\s+to\s+be|continues\s+to\s+be|stayed|stays|extend(?:ed|s)?\s+the)\s+(?:\w+\s+)?$")
+        .expect("continuing regex")
+});
+
 /// A closure that ended, stated by its length: `following a 27-day closure`,
 /// `after ten days of closure`.
 pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     let n = super::dates::NUMBER;
-    Regex::new(&format!(
+    ascii_words(&format!(
         r"(?ix)\b(?:after|following|ending|ended)\s+(?:a|an|the|its)?\s*(?:
             (?P<n1>{n})[\s-](?P<u1>day|week|month|year)s?(?:[\s-]long)?\s+(?:closure|shutdown|suspension|closing|blockade)
           | (?P<n2>{n})\s+(?P<u2>day|week|month|year)s?\s+of\s+(?:closure|shutdown|suspension|being\s+closed)
@@ -122,7 +147,7 @@ pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words that name a crossing without naming which one ("the crossing", "the border").
 pub(crate) static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    ascii_words(
         r"(?i)\b(?:crossings?|border|checkpoints?|checkposts?|gates?|port of entry|entry points?|frontier|terminal)\b",
     )
     .expect("generic regex")
@@ -131,7 +156,7 @@ pub(crate) static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
 /// A border between countries rather than one crossing: `its border with Russia`,
 /// `crossings along the frontier`, `all entry points`.
 pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    ascii_words(
         r"(?ix)\b(?:
             (?:its|their|the|our)\s+(?:\w+\s+){0,2}?(?:land\s+)?border\s+with
           | border\s+between
@@ -145,7 +170,7 @@ pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A scope that limits who may cross: `for cargo vehicles`, `with exceptions for`.
 pub(crate) static SCOPE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:\w+\s+){0,3}?)?for\s+(?P<scope>[^,;.]{3,80}?)\s*(?:,|;|\.|$|\bafter\b|\bfollowing\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bstarting\b|\bwith\b|\bby\b|\bwhile\b|\bas\b)")
+    ascii_words(r"(?i)^\s*(?:(?:\w+\s+){0,3}?)?for\s+(?P<scope>[^,;.]{3,80}?)\s*(?:,|;|\.|$|\bafter\b|\bfollowing\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bstarting\b|\bwith\b|\bby\b|\bwhile\b|\bas\b)")
         .expect("scope regex")
 });
 
@@ -165,7 +190,7 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
 
 /// Words after an opening that make it partial: `only`, `one direction`, `limited hours`.
 pub(crate) static LIMITS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    ascii_words(
         r"(?i)^[^.;]{0,60}?\b(?:only|one[\s-]way|one\s+direction|limited\s+hours|partially|partly|some\s+traffic)\b",
     )
     .expect("limits regex")
@@ -173,13 +198,13 @@ pub(crate) static LIMITS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A planned change that will not happen: postponed, delayed, cancelled.
 pub(crate) static CALLED_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:postponed?|postponing|delayed|delays?|cancell?ed|called\s+off|put\s+off|shelved|scrapped)\b")
+    ascii_words(r"(?i)\b(?:postponed?|postponing|delayed|delays?|cancell?ed|called\s+off|put\s+off|shelved|scrapped)\b")
         .expect("called-off regex")
 });
 
 /// Something other than the crossing that dates belong to: between a status word and a
 /// date, it takes the date ("closed, despite a ceasefire that runs until March 30").
 pub(crate) static OTHER_THING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:ceasefire|cease-fire|truce|deadline|visit|visited|talks|negotiations|agreement|deal|curfew|election|elections|summit|meeting|holiday|festival|exams?|season|which|that\s+(?:runs|lasts|expires|ends))\b")
+    ascii_words(r"(?i)\b(?:ceasefire|cease-fire|truce|deadline|visit|visited|talks|negotiations|agreement|deal|curfew|election|elections|summit|meeting|holiday|festival|exams?|season|which|that\s+(?:runs|lasts|expires|ends))\b")
         .expect("other-thing regex")
 });

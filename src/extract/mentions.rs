@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::ascii_words;
+
 use super::Target;
 use crate::gazetteer::{fold, slug, Gazetteer};
 
@@ -83,33 +85,34 @@ const NOT_NAMES: &[&str] = &[
 /// Finds the crossings named in `s`, in order.
 pub(crate) fn find(s: &str, gazetteer: &Gazetteer) -> Vec<Mention> {
     let words: Vec<(usize, usize, String)> = word_spans(s);
-    let names = gazetteer.names_longest_first();
     let mut taken = vec![false; words.len()];
     let mut out = Vec::new();
-    for (name, crossing) in &names {
-        let parts: Vec<&str> = name.split(' ').collect();
-        if parts.is_empty() || words.len() < parts.len() {
+    let mut i = 0;
+    while i < words.len() {
+        let hit = gazetteer.phrases_starting(&words[i].2).find(|(parts, _)| {
+            i + parts.len() <= words.len() && parts.iter().enumerate().all(|(k, p)| words[i + k].2 == *p)
+        });
+        let Some((parts, crossing)) = hit else {
+            i += 1;
             continue;
-        }
-        for i in 0..=words.len() - parts.len() {
-            if taken[i..i + parts.len()].iter().any(|t| *t) {
-                continue;
-            }
-            if parts.iter().enumerate().all(|(k, p)| words[i + k].2 == *p) {
-                taken[i..i + parts.len()].iter_mut().for_each(|t| *t = true);
-                out.push(Mention {
-                    pos: words[i].0,
-                    target: Target::Crossing {
-                        id: crossing.id.clone(),
-                        name: crossing.name.clone(),
-                        countries: crossing.countries.clone(),
-                        tz: crossing.tz.name().to_string(),
-                    },
-                });
-            }
-        }
+        };
+        taken[i..i + parts.len()].iter_mut().for_each(|t| *t = true);
+        out.push(Mention {
+            pos: words[i].0,
+            target: Target::Crossing {
+                id: crossing.id.clone(),
+                name: crossing.name.clone(),
+                countries: crossing.countries.clone(),
+                tz: crossing.tz.name().to_string(),
+            },
+        });
+        i += parts.len();
     }
-    for c in PATTERN.captures_iter(s) {
+    let lower = s.to_ascii_lowercase();
+    let may_name = ["crossing", "checkpoint", "checkpost", "check post", "port of entry", "border post", "gate"]
+        .iter()
+        .any(|k| lower.contains(k));
+    for c in PATTERN.captures_iter(if may_name { s } else { "" }) {
         let Some(m) = c.name("a").or(c.name("b")) else { continue };
         let whole = c.get(0).expect("match");
         if describes(&s[..whole.start()]) || describes(whole.as_str()) || REGION.is_match(&s[whole.end()..]) {
@@ -144,8 +147,10 @@ fn describes(before: &str) -> bool {
 
 /// A name followed by these is a region, not a crossing.
 static REGION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s+(?:Agency|agency|province|Province|region|Region|district|District|valley|Valley|county|County)\b")
-        .expect("region regex")
+    ascii_words(
+        r"^\s+(?:Agency|agency|province|Province|region|Region|district|District|valley|Valley|county|County)\b",
+    )
+    .expect("region regex")
 });
 
 fn is_country_word(w: &str) -> bool {
@@ -160,7 +165,8 @@ fn word_spans(s: &str) -> Vec<(usize, usize, String)> {
         match (c.is_alphanumeric(), start) {
             (true, None) => start = Some(i),
             (false, Some(a)) => {
-                out.push((a, i, fold(&s[a..i])));
+                let w = &s[a..i];
+                out.push((a, i, if w.is_ascii() { w.to_ascii_lowercase() } else { fold(w) }));
                 start = None;
             }
             _ => {}

@@ -133,6 +133,9 @@ fn sentence_events(
     border: Option<(Country, Country)>,
     out: &mut Vec<Event>,
 ) {
+    if !TRIGGER.is_match(s) {
+        return;
+    }
     let consumed: Vec<(usize, usize, Span)> = CLOSURE_BEFORE
         .captures_iter(s)
         .filter_map(|c| {
@@ -144,7 +147,7 @@ fn sentence_events(
         .collect();
     let triggers: Vec<regex::Captures<'_>> = TRIGGER
         .captures_iter(s)
-        .filter(|c| c.name("neg").is_none())
+        .filter(|c| !lexicon::NEGATED.is_match(before(s, c.get(0).expect("match").start())))
         .filter(|c| !NOT_A_STATUS.is_match(&s[c.get(0).expect("match").end()..]))
         .filter(|c| {
             let m = c.get(0).expect("match");
@@ -202,8 +205,8 @@ fn sentence_events(
                 _ => continue,
             };
         }
-        let future = lexicon_future(&s[..m.start()]);
-        let continuing = c.name("cont").is_some();
+        let future = dates::is_future(&s[..m.start()]);
+        let continuing = lexicon::CONTINUING.is_match(before(s, m.start()));
         let mut ev = Event {
             target: Target::Unresolved,
             status,
@@ -275,6 +278,23 @@ fn sentence_events(
     }
 }
 
+/// Up to 40 bytes of `s` before `at`, on a character boundary.
+fn before(s: &str, at: usize) -> &str {
+    let mut from = at.saturating_sub(40);
+    while !s.is_char_boundary(from) {
+        from += 1;
+    }
+    &s[from..at]
+}
+
+/// Compiles a pattern in ASCII mode: every word these patterns look for is ASCII, and
+/// Unicode-aware classes and `\b` cost a table lookup per character. A pattern that
+/// cannot be ASCII-only on text (a negated class could match inside a UTF-8 sequence)
+/// keeps Unicode classes with ASCII word boundaries.
+pub(crate) fn ascii_words(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::Regex::new(&format!("(?-u){pattern}")).or_else(|_| regex::Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")))
+}
+
 /// The status word a date phrase belongs to: the one it overlaps ("a three-day
 /// closure"), else the last one before it, else the first.
 fn owner(p: &dates::Found, triggers: &[regex::Captures<'_>]) -> usize {
@@ -290,17 +310,9 @@ fn owner(p: &dates::Found, triggers: &[regex::Captures<'_>]) -> usize {
 
 /// "opening hours", "closing ceremony": the word is not about the crossing's status.
 static NOT_A_STATUS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?i)^\s+(?:hours|times|ceremony|fire|letter|remarks|statement|question|market|date)\b")
+    ascii_words(r"(?i)^\s+(?:hours|times|ceremony|fire|letter|remarks|statement|question|market|date)\b")
         .expect("regex")
 });
-
-fn lexicon_future(before: &str) -> bool {
-    static FUTURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(will|would|shall|plans?|planned|to\s+be|is\s+to|are\s+to|set\s+to|going\s+to|scheduled|expected\s+to|decided\s+to)\b")
-            .expect("future regex")
-    });
-    FUTURE.is_match(before)
-}
 
 /// "The crossing" in a sentence that names none is the crossing named most recently
 /// before it, or else the first one named after it; failing both, the border the

@@ -64,3 +64,37 @@ async fn one_status_change_gives_one_alert_and_a_restart_repeats_nothing() {
     assert_eq!(status_alerts(&store).len(), 1, "no alert repeats after a restart");
     assert_eq!(store.alerts().unwrap().len(), 1, "and nothing else fired");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_500_a_timeout_and_garbage_under_the_daemon_keep_the_records_and_raise_no_status_alert() {
+    let good = native(&[("torkham", "open", Some("2030-04-15")), ("chaman", "closed", None)]);
+    let server = Server::sequence(vec![
+        Reply::ok(good.clone()),
+        Reply::status(500, "Internal Server Error"),
+        Reply::ok(good.clone()).delayed(Duration::from_secs(3)),
+        Reply::ok("<html>maintenance</html>"),
+        Reply::ok(good),
+    ])
+    .await;
+    let dir = tempdir();
+    let cfg = write_config(dir.path(), &[("afpak", loopback_source(&server.url("/status.json")))], "");
+    let config = Config::load(&cfg).unwrap();
+    let state = config.daemon.state.clone();
+    let d = start(config);
+    wait_until(Duration::from_secs(30), "six polls", || server.hits() >= 6).await;
+    d.stop().await;
+
+    let store = Store::open(&state).unwrap();
+    let kinds: Vec<AlertKind> = store.alerts().unwrap().into_iter().map(|a| a.alert).collect();
+    assert_eq!(
+        kinds,
+        [AlertKind::FeedFailing, AlertKind::FeedRecovered],
+        "no status alert, one failing, one recovered"
+    );
+    let history = store.history(None).unwrap();
+    assert_eq!(history.len(), 2, "only the baseline's two records: {history:#?}");
+    assert!(history.iter().all(|h| h.change == "added"));
+    let records = store.all_records().unwrap();
+    assert_eq!(records.len(), 2);
+    assert_eq!(records.iter().find(|(r, _)| r.crossing == "torkham").unwrap().0.until.as_deref(), Some("2030-04-15"));
+}
