@@ -96,6 +96,34 @@ pub async fn check(
     Ok(CheckResult { reports, records: records.into_iter().map(|(r, _)| r).collect(), alerts })
 }
 
+/// Sends one test alert through every configured sink (the log sink included) and says
+/// which accepted it. Nothing is stored.
+pub async fn notify_test(config: &Config, clock: &SharedClock) -> Vec<(String, Result<(), crate::alert::NotifyError>)> {
+    let now = clock.now();
+    let alert = Alert {
+        alert: crate::model::AlertKind::StatusChanged,
+        severity: crate::model::Severity::Info,
+        crossing: None,
+        feed: None,
+        name: Some("borderwatch test".into()),
+        lead: None,
+        expires_at: None,
+        source: None,
+        key: format!("test:{}", crate::model::format_instant(&now)),
+        at: crate::model::format_instant(&now),
+        late: false,
+        message: "borderwatch test notification: this sink works.".into(),
+        record: None,
+        previous: None,
+    };
+    let mut out = Vec::new();
+    for sink in sinks(config) {
+        let r = sink.deliver(&alert).await;
+        out.push((sink.name().to_string(), r));
+    }
+    out
+}
+
 /// The current records in the state file.
 ///
 /// # Errors

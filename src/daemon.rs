@@ -10,10 +10,13 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::alert::desktop::DesktopSink;
+use crate::alert::dispatch::backoff;
 use crate::alert::dispatch::blocking;
+use crate::alert::webhook::WebhookSink;
 use crate::alert::{deliver_pending, rules, LogSink, Sink};
 use crate::clock::SharedClock;
-use crate::config::{Config, FeedConfig};
+use crate::config::{Config, FeedConfig, SinkConfig};
 use crate::poll::{queue_ladder, Poller};
 use crate::store::{Store, StoreError};
 
@@ -31,8 +34,19 @@ const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The sinks a config asks for; the log sink is always first.
 #[must_use]
-pub fn sinks(_config: &Config) -> Vec<Box<dyn Sink>> {
-    vec![Box::new(LogSink)]
+pub fn sinks(config: &Config) -> Vec<Box<dyn Sink>> {
+    let mut out: Vec<Box<dyn Sink>> = vec![Box::new(LogSink)];
+    for s in &config.sinks {
+        match s {
+            SinkConfig::Log => {}
+            SinkConfig::Desktop => out.push(Box::new(DesktopSink::default())),
+            SinkConfig::Webhook(w) => match WebhookSink::new(w.clone()) {
+                Ok(sink) => out.push(Box::new(sink)),
+                Err(e) => tracing::error!(error = %e, "Webhook sink cannot start; its alerts stay queued."),
+            },
+        }
+    }
+    out
 }
 
 /// Runs the daemon until `shutdown` is cancelled.
@@ -142,14 +156,36 @@ async fn expiry_clock(p: Poller, dispatch: Arc<Notify>, changed: Arc<Notify>, sh
 }
 
 async fn dispatcher(p: Poller, sinks: Arc<Vec<Box<dyn Sink>>>, wake: Arc<Notify>, shutdown: CancellationToken) {
+    let mut attempt = 0;
     loop {
-        if let Err(e) = deliver_pending(&p.store, &sinks, &p.clock).await {
-            tracing::error!(error = %e, "Alert dispatch cannot use the state; retrying.");
-        }
+        let wait = match deliver_pending(&p.store, &sinks, &p.clock).await {
+            Ok(round) if round.failed_sinks == 0 => {
+                attempt = 0;
+                IDLE_REDELIVERY
+            }
+            Ok(_) => {
+                attempt += 1;
+                backoff(attempt, jitter())
+            }
+            Err(e) => {
+                attempt += 1;
+                tracing::error!(error = %e, "Alert dispatch cannot use the state; retrying.");
+                backoff(attempt, jitter())
+            }
+        };
         tokio::select! {
             () = wake.notified() => {}
-            () = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}
+            () = tokio::time::sleep(wait) => {}
             () = shutdown.cancelled() => return,
         }
     }
+}
+
+/// How often the dispatcher looks at the outbox when nothing wakes it.
+const IDLE_REDELIVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A number in [0, 1) from the clock's nanoseconds: enough to spread retries.
+fn jitter() -> f64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    f64::from(nanos % 1000) / 1000.0
 }

@@ -98,6 +98,11 @@ enum Command {
         #[arg(default_value = "-")]
         file: PathBuf,
     },
+    /// Send a test alert through every configured sink; exit 0 only if all accepted it.
+    NotifyTest {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
     /// Configuration tools.
     Config {
         #[command(subcommand)]
@@ -277,6 +282,22 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string(&r)?);
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::NotifyTest { config } => {
+            let config = tryx!(load(&config));
+            let clock: SharedClock = Arc::new(SystemClock);
+            let results = runtime()?.block_on(commands::notify_test(&config, &clock));
+            let mut ok = true;
+            for (name, r) in &results {
+                match r {
+                    Ok(()) => println!("{name}: ok"),
+                    Err(e) => {
+                        ok = false;
+                        println!("{name}: FAILED: {}", e.message);
+                    }
+                }
+            }
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(EXIT_CHANGED) })
         }
         Command::Config { command: ConfigCommand::Check { config } } => {
             let config = tryx!(load(&config));

@@ -1,7 +1,9 @@
 //! The dispatcher: delivers what the outbox holds for each sink and marks each delivery
-//! only after the sink accepted it. An alert a sink refused stays pending and is tried
-//! again on the next round; a crash between delivery and marking delivers it again with
-//! the same key.
+//! only after the sink accepted it. Sinks are served side by side, so a slow webhook does
+//! not hold up the desktop. An alert a sink refused stays pending, and the sink's round
+//! stops there (order is kept, a dead endpoint is not hammered); the daemon retries with
+//! exponential backoff. A crash between delivery and marking delivers again with the
+//! same key.
 
 use std::sync::{Arc, Mutex};
 
@@ -9,7 +11,16 @@ use crate::alert::Sink;
 use crate::clock::SharedClock;
 use crate::store::{Store, StoreError};
 
-/// Delivers every pending alert to every sink; returns how many deliveries succeeded.
+/// What one round of delivery did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    /// Deliveries a sink accepted.
+    pub delivered: usize,
+    /// Sinks that refused an alert this round.
+    pub failed_sinks: usize,
+}
+
+/// Delivers every pending alert to every sink.
 ///
 /// # Errors
 /// A [`StoreError`] when the outbox cannot be read or a delivery cannot be recorded.
@@ -17,32 +28,70 @@ pub async fn deliver_pending(
     store: &Arc<Mutex<Store>>,
     sinks: &[Box<dyn Sink>],
     clock: &SharedClock,
-) -> Result<usize, StoreError> {
-    let mut delivered = 0;
-    for sink in sinks {
-        let pending = {
-            let s = Arc::clone(store);
-            let name = sink.name().to_string();
-            blocking(move || s.lock().expect("store lock").pending(&name)).await?
-        };
-        for alert in pending {
-            match sink.deliver(&alert).await {
-                Ok(()) => {
-                    let (s, key, name, now) =
-                        (Arc::clone(store), alert.key.clone(), sink.name().to_string(), clock.now());
-                    blocking(move || s.lock().expect("store lock").mark_delivered(&key, &name, now)).await?;
-                    delivered += 1;
-                }
-                Err(e) => {
-                    tracing::warn!(event.action = "alert_delivery_failed", borderwatch.alert.key = %alert.key, error = %e, "Alert delivery failed; it stays queued.");
-                }
-            }
-        }
+) -> Result<Round, StoreError> {
+    let rounds = futures_util::future::join_all(sinks.iter().map(|s| deliver_to(store, s.as_ref(), clock))).await;
+    let mut total = Round::default();
+    for r in rounds {
+        let (delivered, failed) = r?;
+        total.delivered += delivered;
+        total.failed_sinks += usize::from(failed);
     }
-    Ok(delivered)
+    Ok(total)
+}
+
+async fn deliver_to(
+    store: &Arc<Mutex<Store>>,
+    sink: &dyn Sink,
+    clock: &SharedClock,
+) -> Result<(usize, bool), StoreError> {
+    let pending = {
+        let s = Arc::clone(store);
+        let name = sink.name().to_string();
+        blocking(move || s.lock().expect("store lock").pending(&name)).await?
+    };
+    let mut delivered = 0;
+    for alert in pending {
+        if let Err(e) = sink.deliver(&alert).await {
+            tracing::warn!(
+                event.action = "alert_delivery_failed",
+                borderwatch.sink = sink.name(),
+                borderwatch.alert.key = %alert.key,
+                error = %e,
+                "Alert delivery failed; it stays queued and is retried."
+            );
+            return Ok((delivered, true));
+        }
+        let (s, key, name, now) = (Arc::clone(store), alert.key.clone(), sink.name().to_string(), clock.now());
+        blocking(move || s.lock().expect("store lock").mark_delivered(&key, &name, now)).await?;
+        delivered += 1;
+    }
+    Ok((delivered, false))
+}
+
+/// The wait before retry `attempt` (1-based): 1 s doubling to at most 5 minutes, with up
+/// to 25% jitter so that many daemons do not retry in step.
+#[must_use]
+pub fn backoff(attempt: u32, jitter: f64) -> std::time::Duration {
+    let base = 2f64.powi(i32::try_from(attempt.saturating_sub(1).min(16)).unwrap_or(16)).min(300.0);
+    std::time::Duration::from_secs_f64(base * (1.0 + 0.25 * jitter.clamp(0.0, 1.0)))
 }
 
 /// Runs blocking store work off the async threads.
 pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     tokio::task::spawn_blocking(f).await.expect("blocking store task panicked")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_doubles_to_five_minutes() {
+        assert_eq!(backoff(1, 0.0), Duration::from_secs(1));
+        assert_eq!(backoff(2, 0.0), Duration::from_secs(2));
+        assert_eq!(backoff(5, 0.0), Duration::from_secs(16));
+        assert_eq!(backoff(30, 0.0), Duration::from_secs(300));
+        assert_eq!(backoff(1, 1.0), Duration::from_millis(1250));
+    }
 }

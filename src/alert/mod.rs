@@ -5,9 +5,11 @@
 //! and the store keeps one row per key, so each key fires once however often the rules
 //! run. The dispatcher marks an alert delivered per sink only after the sink accepted it.
 
+pub mod desktop;
 pub mod dispatch;
 pub mod rules;
 pub mod sink;
+pub mod webhook;
 
 pub use dispatch::deliver_pending;
 pub use sink::{LogSink, NotifyError, Sink};

@@ -105,15 +105,62 @@ pub struct FeedConfig {
 pub enum SinkConfig {
     /// The structured log (always on; listing it is allowed and changes nothing).
     Log,
+    /// Desktop notifications over the session D-Bus.
+    Desktop,
+    /// HTTP POST of each alert.
+    Webhook(WebhookConfig),
 }
 
 impl SinkConfig {
     /// The sink's name in logs and the delivery ledger.
     #[must_use]
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
             SinkConfig::Log => "log",
+            SinkConfig::Desktop => "desktop",
+            SinkConfig::Webhook(w) => &w.name,
         }
+    }
+}
+
+/// A webhook sink.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookConfig {
+    /// Name in the delivery ledger (`id`, default `webhook`).
+    pub name: String,
+    /// Where to POST.
+    pub url: reqwest::Url,
+    /// HMAC-SHA256 key for the `X-Borderwatch-Signature` header, from `secret_file`.
+    pub secret: Option<Secret>,
+    /// Time allowed for one delivery (default 10s).
+    pub timeout: Duration,
+    /// Plain http is allowed.
+    pub allow_http: bool,
+    /// Loopback and private targets are allowed.
+    pub allow_local: bool,
+}
+
+/// A secret read from a file: shown as `***`, never logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    #[must_use]
+    pub fn new(s: String) -> Self {
+        Secret(s)
+    }
+
+    /// The value, for the one place that needs it.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
     }
 }
 

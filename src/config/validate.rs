@@ -7,7 +7,9 @@ use chrono::Duration;
 use toml::de::DeTable;
 
 use super::read::{Ctx, Table};
-use super::{AlertsConfig, Config, ConfigError, DaemonConfig, FeedConfig, FeedSource, Problem, SinkConfig};
+use super::{
+    AlertsConfig, Config, ConfigError, DaemonConfig, FeedConfig, FeedSource, Problem, Secret, SinkConfig, WebhookConfig,
+};
 use crate::fetch::policy;
 use crate::formats::Format;
 use crate::gazetteer::{parse_tz, Gazetteer};
@@ -36,7 +38,7 @@ pub(super) fn validate(src: &str, path: &Path) -> Result<Config, ConfigError> {
     let alerts = alerts(&mut ctx, &mut root);
     let gazetteer = crossings(&mut ctx, &mut root);
     let feeds = feeds(&mut ctx, &mut root, &base);
-    let sinks = sinks(&mut ctx, &mut root);
+    let sinks = sinks(&mut ctx, &mut root, &base);
     root.finish(&mut ctx);
 
     if ctx.problems.is_empty() {
@@ -253,16 +255,97 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
     out
 }
 
-fn sinks(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) -> Vec<SinkConfig> {
-    let mut out = Vec::new();
+fn sinks(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<SinkConfig> {
+    let mut out: Vec<SinkConfig> = Vec::new();
     for mut t in root.tables(ctx, "sink") {
         let kind = t.req_str(ctx, "kind");
+        let sink = match kind.as_ref().map(|(k, _)| k.as_str()) {
+            Some("log") => Some(SinkConfig::Log),
+            Some("desktop") => Some(SinkConfig::Desktop),
+            Some("webhook") => webhook(ctx, &mut t, base).map(SinkConfig::Webhook),
+            Some(other) => {
+                let span = kind.as_ref().map_or(t.span(), |k| k.1.clone());
+                ctx.problem(
+                    &span,
+                    &t.key("kind"),
+                    format!("unknown sink kind `{other}` (known: log, desktop, webhook)"),
+                );
+                None
+            }
+            None => None,
+        };
         t.finish(ctx);
-        match kind {
-            Some((k, _)) if k == "log" => out.push(SinkConfig::Log),
-            Some((k, span)) => ctx.problem(&span, &t.key("kind"), format!("unknown sink kind `{k}` (known: log)")),
-            None => {}
+        if let Some(sink) = sink {
+            if out.iter().any(|o| o.name() == sink.name()) {
+                ctx.problem(
+                    &t.span(),
+                    &t.key("id"),
+                    format!("duplicate sink `{}` (give each webhook its own `id`)", sink.name()),
+                );
+            } else {
+                out.push(sink);
+            }
         }
     }
     out
+}
+
+fn webhook(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<WebhookConfig> {
+    let name = t.str(ctx, "id").map_or_else(|| "webhook".to_string(), |x| x.0);
+    let url = t.req_str(ctx, "url");
+    let secret_file = t.str(ctx, "secret_file");
+    let timeout = t.str(ctx, "timeout");
+    let allow_http = t.bool(ctx, "allow_http").unwrap_or(false);
+    let allow_local = t.bool(ctx, "allow_local").unwrap_or(false);
+    let url = url.and_then(|(u, span)| match reqwest::Url::parse(&u) {
+        Ok(url) => match policy::check_url(&url, allow_http, allow_local) {
+            Ok(()) => Some(url),
+            Err(e) => {
+                ctx.problem(&span, &t.key("url"), e.to_string());
+                None
+            }
+        },
+        Err(e) => {
+            ctx.problem(&span, &t.key("url"), format!("`{u}` is not a URL: {e}"));
+            None
+        }
+    });
+    let secret = match secret_file {
+        None => Some(None),
+        Some((f, span)) => {
+            let path = secret_path(base, &f);
+            match std::fs::read_to_string(&path) {
+                Ok(s) if !s.trim().is_empty() => Some(Some(Secret::new(s.trim_end_matches(['\n', '\r']).to_string()))),
+                Ok(_) => {
+                    ctx.problem(&span, &t.key("secret_file"), format!("{} is empty", path.display()));
+                    None
+                }
+                Err(e) => {
+                    ctx.problem(&span, &t.key("secret_file"), format!("cannot read {}: {e}", path.display()));
+                    None
+                }
+            }
+        }
+    };
+    let timeout = match timeout {
+        None => Some(Duration::seconds(10)),
+        Some((s, span)) => parse_duration(&s).map_err(|e| ctx.problem(&span, &t.key("timeout"), e)).ok(),
+    };
+    Some(WebhookConfig { name, url: url?, secret: secret?, timeout: timeout?, allow_http, allow_local })
+}
+
+/// A secret file: absolute as given; relative, from `$CREDENTIALS_DIRECTORY` when systemd
+/// passes credentials and the file is there, else from the config file's folder.
+fn secret_path(base: &Path, f: &str) -> PathBuf {
+    let p = PathBuf::from(f);
+    if p.is_absolute() {
+        return p;
+    }
+    if let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY") {
+        let c = PathBuf::from(dir).join(&p);
+        if c.exists() {
+            return c;
+        }
+    }
+    base.join(p)
 }

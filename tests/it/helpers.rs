@@ -82,6 +82,7 @@ impl Reply {
 #[derive(Debug, Clone)]
 pub struct Seen {
     pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 impl Seen {
@@ -121,14 +122,22 @@ impl Server {
                             Ok(n) => buf.extend_from_slice(&chunk[..n]),
                         }
                     }
-                    let text = String::from_utf8_lossy(&buf).into_owned();
+                    let head_end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(0) + 4;
+                    let text = String::from_utf8_lossy(&buf[..head_end]).into_owned();
                     let headers = text
                         .split("\r\n")
                         .skip(1)
                         .take_while(|l| !l.is_empty())
                         .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
                         .collect();
-                    let req = Seen { headers };
+                    let mut req = Seen { headers, body: buf[head_end..].to_vec() };
+                    let want: usize = req.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    while req.body.len() < want {
+                        match sock.read(&mut chunk).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => req.body.extend_from_slice(&chunk[..n]),
+                        }
+                    }
                     let responder = Arc::clone(&r.lock().unwrap());
                     let reply = responder(&req);
                     s.lock().unwrap().push(req);

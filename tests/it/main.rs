@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per feature.
 
+mod alerts;
 mod cli;
 mod daemon;
 mod helpers;

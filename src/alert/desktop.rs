@@ -1,0 +1,107 @@
+//! The desktop sink: a notification over the user's session D-Bus (notify-rust, async
+//! on tokio). Feed text is untrusted and notification servers interpret markup, so
+//! summary and body are stripped of control and bidi characters, escaped, and cut to
+//! 100 and 1000 characters. Each call has 2 s. Without a session bus the sink says so in
+//! one log line per 10 minutes; its alerts stay queued and the other sinks go on.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use notify_rust::{Notification, Timeout, Urgency};
+
+use super::sink::{Delivery, NotifyError, Sink};
+use crate::model::{Alert, Severity};
+
+const SUMMARY_MAX: usize = 100;
+const BODY_MAX: usize = 1000;
+const CALL_TIMEOUT: Duration = Duration::from_secs(2);
+const WARN_EVERY: Duration = Duration::from_secs(600);
+
+/// Sends desktop notifications.
+#[derive(Debug, Default)]
+pub struct DesktopSink {
+    last_warning: Mutex<Option<Instant>>,
+}
+
+/// Text safe to show in a notification: no control or bidi characters (a newline
+/// becomes a space), `& < >` escaped, at most `max` characters.
+#[must_use]
+pub fn sanitize(s: &str, max: usize) -> String {
+    let bidi =
+        |c: char| matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}');
+    let clean: String = s
+        .chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control() && !bidi(*c))
+        .collect();
+    let cut: String = if clean.chars().count() > max {
+        clean.chars().take(max.saturating_sub(1)).chain(std::iter::once('…')).collect()
+    } else {
+        clean
+    };
+    cut.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The notification's summary and body for an alert.
+#[must_use]
+pub fn render(a: &Alert) -> (String, String) {
+    let title = match (&a.name, &a.feed) {
+        (Some(n), _) => format!("borderwatch: {n}"),
+        (None, Some(f)) => format!("borderwatch: feed {f}"),
+        (None, None) => "borderwatch".to_string(),
+    };
+    let mut body = a.message.clone();
+    if let Some(e) = a.record.as_ref().and_then(|r| r.evidence.as_ref()) {
+        body.push_str(" — ");
+        body.push_str(e);
+    }
+    (sanitize(&title, SUMMARY_MAX), sanitize(&body, BODY_MAX))
+}
+
+impl Sink for DesktopSink {
+    fn name(&self) -> &'static str {
+        "desktop"
+    }
+
+    fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
+        Box::pin(async move {
+            let (summary, body) = render(alert);
+            let urgency = match alert.severity {
+                Severity::Critical => Urgency::Critical,
+                Severity::Warning => Urgency::Normal,
+                Severity::Info => Urgency::Low,
+            };
+            let mut n = Notification::new();
+            n.appname("borderwatch").summary(&summary).body(&body).urgency(urgency).timeout(Timeout::Default);
+            let result = match tokio::time::timeout(CALL_TIMEOUT, n.show_async()).await {
+                Ok(Ok(_)) => return Ok(()),
+                Ok(Err(e)) => e.to_string(),
+                Err(_) => format!("no answer within {CALL_TIMEOUT:?}"),
+            };
+            let mut last = self.last_warning.lock().expect("warning lock");
+            if last.is_none_or(|t| t.elapsed() >= WARN_EVERY) {
+                *last = Some(Instant::now());
+                tracing::warn!(
+                    event.action = "desktop_unavailable",
+                    error = %result,
+                    "Desktop notifications cannot be sent (is there a session D-Bus and a notification server?); alerts stay queued for this sink."
+                );
+            }
+            Err(NotifyError { sink: "desktop".into(), message: result })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_text_is_stripped_escaped_and_cut() {
+        let s = sanitize("<a href=\"x\">Torkham</a> & co\u{202E}desrever\nnext\u{7}", 100);
+        assert_eq!(s, "&lt;a href=\"x\"&gt;Torkham&lt;/a&gt; &amp; codesrever next");
+        let long = sanitize(&"x".repeat(2000), 1000);
+        assert_eq!(long.chars().count(), 1000);
+        assert!(long.ends_with('…'));
+    }
+}

@@ -1,0 +1,128 @@
+//! The webhook sink: one POST per alert with a versioned JSON payload shaped like
+//! Alertmanager's webhook, an `Idempotency-Key` equal to the dedup key (a redelivery
+//! after a crash carries the same key), and an optional HMAC-SHA256 signature.
+//! Only a 2xx answer counts as delivered; anything else leaves the alert queued.
+
+use hmac::{Hmac, Mac};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::sink::{Delivery, NotifyError, Sink};
+use crate::config::WebhookConfig;
+use crate::fetch::policy;
+use crate::model::{Alert, AlertKind};
+
+/// The payload version; bumped only when a field changes meaning.
+pub const PAYLOAD_VERSION: &str = "1";
+
+/// Posts alerts to a URL.
+#[derive(Debug)]
+pub struct WebhookSink {
+    config: WebhookConfig,
+    client: reqwest::Client,
+}
+
+impl WebhookSink {
+    /// A sink for `config`.
+    ///
+    /// # Errors
+    /// A [`NotifyError`] when the HTTP client cannot be built.
+    pub fn new(config: WebhookConfig) -> Result<Self, NotifyError> {
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("borderwatch/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .timeout(config.timeout.to_std().unwrap_or(std::time::Duration::from_secs(10)))
+            .no_proxy()
+            .build()
+            .map_err(|e| NotifyError { sink: config.name.clone(), message: e.to_string() })?;
+        Ok(Self { config, client })
+    }
+}
+
+/// The JSON body for one alert.
+#[must_use]
+pub fn payload(receiver: &str, a: &Alert) -> serde_json::Value {
+    let status = if a.alert == AlertKind::FeedRecovered { "resolved" } else { "firing" };
+    let fingerprint: String = Sha256::digest(a.key.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let mut labels = serde_json::Map::new();
+    labels.insert("alertname".into(), json!(a.alert.as_str()));
+    labels.insert("severity".into(), serde_json::to_value(a.severity).expect("severity serializes"));
+    if let Some(c) = &a.crossing {
+        labels.insert("crossing".into(), json!(c));
+    }
+    if let Some(f) = &a.feed {
+        labels.insert("feed".into(), json!(f));
+    }
+    if let Some(l) = &a.lead {
+        labels.insert("lead".into(), json!(l));
+    }
+    json!({
+        "version": PAYLOAD_VERSION,
+        "receiver": receiver,
+        "status": status,
+        "alerts": [{
+            "status": status,
+            "labels": labels,
+            "annotations": {
+                "summary": a.message,
+                "evidence": a.record.as_ref().and_then(|r| r.evidence.clone()),
+            },
+            "startsAt": a.at,
+            "endsAt": if status == "resolved" { a.at.clone() } else { String::new() },
+            "fingerprint": fingerprint,
+            "borderwatch": a,
+        }],
+    })
+}
+
+/// `sha256=<hex>` of the HMAC-SHA256 of `body` under `secret`.
+#[must_use]
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(body);
+    let hex: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}
+
+impl Sink for WebhookSink {
+    fn name(&self) -> &str {
+        &self.config.name
+    }
+
+    fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
+        Box::pin(async move {
+            let fail = |message: String| NotifyError { sink: self.config.name.clone(), message };
+            policy::check_url(&self.config.url, self.config.allow_http, self.config.allow_local)
+                .map_err(|e| fail(e.to_string()))?;
+            let body = serde_json::to_vec(&payload(&self.config.name, alert)).expect("payload serializes");
+            let mut req = self
+                .client
+                .post(self.config.url.clone())
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header("Idempotency-Key", &alert.key);
+            if let Some(secret) = &self.config.secret {
+                req = req.header("X-Borderwatch-Signature", signature(secret.expose(), &body));
+            }
+            let resp =
+                req.body(body).send().await.map_err(|e| fail(format!("POST {} failed: {e}", self.config.url)))?;
+            if resp.status().is_success() {
+                Ok(())
+            } else {
+                Err(fail(format!("POST {} answered {}", self.config.url, resp.status().as_u16())))
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_is_hex_hmac_sha256() {
+        // RFC 4231 test case 2.
+        let s = signature("Jefe", b"what do ya want for nothing?");
+        assert_eq!(s, "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    }
+}
