@@ -331,7 +331,7 @@ fn print_check(result: &CheckResult, json: bool, now: chrono::DateTime<chrono::U
             Ok(Outcome::Suspect(why)) => format!("held as suspect: {why}"),
             Err(e) => format!("FAILED: {e}"),
         };
-        println!("feed {}: {what}", r.feed);
+        println!("feed {}: {}", r.feed, commands::printable(&what));
     }
     println!();
     if result.records.is_empty() {

@@ -3,6 +3,7 @@
 mod alerts;
 mod cli;
 mod daemon;
+mod desktop;
 mod helpers;
 mod http;
 mod pipeline;
