@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use borderwatch::clock::FixedClock;
+use borderwatch::clock::{Clock, FixedClock};
 use borderwatch::config::Config;
 use borderwatch::model::{format_instant, AlertKind, Record};
 use borderwatch::poll::{queue_ladder, Outcome, Poller};
@@ -152,4 +152,64 @@ async fn a_step_missed_while_down_fires_once_marked_late() {
     drop(p);
     let p = poller(&cfg, &clock);
     assert!(queue_ladder(&mut p.store.lock().unwrap(), &leads, down_until).unwrap().is_empty(), "never twice");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_failed_polls_give_one_feed_failing_then_one_feed_recovered() {
+    let dir = tempdir();
+    let feed_file = dir.path().join("news.json");
+    std::fs::write(&feed_file, native(&[("torkham", "open", None)])).unwrap();
+    let cfg = write_config(dir.path(), &[("news", "path = \"news.json\"".into())], "");
+    let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
+    let p = poller(&cfg, &clock);
+    let feed = p.config.feeds[0].clone();
+    assert!(matches!(p.poll(&feed).await.outcome, Ok(Outcome::Baseline(_))));
+    std::fs::write(&feed_file, "{\"records\": [").unwrap();
+    for _ in 0..50 {
+        clock.advance(chrono::Duration::minutes(15));
+        assert!(p.poll(&feed).await.outcome.is_err());
+    }
+    std::fs::write(&feed_file, native(&[("torkham", "open", None)])).unwrap();
+    for _ in 0..3 {
+        clock.advance(chrono::Duration::minutes(15));
+        assert!(p.poll(&feed).await.outcome.is_ok());
+    }
+    assert_eq!(alert_kinds(&p), [AlertKind::FeedFailing, AlertKind::FeedRecovered]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_flapping_between_two_untils_fires_each_step_once_per_value() {
+    let dir = tempdir();
+    let feed_file = dir.path().join("news.json");
+    let cfg = write_config(dir.path(), &[("news", "path = \"news.json\"".into())], "");
+    let clock = FixedClock::new(t("2025-04-01T00:00:00Z"));
+    let p = poller(&cfg, &clock);
+    let feed = p.config.feeds[0].clone();
+    let leads = p.config.alerts.lead_times.clone();
+    let mut keys = Vec::new();
+    // Every hour for twenty days the source says 15 April, then 16 April, then 15 again.
+    for hour in 0..(20 * 24) {
+        let until = if hour % 2 == 0 { "2025-04-15" } else { "2025-04-16" };
+        std::fs::write(&feed_file, native(&[("torkham", "open", Some(until))])).unwrap();
+        clock.set(t("2025-04-01T00:00:00Z") + chrono::Duration::hours(hour));
+        let r = p.poll(&feed).await;
+        assert!(r.outcome.is_ok());
+        assert!(r.alerts.is_empty(), "an until that moves is no status change");
+        let fired = queue_ladder(&mut p.store.lock().unwrap(), &leads, clock.now()).unwrap();
+        keys.extend(fired.into_iter().map(|a| a.key));
+    }
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "expired:torkham:2025-04-15",
+            "expired:torkham:2025-04-16",
+            "expiry:torkham:2025-04-15:1d",
+            "expiry:torkham:2025-04-15:3d",
+            "expiry:torkham:2025-04-15:7d",
+            "expiry:torkham:2025-04-16:1d",
+            "expiry:torkham:2025-04-16:3d",
+            "expiry:torkham:2025-04-16:7d",
+        ]
+    );
 }
