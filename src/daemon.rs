@@ -18,6 +18,7 @@ use crate::alert::{deliver_pending, rules, LogSink, Sink};
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig, SinkConfig};
 use crate::poll::{queue_ladder, Poller};
+use crate::sd_notify::SdNotify;
 use crate::store::{Store, StoreError};
 
 /// Why the daemon could not run.
@@ -81,7 +82,13 @@ pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken
             shutdown.clone(),
         ));
     }
+    let systemd = Arc::new(SdNotify::from_env());
+    systemd.send(&format!("READY=1\nSTATUS=Watching {} feeds", poller.config.feeds.len()));
+    if let Some(every) = SdNotify::watchdog_interval() {
+        tasks.spawn(watchdog(poller.clone(), Arc::clone(&systemd), every, shutdown.clone()));
+    }
     shutdown.cancelled().await;
+    systemd.send("STOPPING=1");
     while tasks.join_next().await.is_some() {}
     if let Err(e) = deliver_pending(&poller.store, &sinks, &poller.clock).await {
         tracing::error!(error = %e, "Final alert delivery failed.");
@@ -150,6 +157,25 @@ async fn expiry_clock(p: Poller, dispatch: Arc<Notify>, changed: Arc<Notify>, sh
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             () = changed.notified() => {}
+            () = shutdown.cancelled() => return,
+        }
+    }
+}
+
+/// Pings systemd's watchdog while the runtime runs tasks and the store answers within a
+/// second; a deadlocked store or a starved runtime stops the pings and systemd restarts.
+async fn watchdog(p: Poller, systemd: Arc<SdNotify>, every: std::time::Duration, shutdown: CancellationToken) {
+    loop {
+        let store = Arc::clone(&p.store);
+        let alive =
+            tokio::time::timeout(std::time::Duration::from_secs(1), blocking(move || store.lock().is_ok())).await;
+        if alive == Ok(true) {
+            systemd.send("WATCHDOG=1");
+        } else {
+            tracing::error!("Store did not answer within a second; withholding the watchdog ping.");
+        }
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
             () = shutdown.cancelled() => return,
         }
     }

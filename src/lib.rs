@@ -22,6 +22,7 @@ pub mod model;
 pub mod normalize;
 pub mod poll;
 pub mod schedule;
+pub mod sd_notify;
 pub mod store;
 pub mod timeutil;
 

@@ -7,3 +7,4 @@ mod desktop;
 mod helpers;
 mod http;
 mod pipeline;
+mod service;
