@@ -98,6 +98,15 @@ enum Command {
         #[arg(default_value = "-")]
         file: PathBuf,
     },
+    /// Read a feed body in one format and print its records, one JSON object per line.
+    Parse {
+        /// The format (borderwatch-json, rss, atom, cbp-json).
+        #[arg(long)]
+        format: String,
+        /// The file, or - for standard input.
+        #[arg(default_value = "-")]
+        file: PathBuf,
+    },
     /// Send a test alert through every configured sink; exit 0 only if all accepted it.
     NotifyTest {
         #[command(flatten)]
@@ -280,6 +289,41 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             };
             for r in borderwatch::extract::extract(&text, published, &gazetteer, &source) {
                 println!("{}", serde_json::to_string(&r)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Parse { format, file } => {
+            let format = match borderwatch::formats::Format::parse(&format) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("borderwatch: --format: {e}");
+                    return Ok(ExitCode::from(EXIT_USAGE));
+                }
+            };
+            let body = if file.as_os_str() == "-" {
+                let mut b = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).context("cannot read standard input")?;
+                b
+            } else {
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?
+            };
+            let gazetteer = borderwatch::gazetteer::Gazetteer::built_in();
+            let now = chrono::Utc::now();
+            let raw = match borderwatch::formats::parse(format, "parse", &body, &gazetteer, now) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("borderwatch: {e}");
+                    return Ok(ExitCode::from(EXIT_FEED_FAILED));
+                }
+            };
+            for r in raw {
+                match borderwatch::normalize::normalize(r, "parse", &gazetteer, now) {
+                    Ok(rec) => println!("{}", serde_json::to_string(&rec)?),
+                    Err(e) => {
+                        eprintln!("borderwatch: {e}");
+                        return Ok(ExitCode::from(EXIT_FEED_FAILED));
+                    }
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -5,7 +5,7 @@
 //! with a [`ParseError`] naming the record, so a half-understood feed never replaces the
 //! last good one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Utc};
 
@@ -22,11 +22,12 @@ pub type Snapshot = BTreeMap<String, Record>;
 /// # Errors
 /// A message saying which field is unreadable.
 pub fn normalize(raw: RawRecord, source: &str, gazetteer: &Gazetteer, now: DateTime<Utc>) -> Result<Record, String> {
-    let known = raw
-        .crossing
-        .as_deref()
-        .and_then(|c| gazetteer.lookup(c))
-        .or_else(|| raw.name.as_deref().and_then(|n| gazetteer.lookup(n)));
+    // A feed's own id wins: two ports sharing a town name must not merge into one crossing.
+    let known = match (&raw.crossing, &raw.name) {
+        (Some(c), _) => gazetteer.lookup(c),
+        (None, Some(n)) => gazetteer.lookup(n),
+        (None, None) => None,
+    };
     let (crossing, name) = match (known, &raw.crossing, &raw.name) {
         (Some(k), _, _) => (k.id.clone(), k.name.clone()),
         (None, Some(id), name) => (slug(id), name.clone().unwrap_or_else(|| id.clone())),
@@ -67,7 +68,9 @@ pub fn normalize(raw: RawRecord, source: &str, gazetteer: &Gazetteer, now: DateT
     })
 }
 
-/// Normalizes a feed's raw records into a snapshot.
+/// Normalizes a feed's raw records into a snapshot, and names the crossings whose
+/// record is transient ("Update Pending"): the caller keeps their last good record where
+/// there is one.
 ///
 /// Where a feed says several things about one crossing (a news item reporting a closure
 /// and the reopening that ended it), the latest one that has begun by `now` wins, even
@@ -82,18 +85,24 @@ pub fn snapshot(
     format: &'static str,
     gazetteer: &Gazetteer,
     now: DateTime<Utc>,
-) -> Result<Snapshot, ParseError> {
+) -> Result<(Snapshot, BTreeSet<String>), ParseError> {
     let mut all: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+    let mut held = BTreeSet::new();
     for (i, r) in raw.into_iter().enumerate() {
+        let transient = r.transient;
         let rec = normalize(r, feed, gazetteer, now).map_err(|message| ParseError {
             feed: feed.to_string(),
             format,
             place: format!("records[{i}]"),
             message,
         })?;
+        if transient {
+            held.insert(rec.crossing.clone());
+        }
         all.entry(rec.crossing.clone()).or_default().push(rec);
     }
-    Ok(all.into_iter().map(|(id, recs)| (id, in_effect(recs, now))).collect())
+    let snap = all.into_iter().map(|(id, recs)| (id, in_effect(recs, now))).collect();
+    Ok((snap, held))
 }
 
 fn in_effect(mut recs: Vec<Record>, now: DateTime<Utc>) -> Record {
@@ -144,12 +153,12 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap();
         let recs =
             vec![raw("Torkham", Status::Closed, Some("2025-03-18")), raw("Torkham", Status::Open, Some("2025-04-15"))];
-        let s = snapshot(recs.clone(), "news", "test", &g, now).unwrap();
+        let (s, _) = snapshot(recs.clone(), "news", "test", &g, now).unwrap();
         assert_eq!(s.len(), 1);
         assert_eq!(s["torkham"].status, Status::Open);
         let later = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         assert_eq!(
-            snapshot(recs, "news", "test", &g, later).unwrap()["torkham"].status,
+            snapshot(recs, "news", "test", &g, later).unwrap().0["torkham"].status,
             Status::Open,
             "expired, still the last word"
         );
@@ -157,7 +166,7 @@ mod tests {
         planned.since = Some("2025-03-28".into());
         let recs = vec![raw("Torkham", Status::Restricted, None), planned];
         assert_eq!(
-            snapshot(recs, "news", "test", &g, now).unwrap()["torkham"].status,
+            snapshot(recs, "news", "test", &g, now).unwrap().0["torkham"].status,
             Status::Restricted,
             "not yet begun"
         );

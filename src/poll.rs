@@ -166,12 +166,17 @@ impl Poller {
                 return Ok((Outcome::Unchanged, Vec::new()));
             }
             let raw = formats::parse(feed.format, &feed.id, &bytes, &self.config.gazetteer, now)?;
-            let snap = snapshot(raw, &feed.id, feed.format.name(), &self.config.gazetteer, now)?;
+            let (mut snap, held) = snapshot(raw, &feed.id, feed.format.name(), &self.config.gazetteer, now)?;
             let cached = self.snapshots.lock().expect("snapshot cache lock").remove(&feed.id);
             let prev = match cached {
                 Some(p) => p,
                 None => store.records(&feed.id)?,
             };
+            for id in &held {
+                if let Some(p) = prev.get(id) {
+                    snap.insert(id.clone(), p.record.clone());
+                }
+            }
             if let Err(why) = plausible(&prev, &snap, self.config.alerts.suspect_drop) {
                 let fresh = store.queue_alerts(&[rules::feed_suspect(&feed.id, &why.to_string(), &hash, now)])?;
                 return Ok((Outcome::Suspect(why.to_string()), fresh));

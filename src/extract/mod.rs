@@ -24,6 +24,7 @@ use self::dates::{Phrase, Role, Span, When};
 use self::lexicon::{Country, CLOSURE_BEFORE, COUNTRY_BORDER, GENERIC_CROSSING, SCOPE, TRIGGER};
 use self::mentions::Mention;
 use crate::gazetteer::Gazetteer;
+use crate::model::Crossing;
 use crate::model::{Record, Status};
 use crate::timeutil::expires_at;
 
@@ -80,9 +81,35 @@ struct Event {
 /// Reads records out of `text`, published on `published`.
 #[must_use]
 pub fn extract(text: &str, published: NaiveDate, gazetteer: &Gazetteer, source: &str) -> Vec<Record> {
+    extract_about(text, published, gazetteer, source, None)
+}
+
+/// Like [`extract`], for a text that belongs to one crossing (a port's notice in a
+/// government feed): status words that name no crossing are about `about`.
+#[must_use]
+pub fn extract_about(
+    text: &str,
+    published: NaiveDate,
+    gazetteer: &Gazetteer,
+    source: &str,
+    about: Option<&Crossing>,
+) -> Vec<Record> {
     let sents = sentences::split(text);
     let mut events = Vec::new();
-    let mut doc_mentions: Vec<(usize, Target)> = Vec::new();
+    let mut doc_mentions: Vec<(usize, Target)> = about
+        .map(|c| {
+            (
+                0,
+                Target::Crossing {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    countries: c.countries.clone(),
+                    tz: c.tz.name().to_string(),
+                },
+            )
+        })
+        .into_iter()
+        .collect();
     let mut doc_countries: Vec<Country> = Vec::new();
     let mut last_border: Option<(Country, Country)> = None;
     for (i, s) in sents.iter().enumerate() {
@@ -90,7 +117,7 @@ pub fn extract(text: &str, published: NaiveDate, gazetteer: &Gazetteer, source: 
         let folded = crate::gazetteer::fold(s);
         let countries: Vec<Country> = lexicon::countries_in(&folded).into_iter().map(|(_, c)| c).collect();
         let border = border_of(s, &countries, &doc_countries, last_border);
-        sentence_events(s, i, published, &found, border, &mut events);
+        sentence_events(s, i, published, &found, border, about.is_some(), &mut events);
         if let Some(b) = border {
             last_border = Some(b);
         }
@@ -131,6 +158,7 @@ fn sentence_events(
     published: NaiveDate,
     found: &[Mention],
     border: Option<(Country, Country)>,
+    about_one: bool,
     out: &mut Vec<Event>,
 ) {
     if !TRIGGER.is_match(s) {
@@ -201,7 +229,7 @@ fn sentence_events(
         if targets.is_empty() {
             targets = match border {
                 Some((a, b)) if !named_here => vec![Target::Border(a, b)],
-                _ if GENERIC_CROSSING.is_match(s) => vec![Target::Unresolved],
+                _ if about_one || GENERIC_CROSSING.is_match(s) => vec![Target::Unresolved],
                 _ => continue,
             };
         }

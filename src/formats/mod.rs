@@ -5,6 +5,7 @@
 //! Failure policy: a body that cannot be read is a [`ParseError`] naming the feed and
 //! the place, and the caller keeps the last good snapshot.
 
+mod cbp;
 mod native;
 mod news;
 
@@ -22,11 +23,13 @@ pub enum Format {
     Rss,
     /// `atom`: a news feed; entries go through the extractor.
     Atom,
+    /// `cbp-json`: US CBP Border Wait Times JSON.
+    CbpJson,
 }
 
 impl Format {
     /// Every format name, for messages.
-    pub const NAMES: &'static [&'static str] = &["borderwatch-json", "rss", "atom"];
+    pub const NAMES: &'static [&'static str] = &["borderwatch-json", "rss", "atom", "cbp-json"];
 
     /// Parses a `format =` value.
     ///
@@ -37,6 +40,7 @@ impl Format {
             "borderwatch-json" => Ok(Format::BorderwatchJson),
             "rss" => Ok(Format::Rss),
             "atom" => Ok(Format::Atom),
+            "cbp-json" => Ok(Format::CbpJson),
             _ => Err(format!("unknown format `{s}` (known: {})", Self::NAMES.join(", "))),
         }
     }
@@ -48,6 +52,7 @@ impl Format {
             Format::BorderwatchJson => "borderwatch-json",
             Format::Rss => "rss",
             Format::Atom => "atom",
+            Format::CbpJson => "cbp-json",
         }
     }
 }
@@ -77,6 +82,8 @@ pub struct RawRecord {
     pub evidence: Option<String>,
     /// Where the record came from, when more precise than the feed (an item link).
     pub source: Option<String>,
+    /// The source has no fresh value now ("Update Pending"): keep the last good record.
+    pub transient: bool,
 }
 
 /// Why a body could not be read.
@@ -108,5 +115,6 @@ pub fn parse(
     match format {
         Format::BorderwatchJson => native::parse(feed, body),
         Format::Rss | Format::Atom => news::parse(feed, format.name(), body, gazetteer, now),
+        Format::CbpJson => cbp::parse(feed, body, gazetteer),
     }
 }

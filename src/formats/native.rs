@@ -62,6 +62,7 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
                 observed_at: e.observed_at,
                 evidence: e.evidence,
                 source: e.source,
+                transient: false,
             })
         })
         .collect()

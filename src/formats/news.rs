@@ -63,6 +63,7 @@ pub(super) fn parse(
                 observed_at: Some(format_instant(&published)),
                 evidence: r.evidence,
                 source: Some(source.clone()),
+                transient: false,
             });
         }
     }

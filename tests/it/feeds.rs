@@ -1,0 +1,126 @@
+//! Government feeds, read from the real captures in `../shared/feeds/` in place.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use borderwatch::clock::FixedClock;
+use borderwatch::config::Config;
+use borderwatch::formats::{self, Format};
+use borderwatch::gazetteer::Gazetteer;
+use borderwatch::model::{AlertKind, Status};
+use borderwatch::poll::{Outcome, Poller};
+use borderwatch::store::Store;
+use chrono::{DateTime, Utc};
+
+use crate::helpers::tempdir;
+
+fn shared(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/feeds").join(name)
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2022-07-01T01:00:00Z").unwrap().with_timezone(&Utc)
+}
+
+fn records(name: &str) -> Vec<borderwatch::model::Record> {
+    let body = std::fs::read(shared(name)).unwrap();
+    let g = Gazetteer::built_in();
+    formats::parse(Format::CbpJson, "cbp", &body, &g, now())
+        .unwrap()
+        .into_iter()
+        .map(|r| borderwatch::normalize::normalize(r, "cbp", &g, now()).unwrap())
+        .collect()
+}
+
+#[test]
+fn every_cbp_json_capture_parses_with_its_values() {
+    let all = records("cbp_bwtnew_2022-06-29.json");
+    assert_eq!(all.len(), 76);
+    let blaine = all.iter().find(|r| r.crossing == "cbp-300401-pacific-highway").unwrap();
+    assert_eq!(blaine.name, "Blaine – Pacific Highway");
+    assert_eq!(blaine.status, Status::Restricted);
+    assert_eq!(blaine.scope.as_deref(), Some("lanes closed: commercial FAST, passenger Ready"));
+    assert_eq!(blaine.tz, "America/Los_Angeles");
+    assert_eq!(blaine.countries, ["US", "CA"]);
+    assert_eq!(borderwatch::model::format_instant(&blaine.observed_at), "2022-06-29T17:25:16Z", "10:25:16 PDT");
+    let alex = all.iter().find(|r| r.crossing == "cbp-070801-thousand-islands-bridge").unwrap();
+    assert_eq!((alex.status, alex.tz.as_str()), (Status::Open, "America/New_York"));
+    assert_eq!(borderwatch::model::format_instant(&alex.observed_at), "2022-06-29T17:25:16Z", "13:25:16 EDT");
+    assert_eq!(all.iter().filter(|r| r.countries == ["US", "MX"]).count(), 46, "46 ports on the Mexican border");
+
+    let later = records("cbp_bwtpublicmod_2022-07-01.json");
+    assert_eq!(later.len(), 76);
+    let milltown = later.iter().find(|r| r.crossing == "cbp-011502-milltown").unwrap();
+    assert_eq!(milltown.status, Status::Open, "Closed at 20:32 with hours 6 am-6 pm is the nightly closure");
+    assert_eq!(milltown.scope.as_deref(), Some("hours 6 am-6 pm"));
+
+    let one = records("cbp_bwtpublicmod_300401_2022-07-01.json");
+    assert_eq!(one.len(), 1, "the single-port endpoint is one object");
+    assert_eq!(one[0].crossing, "cbp-300401-pacific-highway");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_before_and_after_pair_gives_exactly_its_status_changes() {
+    let dir = tempdir();
+    let feed = dir.path().join("bwt.json");
+    std::fs::copy(shared("cbp_bwtnew_2022-06-29.json"), &feed).unwrap();
+    std::fs::write(
+        dir.path().join("bw.toml"),
+        "[daemon]\nstate = \"s.db\"\n[[feed]]\nid = \"cbp\"\nformat = \"cbp-json\"\npath = \"bwt.json\"\nschedule = \"*/15 * * * *\"\n",
+    )
+    .unwrap();
+    let config = Config::load(&dir.path().join("bw.toml")).unwrap();
+    let store = Store::open(&config.daemon.state).unwrap();
+    let p = Poller::new(Arc::new(config), store, Arc::new(FixedClock::new(now())));
+    let f = p.config.feeds[0].clone();
+    let r = p.poll(&f).await;
+    assert!(matches!(r.outcome, Ok(Outcome::Baseline(ref s)) if s.len() == 76), "{:?}", r.outcome);
+    assert!(r.alerts.is_empty());
+    std::fs::copy(shared("cbp_bwtpublicmod_2022-07-01.json"), &feed).unwrap();
+    let r = p.poll(&f).await;
+    let mut changes: Vec<(String, Status, Status)> = r
+        .alerts
+        .iter()
+        .map(|a| {
+            assert_eq!(a.alert, AlertKind::StatusChanged);
+            (a.crossing.clone().unwrap(), a.previous.as_ref().unwrap().status, a.record.as_ref().unwrap().status)
+        })
+        .collect();
+    changes.sort_by(|a, b| a.0.cmp(&b.0));
+    let expected = [
+        ("cbp-070801-thousand-islands-bridge", Status::Open, Status::Restricted),
+        ("cbp-230403-colombia-solidarity", Status::Restricted, Status::Open),
+        ("cbp-240301", Status::Open, Status::Restricted),
+        ("cbp-240601", Status::Open, Status::Restricted),
+        ("cbp-250401", Status::Open, Status::Restricted),
+        ("cbp-250407-pedwest", Status::Open, Status::Restricted),
+        ("cbp-250501", Status::Open, Status::Restricted),
+        ("cbp-260301", Status::Restricted, Status::Open),
+        ("cbp-535502-veterans-international", Status::Open, Status::Restricted),
+        ("cbp-535504-gateway", Status::Open, Status::Restricted),
+    ];
+    let expected: Vec<(String, Status, Status)> = expected.iter().map(|(c, a, b)| ((*c).to_string(), *a, *b)).collect();
+    assert_eq!(
+        changes, expected,
+        "lane closures and reopenings only; wait times and the nightly Milltown closure are no change"
+    );
+}
+
+#[test]
+fn malformed_cbp_bodies_name_the_feed_and_the_place() {
+    let g = Gazetteer::built_in();
+    let full = std::fs::read(shared("cbp_bwtnew_2022-06-29.json")).unwrap();
+    let truncated = &full[..full.len() / 2];
+    let cases: Vec<(&[u8], &str)> = vec![
+        (truncated, "at line"),
+        (b"42", "at document: expected an array of ports"),
+        (br#"[{"port_number":"070801","port_name":"Alexandria Bay"}]"#, "at [0].port_status: missing"),
+        (br#"[{"port_name":"X","port_status":"Open"}]"#, "at [0].port_number: missing"),
+        (b"\xff\xfe[]", "at line 1"),
+    ];
+    for (body, place) in cases {
+        let e = formats::parse(Format::CbpJson, "us-cbp", body, &g, now()).unwrap_err().to_string();
+        assert!(e.starts_with("feed us-cbp: cannot parse cbp-json"), "{e}");
+        assert!(e.contains(place), "{place}: {e}");
+    }
+}
