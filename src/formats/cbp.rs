@@ -78,7 +78,7 @@ fn clock(s: &str) -> Option<(u32, u32)> {
 }
 
 /// True when `at` (port-local) falls outside `hours` such as `6 am-10 pm`.
-fn outside_hours(hours: &str, at: NaiveTime) -> Option<bool> {
+pub(super) fn outside_hours(hours: &str, at: NaiveTime) -> Option<bool> {
     let (from, to) = hours.split_once('-')?;
     let (fh, fm) = clock(from)?;
     let (th, tm) = clock(to)?;

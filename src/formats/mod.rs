@@ -6,6 +6,7 @@
 //! the place, and the caller keeps the last good snapshot.
 
 mod cbp;
+mod cbp_rss;
 mod native;
 mod news;
 
@@ -25,11 +26,13 @@ pub enum Format {
     Atom,
     /// `cbp-json`: US CBP Border Wait Times JSON.
     CbpJson,
+    /// `cbp-rss`: US CBP Border Wait Times RSS.
+    CbpRss,
 }
 
 impl Format {
     /// Every format name, for messages.
-    pub const NAMES: &'static [&'static str] = &["borderwatch-json", "rss", "atom", "cbp-json"];
+    pub const NAMES: &'static [&'static str] = &["borderwatch-json", "rss", "atom", "cbp-json", "cbp-rss"];
 
     /// Parses a `format =` value.
     ///
@@ -41,6 +44,7 @@ impl Format {
             "rss" => Ok(Format::Rss),
             "atom" => Ok(Format::Atom),
             "cbp-json" => Ok(Format::CbpJson),
+            "cbp-rss" => Ok(Format::CbpRss),
             _ => Err(format!("unknown format `{s}` (known: {})", Self::NAMES.join(", "))),
         }
     }
@@ -53,6 +57,7 @@ impl Format {
             Format::Rss => "rss",
             Format::Atom => "atom",
             Format::CbpJson => "cbp-json",
+            Format::CbpRss => "cbp-rss",
         }
     }
 }
@@ -116,5 +121,6 @@ pub fn parse(
         Format::BorderwatchJson => native::parse(feed, body),
         Format::Rss | Format::Atom => news::parse(feed, format.name(), body, gazetteer, now),
         Format::CbpJson => cbp::parse(feed, body, gazetteer),
+        Format::CbpRss => cbp_rss::parse(feed, body, gazetteer),
     }
 }

@@ -124,3 +124,35 @@ fn malformed_cbp_bodies_name_the_feed_and_the_place() {
         assert!(e.contains(place), "{place}: {e}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replaying_ten_days_of_brownsville_rss_alerts_on_lane_closures_never_on_update_pending() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/feeds/series/cbp_bwtrss_brownsville");
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 424);
+    let (alerts, n) = borderwatch::commands::replay(None, Format::CbpRss, files, None).await.unwrap();
+    assert_eq!(n, 424);
+    for a in &alerts {
+        println!("{}  {}", a.at, a.message);
+    }
+    assert!(alerts.iter().all(|a| a.alert == AlertKind::StatusChanged), "no feed or expiry alerts in this series");
+    for a in &alerts {
+        let (before, after) = (a.previous.as_ref().unwrap(), a.record.as_ref().unwrap());
+        let lanes = |r: &borderwatch::model::Record| r.scope.as_deref().is_some_and(|s| s.contains("lanes closed"));
+        assert!(lanes(before) != lanes(after), "every alert is a lane type closing or reopening: {a:?}");
+        assert!(
+            !after.evidence.as_deref().unwrap_or("").contains("Update Pending"),
+            "never from an Update Pending snapshot: {a:?}"
+        );
+    }
+    assert_eq!(alerts.len(), 110, "lane closures and reopenings of the four bridges over ten days");
+    let first: Vec<(&str, &str)> = alerts.iter().take(3).map(|a| (a.at.as_str(), a.message.as_str())).collect();
+    assert_eq!(
+        first,
+        [
+            ("2026-08-12T06:55:39Z", "Brownsville - Veterans International: open (was restricted)"),
+            ("2026-08-12T11:34:27Z", "Brownsville - B&M: open (was restricted)"),
+            ("2026-08-12T11:34:27Z", "Brownsville - Los Indios: restricted (was open)"),
+        ]
+    );
+}

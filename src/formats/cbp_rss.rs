@@ -1,0 +1,165 @@
+//! `cbp-rss`: the CBP Border Wait Times RSS (`/api/bwtRss/HTML/…`, and the legacy per-port
+//! feed). One item per crossing; everything is HTML-ish text in `<description>`: hours,
+//! date, lane groups under `<h4>` headings, lane lines such as `General Lanes: At 1:00 pm
+//! CDT 40 min delay 2 lane(s) open`, and an optional `Border Notice:`.
+//!
+//! The same status rules as `cbp-json`: a lane type `Lanes Closed` makes the crossing
+//! `restricted` unless it is outside the crossing's hours (the nightly closure), and
+//! `Update Pending` marks the record transient. The channel `pubDate` says `EST` but is
+//! Eastern local time, so its wall-clock reading is taken in America/New_York.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDateTime;
+use regex::Regex;
+
+use super::{ParseError, RawRecord};
+use crate::extract::extract_about;
+use crate::gazetteer::{slug, Gazetteer};
+use crate::model::{format_instant, Crossing, Status};
+use crate::timeutil::local_to_utc;
+
+static PUB_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<pubDate>\s*\w{3},\s*(\d{1,2} \w{3} \d{4} \d{1,2}:\d{2}:\d{2})").expect("pubDate regex")
+});
+static ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<item>(.*?)</item>").expect("item regex"));
+static LANE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(General|Sentri|Fast|Ready|NEXUS)\s+Lanes:\s*(.*?)\s*$").expect("lane regex")
+});
+static ZONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(EDT|EST|CDT|CST|MDT|MST|PDT|PST)\b").expect("zone regex"));
+
+fn zone(label: &str) -> &'static str {
+    match label {
+        "EDT" | "EST" => "America/New_York",
+        "CDT" | "CST" => "America/Chicago",
+        "MDT" => "America/Denver",
+        "MST" => "America/Phoenix",
+        _ => "America/Los_Angeles",
+    }
+}
+
+/// Decodes the entities the feed uses and drops tags, keeping `<br/>` and `<h4>` as line
+/// breaks.
+fn lines(html: &str) -> Vec<String> {
+    let marked = html.replace("<br/>", "\n").replace("<br />", "\n").replace("<h4>", "\n").replace("</h4>", "\n");
+    let plain = Regex::new(r"<[^>]{0,200}>").expect("tag regex").replace_all(&marked, "").into_owned();
+    plain
+        .replace("&amp;", "&")
+        .replace("&nbsp;", " ")
+        .split('\n')
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Vec<RawRecord>, ParseError> {
+    let err = |place: String, message: String| ParseError { feed: feed.to_string(), format: "cbp-rss", place, message };
+    let text = String::from_utf8_lossy(body);
+    let channel_time = PUB_DATE
+        .captures(&text)
+        .and_then(|c| NaiveDateTime::parse_from_str(&c[1], "%d %b %Y %H:%M:%S").ok())
+        .map(|wall| local_to_utc(wall, chrono_tz::America::New_York));
+    // The description holds unescaped HTML (`<br/>`, `<h4>`), which an XML parser reads as
+    // child elements; the items are cut out of the text instead.
+    if !text.contains("<rss") || !text.contains("<channel") {
+        return Err(err("document".into(), "not an RSS document (no <rss><channel>)".into()));
+    }
+    let mut out = Vec::new();
+    for (i, item) in ITEM.captures_iter(&text).enumerate() {
+        let field = |name: &str| -> Option<String> {
+            let re = Regex::new(&format!(r"(?s)<{name}>(.*?)</{name}>")).expect("field regex");
+            re.captures(&item[1]).map(|c| c[1].replace("<![CDATA[", "").replace("]]>", ""))
+        };
+        let title = field("title").map(|t| t.replace("&amp;", "&")).unwrap_or_default();
+        let title = title.trim().trim_end_matches('-').trim().to_string();
+        if title.is_empty() {
+            return Err(err(format!("item[{i}].title"), "missing".into()));
+        }
+        let html = field("description").ok_or_else(|| err(format!("item[{i}].description"), "missing".into()))?;
+        let mut group = String::new();
+        let mut hours = None;
+        let mut closed = Vec::new();
+        let mut pending = false;
+        let mut tz = None;
+        let mut notice = None;
+        for l in lines(&html) {
+            if let Some(h) = l.strip_prefix("Hours:") {
+                hours = Some(h.trim().to_string());
+            } else if let Some(n) = l.strip_prefix("Border Notice:") {
+                notice = Some(n.trim().to_string());
+            } else if let Some(c) = LANE.captures(&l) {
+                let value = c[2].to_ascii_lowercase();
+                if tz.is_none() {
+                    tz = ZONE.captures(&c[2]).map(|z| zone(&z[1]));
+                }
+                if value.starts_with("lanes closed") {
+                    closed.push(format!("{group} {}", &c[1]).trim().to_string());
+                } else if value.starts_with("update pending") {
+                    pending = true;
+                }
+            } else if !l.contains(':') {
+                group = l.to_ascii_lowercase();
+            }
+        }
+        let tz_name = tz.unwrap_or("America/Chicago");
+        let zone: chrono_tz::Tz = tz_name.parse().expect("known zone");
+        let local = channel_time.map(|t| t.with_timezone(&zone).naive_local());
+        let all_day = hours.as_deref().is_none_or(|h| h.starts_with("24"));
+        let outside =
+            local.and_then(|t| hours.as_deref().and_then(|h| super::cbp::outside_hours(h, t.time()))).unwrap_or(false);
+        let (status, mut scope) = if !closed.is_empty() && !(outside && !all_day) {
+            (Status::Restricted, Some(format!("lanes closed: {}", closed.join(", "))))
+        } else {
+            (Status::Open, None)
+        };
+        if let (false, Some(h)) = (all_day, &hours) {
+            let h = format!("hours {h}");
+            scope = Some(scope.map_or(h.clone(), |s| format!("{s}; {h}")));
+        }
+        let id = format!("cbp-{}", slug(&title));
+        let observed_at = channel_time.map(|t| format_instant(&t));
+        out.push(RawRecord {
+            crossing: Some(id.clone()),
+            name: Some(title.clone()),
+            countries: Some(vec!["US".into(), "MX".into()]),
+            status: Some(status),
+            scope,
+            tz: Some(tz_name.to_string()),
+            observed_at: observed_at.clone(),
+            evidence: Some(lines(&html).join("; ")),
+            transient: pending,
+            ..RawRecord::default()
+        });
+        if let (Some(notice), Some(t)) = (notice, local) {
+            let about = Crossing {
+                id: id.clone(),
+                name: title.clone(),
+                countries: vec!["US".into(), "MX".into()],
+                tz: zone,
+                aliases: vec![],
+            };
+            let today = t.date().format("%Y-%m-%d").to_string();
+            for r in extract_about(&notice, t.date(), gazetteer, feed, Some(&about)) {
+                if r.status == Status::Open
+                    || !r.until.as_deref().is_some_and(|u| u[..u.len().min(10)] >= today[..u.len().min(10)])
+                {
+                    continue;
+                }
+                out.push(RawRecord {
+                    crossing: Some(id.clone()),
+                    name: Some(title.clone()),
+                    status: Some(r.status),
+                    scope: r.scope,
+                    since: r.since,
+                    until: r.until,
+                    tz: Some(r.tz),
+                    observed_at: observed_at.clone(),
+                    evidence: r.evidence,
+                    ..RawRecord::default()
+                });
+            }
+        }
+    }
+    Ok(out)
+}
