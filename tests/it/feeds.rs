@@ -156,3 +156,27 @@ async fn replaying_ten_days_of_brownsville_rss_alerts_on_lane_closures_never_on_
         ]
     );
 }
+
+#[test]
+fn a_dated_closure_in_a_construction_notice_becomes_the_ports_record_when_it_begins() {
+    let port = r#"[{"port_number":"070801","border":"Canadian Border","port_name":"Alexandria Bay",
+        "crossing_name":"Thousand Islands Bridge","hours":"24 hrs/day","date":"7/1/2022","time":"10:00:00",
+        "port_status":"Open","passenger_vehicle_lanes":{"standard_lanes":{"update_time":"At 10:00 am EDT",
+        "operational_status":"no delay","delay_minutes":"0","lanes_open":"3"}},
+        "construction_notice":"The bridge will be closed to all traffic from July 4 until July 6 for deck repairs. A Ready Lane is available from 2-6pm."}]"#;
+    let g = Gazetteer::built_in();
+    let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+    let raw = formats::parse(Format::CbpJson, "cbp", port.as_bytes(), &g, at("2022-07-01T14:00:00Z")).unwrap();
+    assert_eq!(raw.len(), 2, "the port and its dated closure; lane hours are not a status: {raw:#?}");
+    let (before, _) =
+        borderwatch::normalize::snapshot(raw.clone(), "cbp", "cbp-json", &g, at("2022-07-01T14:00:00Z")).unwrap();
+    assert_eq!(before["cbp-070801-thousand-islands-bridge"].status, Status::Open);
+    let (during, _) = borderwatch::normalize::snapshot(raw, "cbp", "cbp-json", &g, at("2022-07-04T14:00:00Z")).unwrap();
+    let r = &during["cbp-070801-thousand-islands-bridge"];
+    assert_eq!((r.status, r.until.as_deref()), (Status::Closed, Some("2022-07-06")));
+    assert_eq!(
+        borderwatch::model::format_instant(&r.expires_at.unwrap()),
+        "2022-07-07T04:00:00Z",
+        "end of 6 July, Eastern"
+    );
+}
