@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::{ParseError, RawRecord};
 use crate::extract::extract_about;
 use crate::gazetteer::{slug, Gazetteer};
-use crate::model::{format_instant, Crossing, Status};
+use crate::model::{format_instant, Crossing, Record, Status};
 use crate::timeutil::local_to_utc;
 
 const LANE_GROUPS: &[(&str, &str)] = &[
@@ -172,31 +172,38 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
                 tz,
                 aliases: vec![port_name.to_string()],
             };
-            // A notice speaks for the port only with a dated closure or restriction that
-            // still holds: lane hours and "SAT/SUN CLOSED" do not replace the port status.
-            let today = t.date().format("%Y-%m-%d").to_string();
-            let holds = |r: &crate::model::Record| {
-                r.status != Status::Open
-                    && r.until.as_deref().is_some_and(|u| u[..u.len().min(10)] >= today[..u.len().min(10)])
-            };
-            for r in extract_about(notice, t.date(), gazetteer, feed, Some(&about)).into_iter().filter(holds) {
-                out.push(RawRecord {
-                    crossing: Some(id.clone()),
-                    name: Some(name.clone()),
-                    countries: Some(r.countries),
-                    status: Some(r.status),
-                    scope: r.scope,
-                    since: r.since,
-                    until: r.until,
-                    tz: Some(r.tz),
-                    observed_at: observed_at.clone(),
-                    evidence: r.evidence,
-                    ..RawRecord::default()
-                });
-            }
+            out.extend(notice_records(notice, t.date(), gazetteer, feed, &about, observed_at.as_deref()));
         }
     }
     Ok(out)
+}
+
+/// The records a port's free-text notice adds: only a dated closure or restriction that
+/// has not ended by the notice's date. Lane hours ("A Ready Lane is available from
+/// 2-6pm") and undated notes ("SAT/SUN CLOSED") do not replace the port status.
+pub(super) fn notice_records(
+    notice: &str,
+    date: NaiveDate,
+    gazetteer: &Gazetteer,
+    feed: &str,
+    about: &Crossing,
+    observed_at: Option<&str>,
+) -> Vec<RawRecord> {
+    let today = date.format("%Y-%m-%d").to_string();
+    let holds = |r: &Record| {
+        r.status != Status::Open && r.until.as_deref().is_some_and(|u| u[..u.len().min(10)] >= today[..u.len().min(10)])
+    };
+    extract_about(notice, date, gazetteer, feed, Some(about))
+        .into_iter()
+        .filter(holds)
+        .map(|r| RawRecord {
+            crossing: Some(about.id.clone()),
+            name: Some(about.name.clone()),
+            observed_at: observed_at.map(str::to_string),
+            source: None,
+            ..RawRecord::from(r)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -14,7 +14,6 @@ use chrono::NaiveDateTime;
 use regex::Regex;
 
 use super::{ParseError, RawRecord};
-use crate::extract::extract_about;
 use crate::gazetteer::{slug, Gazetteer};
 use crate::model::{format_instant, Crossing, Status};
 use crate::timeutil::local_to_utc;
@@ -139,26 +138,7 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
                 tz: zone,
                 aliases: vec![],
             };
-            let today = t.date().format("%Y-%m-%d").to_string();
-            for r in extract_about(&notice, t.date(), gazetteer, feed, Some(&about)) {
-                if r.status == Status::Open
-                    || !r.until.as_deref().is_some_and(|u| u[..u.len().min(10)] >= today[..u.len().min(10)])
-                {
-                    continue;
-                }
-                out.push(RawRecord {
-                    crossing: Some(id.clone()),
-                    name: Some(title.clone()),
-                    status: Some(r.status),
-                    scope: r.scope,
-                    since: r.since,
-                    until: r.until,
-                    tz: Some(r.tz),
-                    observed_at: observed_at.clone(),
-                    evidence: r.evidence,
-                    ..RawRecord::default()
-                });
-            }
+            out.extend(super::cbp::notice_records(&notice, t.date(), gazetteer, feed, &about, observed_at.as_deref()));
         }
     }
     Ok(out)

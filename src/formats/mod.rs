@@ -13,7 +13,7 @@ mod news;
 use chrono::{DateTime, Utc};
 
 use crate::gazetteer::Gazetteer;
-use crate::model::Status;
+use crate::model::{Record, Status};
 
 /// The formats borderwatch reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +89,26 @@ pub struct RawRecord {
     pub source: Option<String>,
     /// The source has no fresh value now ("Update Pending"): keep the last good record.
     pub transient: bool,
+}
+
+impl From<Record> for RawRecord {
+    /// A record the extractor made, handed back to normalization.
+    fn from(r: Record) -> Self {
+        RawRecord {
+            crossing: Some(r.crossing),
+            name: Some(r.name),
+            countries: Some(r.countries),
+            status: Some(r.status),
+            scope: r.scope,
+            since: r.since,
+            until: r.until,
+            tz: Some(r.tz),
+            observed_at: Some(crate::model::format_instant(&r.observed_at)),
+            evidence: r.evidence,
+            source: Some(r.source),
+            transient: false,
+        }
+    }
 }
 
 /// Why a body could not be read.

@@ -50,22 +50,11 @@ pub(super) fn parse(
             .unwrap_or_default();
         let source = item.links.first().map_or_else(|| feed.to_string(), |l| l.href.clone());
         let text = if title.is_empty() { body } else { format!("{}.\n{body}", title.trim_end_matches('.')) };
-        for r in extract(&text, published.date_naive(), gazetteer, &source) {
-            out.push(RawRecord {
-                crossing: Some(r.crossing),
-                name: Some(r.name),
-                countries: Some(r.countries),
-                status: Some(r.status),
-                scope: r.scope,
-                since: r.since,
-                until: r.until,
-                tz: Some(r.tz),
-                observed_at: Some(format_instant(&published)),
-                evidence: r.evidence,
-                source: Some(source.clone()),
-                transient: false,
-            });
-        }
+        out.extend(extract(&text, published.date_naive(), gazetteer, &source).into_iter().map(|r| RawRecord {
+            observed_at: Some(format_instant(&published)),
+            source: Some(source.clone()),
+            ..RawRecord::from(r)
+        }));
     }
     Ok(out)
 }

@@ -159,8 +159,8 @@ impl Store {
                 ),
             });
         }
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
-            .map_err(sql("set pragmas"))?;
+        set_wal(&conn).map_err(sql("switch to WAL"))?;
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;").map_err(sql("set pragmas"))?;
         let mut store = Store { conn, path: name };
         store.migrate()?;
         Ok(store)
@@ -186,18 +186,22 @@ impl Store {
         Ok(store)
     }
 
+    /// Brings the schema up to date. The version is read inside an immediate (write)
+    /// transaction, so two processes opening a new file at once (the daemon starting and
+    /// `borderwatch status`) cannot both run the same step.
     fn migrate(&mut self) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |action| sql(&path, action);
-        let version: i64 =
-            self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql("read schema version"))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql("begin migration"))?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql("read schema version"))?;
         for (i, step) in (1_i64..).zip(MIGRATIONS).skip(usize::try_from(version).unwrap_or(0)) {
-            let tx = self.conn.transaction().map_err(sql("begin migration"))?;
             tx.execute_batch(step).map_err(sql("migrate"))?;
             tx.pragma_update(None, "user_version", i).map_err(sql("record schema version"))?;
-            tx.commit().map_err(sql("commit migration"))?;
         }
-        Ok(())
+        tx.commit().map_err(sql("commit migration"))
     }
 
     /// The database file, for messages.
@@ -221,6 +225,30 @@ impl Store {
 pub(crate) fn sql(path: &str, action: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
     let path = path.to_string();
     move |source| StoreError::Sqlite { path, action, source }
+}
+
+/// Switches a new database to WAL. The switch needs the file to itself and SQLite does
+/// not wait for that, so when another process (a `status` while the daemon starts) holds
+/// it, the switch is retried for up to five seconds. A file already in WAL is left alone.
+fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let mut attempt = 0;
+    loop {
+        let mode: rusqlite::Result<String> = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0));
+        let result = match mode {
+            Ok(m) if m.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(_) => conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)).map(drop),
+            Err(e) => Err(e),
+        };
+        match result {
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::DatabaseBusy && attempt < 50 =>
+            {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
 }
 
 fn create_private(path: &Path) -> std::io::Result<()> {
