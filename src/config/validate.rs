@@ -204,19 +204,7 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
                 None
             }
             (None, Some((p, _))) => Some(FeedSource::Path(base.join(p))),
-            (Some((u, span)), None) => match reqwest::Url::parse(&u) {
-                Ok(url) => match policy::check_url(&url, allow_http, allow_local) {
-                    Ok(()) => Some(FeedSource::Url(url)),
-                    Err(e) => {
-                        ctx.problem(&span, &t.key("url"), e.to_string());
-                        None
-                    }
-                },
-                Err(e) => {
-                    ctx.problem(&span, &t.key("url"), format!("`{u}` is not a URL: {e}"));
-                    None
-                }
-            },
+            (Some((u, span)), None) => allowed_url(ctx, &t, &u, &span, allow_http, allow_local).map(FeedSource::Url),
         };
         let tz = match zone {
             Some((z, span)) => parse_tz(&z).map_err(|e| ctx.problem(&span, &t.key("timezone"), e)).ok(),
@@ -297,19 +285,7 @@ fn webhook(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<Webh
     let timeout = t.str(ctx, "timeout");
     let allow_http = t.bool(ctx, "allow_http").unwrap_or(false);
     let allow_local = t.bool(ctx, "allow_local").unwrap_or(false);
-    let url = url.and_then(|(u, span)| match reqwest::Url::parse(&u) {
-        Ok(url) => match policy::check_url(&url, allow_http, allow_local) {
-            Ok(()) => Some(url),
-            Err(e) => {
-                ctx.problem(&span, &t.key("url"), e.to_string());
-                None
-            }
-        },
-        Err(e) => {
-            ctx.problem(&span, &t.key("url"), format!("`{u}` is not a URL: {e}"));
-            None
-        }
-    });
+    let url = url.and_then(|(u, span)| allowed_url(ctx, t, &u, &span, allow_http, allow_local));
     let secret = match secret_file {
         None => Some(None),
         Some((f, span)) => {
@@ -332,6 +308,21 @@ fn webhook(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<Webh
         Some((s, span)) => parse_duration(&s).map_err(|e| ctx.problem(&span, &t.key("timeout"), e)).ok(),
     };
     Some(WebhookConfig { name, url: url?, secret: secret?, timeout: timeout?, allow_http, allow_local })
+}
+
+/// A `url` value that parses and passes the address policy, or a problem on its line.
+fn allowed_url(
+    ctx: &mut Ctx<'_>,
+    t: &Table<'_, '_>,
+    u: &str,
+    span: &std::ops::Range<usize>,
+    allow_http: bool,
+    allow_local: bool,
+) -> Option<reqwest::Url> {
+    let checked = reqwest::Url::parse(u)
+        .map_err(|e| format!("`{u}` is not a URL: {e}"))
+        .and_then(|url| policy::check_url(&url, allow_http, allow_local).map(|()| url).map_err(|e| e.to_string()));
+    checked.map_err(|e| ctx.problem(span, &t.key("url"), e)).ok()
 }
 
 /// A secret file: absolute as given; relative, from `$CREDENTIALS_DIRECTORY` when systemd

@@ -285,16 +285,7 @@ impl Store {
             )
             .map_err(self.err("read outbox"))?;
         let rows = stmt.query_map([sink], |r| r.get::<_, String>(0)).map_err(self.err("read outbox"))?;
-        let mut out = Vec::new();
-        for js in rows {
-            let js = js.map_err(self.err("read outbox"))?;
-            out.push(serde_json::from_str(&js).map_err(|source| StoreError::Corrupt {
-                path: self.path.clone(),
-                what: "alert",
-                source,
-            })?);
-        }
-        Ok(out)
+        self.parse_alerts(rows, "read outbox")
     }
 
     /// Every alert in the ledger, oldest first.
@@ -305,9 +296,17 @@ impl Store {
         let mut stmt =
             self.conn.prepare_cached("SELECT json FROM alerts ORDER BY rowid").map_err(self.err("read alerts"))?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(self.err("read alerts"))?;
+        self.parse_alerts(rows, "read alerts")
+    }
+
+    fn parse_alerts(
+        &self,
+        rows: impl Iterator<Item = rusqlite::Result<String>>,
+        action: &'static str,
+    ) -> Result<Vec<Alert>, StoreError> {
         let mut out = Vec::new();
         for js in rows {
-            let js = js.map_err(self.err("read alerts"))?;
+            let js = js.map_err(self.err(action))?;
             out.push(serde_json::from_str(&js).map_err(|source| StoreError::Corrupt {
                 path: self.path.clone(),
                 what: "alert",
