@@ -213,3 +213,45 @@ async fn a_source_flapping_between_two_untils_fires_each_step_once_per_value() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_or_gutted_snapshot_is_held_as_suspect_and_alerted_once() {
+    let dir = tempdir();
+    let feed_file = dir.path().join("news.json");
+    let four = native(&[
+        ("torkham", "open", None),
+        ("chaman", "open", None),
+        ("wagah", "open", None),
+        ("taftan", "open", None),
+    ]);
+    std::fs::write(&feed_file, &four).unwrap();
+    let cfg = write_config(dir.path(), &[("news", "path = \"news.json\"".into())], "");
+    let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
+    let p = poller(&cfg, &clock);
+    let feed = p.config.feeds[0].clone();
+    assert!(matches!(p.poll(&feed).await.outcome, Ok(Outcome::Baseline(_))));
+    let baseline = records(&p);
+    for (body, why) in [
+        (native(&[]), "the snapshot has 0 records; the last good one had 4"),
+        (native(&[]), "the snapshot has 0 records; the last good one had 4"),
+        (native(&[("torkham", "closed", None)]), "the snapshot lost 3 of 4 records (more than 50%)"),
+    ] {
+        std::fs::write(&feed_file, body).unwrap();
+        clock.advance(chrono::Duration::minutes(15));
+        match p.poll(&feed).await.outcome {
+            Ok(Outcome::Suspect(reason)) => assert_eq!(reason, why),
+            other => panic!("expected a suspect snapshot, got {other:?}"),
+        }
+        assert_eq!(records(&p), baseline, "held: nothing stored, not even the closure");
+    }
+    assert_eq!(alert_kinds(&p), [AlertKind::FeedSuspect, AlertKind::FeedSuspect], "once per distinct body");
+    std::fs::write(
+        &feed_file,
+        native(&[("torkham", "closed", None), ("chaman", "open", None), ("wagah", "open", None)]),
+    )
+    .unwrap();
+    clock.advance(chrono::Duration::minutes(15));
+    let r = p.poll(&feed).await;
+    assert!(matches!(r.outcome, Ok(Outcome::Applied(..))), "losing one of four is plausible: {:?}", r.outcome);
+    assert_eq!(r.alerts.len(), 1, "the closure");
+}
