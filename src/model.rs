@@ -184,6 +184,8 @@ pub enum AlertKind {
     FeedRecovered,
     /// A feed returned an implausible snapshot, which was held.
     FeedSuspect,
+    /// Two feeds say different things about one crossing.
+    SourcesDisagree,
 }
 
 impl AlertKind {
@@ -197,6 +199,7 @@ impl AlertKind {
             AlertKind::FeedFailing => "feed_failing",
             AlertKind::FeedRecovered => "feed_recovered",
             AlertKind::FeedSuspect => "feed_suspect",
+            AlertKind::SourcesDisagree => "sources_disagree",
         }
     }
 }

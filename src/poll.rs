@@ -184,6 +184,13 @@ impl Poller {
             let d = diff(&prev, &snap, self.config.alerts.removal_after);
             let mut alerts = rules::for_changes(&d.changes, &feed.id, baseline, now);
             recovered(&mut alerts);
+            for r in d.changes.iter().filter_map(|c| c.current.as_ref()) {
+                let mut all = store.records_elsewhere(&r.crossing, &feed.id)?;
+                if !all.is_empty() {
+                    all.push(r.clone());
+                    alerts.extend(rules::sources_disagree(&all, now));
+                }
+            }
             let fresh = store.apply(&Apply {
                 feed: &feed.id,
                 now,

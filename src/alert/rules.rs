@@ -185,6 +185,36 @@ pub fn feed_suspect(feed: &str, reason: &str, content_hash: &str, now: DateTime<
     a
 }
 
+/// One `sources_disagree` alert when the feeds' current records for one crossing do not
+/// agree on its status. The key names every source with its status, so each distinct
+/// disagreement fires once: two sources flipping back and forth do not fire again.
+#[must_use]
+pub fn sources_disagree(records: &[Record], now: DateTime<Utc>) -> Option<Alert> {
+    let first = records.first()?;
+    if records.iter().all(|r| r.status == first.status) {
+        return None;
+    }
+    let mut said: Vec<(String, Status)> = records.iter().map(|r| (r.source.clone(), r.status)).collect();
+    said.sort();
+    said.dedup();
+    let key = format!(
+        "disagree:{}:{}",
+        first.crossing,
+        said.iter().map(|(s, st)| format!("{s}={st}")).collect::<Vec<_>>().join(",")
+    );
+    let parts: Vec<String> = said.iter().map(|(s, st)| format!("{s} says {st}")).collect();
+    let mut a = base(
+        AlertKind::SourcesDisagree,
+        Severity::Warning,
+        key,
+        now,
+        format!("{}: sources disagree — {}", first.name, parts.join(", ")),
+    );
+    a.crossing = Some(first.crossing.clone());
+    a.name = Some(first.name.clone());
+    Some(a)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,6 +269,20 @@ mod tests {
         let recs = [(torkham(None), now)];
         assert!(ladder_due(&recs, &leads(), now).is_empty());
         assert!(next_ladder_instant(&recs, &leads(), now).is_none());
+    }
+
+    #[test]
+    fn sources_that_disagree_fire_once_per_disagreement() {
+        let now = Utc.with_ymd_and_hms(2025, 4, 9, 12, 0, 0).unwrap();
+        let open = torkham(None);
+        let mut closed = torkham(None);
+        closed.status = Status::Closed;
+        closed.source = "cbp".into();
+        assert!(sources_disagree(&[open.clone(), open.clone()], now).is_none());
+        let a = sources_disagree(&[open.clone(), closed.clone()], now).unwrap();
+        assert_eq!(a.key, "disagree:torkham:cbp=closed,news=open");
+        assert_eq!(a.message, "Torkham: sources disagree — cbp says closed, news says open");
+        assert_eq!(sources_disagree(&[closed, open], now).unwrap().key, a.key, "order does not matter");
     }
 
     #[test]

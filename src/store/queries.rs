@@ -140,6 +140,28 @@ impl Store {
         Ok(out)
     }
 
+    /// The current records other feeds hold for a crossing.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when rows cannot be read.
+    pub fn records_elsewhere(&self, crossing: &str, feed: &str) -> Result<Vec<Record>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT json FROM records WHERE crossing = ?1 AND feed != ?2 ORDER BY feed")
+            .map_err(self.err("read records"))?;
+        let rows = stmt.query_map([crossing, feed], |r| r.get::<_, String>(0)).map_err(self.err("read records"))?;
+        let mut out = Vec::new();
+        for js in rows {
+            let js = js.map_err(self.err("read records"))?;
+            out.push(serde_json::from_str(&js).map_err(|source| StoreError::Corrupt {
+                path: self.path.clone(),
+                what: "record",
+                source,
+            })?);
+        }
+        Ok(out)
+    }
+
     /// True when some crossing of the feed is counted missing but not yet removed.
     ///
     /// # Errors

@@ -255,3 +255,30 @@ async fn an_empty_or_gutted_snapshot_is_held_as_suspect_and_alerted_once() {
     assert!(matches!(r.outcome, Ok(Outcome::Applied(..))), "losing one of four is plausible: {:?}", r.outcome);
     assert_eq!(r.alerts.len(), 1, "the closure");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_feeds_that_disagree_about_a_crossing_raise_one_sources_disagree() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("a.json"), native(&[("torkham", "open", None)])).unwrap();
+    std::fs::write(dir.path().join("b.json"), native(&[("torkham", "open", None)])).unwrap();
+    let cfg = write_config(dir.path(), &[("a", "path = \"a.json\"".into()), ("b", "path = \"b.json\"".into())], "");
+    let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
+    let p = poller(&cfg, &clock);
+    let (a, b) = (p.config.feeds[0].clone(), p.config.feeds[1].clone());
+    p.poll(&a).await;
+    p.poll(&b).await;
+    assert!(alert_kinds(&p).is_empty(), "they agree");
+    std::fs::write(dir.path().join("b.json"), native(&[("torkham", "closed", None)])).unwrap();
+    clock.advance(chrono::Duration::minutes(15));
+    let r = p.poll(&b).await;
+    let kinds: Vec<_> = r.alerts.iter().map(|x| x.alert).collect();
+    assert_eq!(kinds, [AlertKind::StatusChanged, AlertKind::SourcesDisagree]);
+    assert_eq!(r.alerts[1].message, "Torkham: sources disagree — a says open, b says closed");
+    for _ in 0..3 {
+        clock.advance(chrono::Duration::minutes(15));
+        assert!(p.poll(&a).await.alerts.is_empty());
+    }
+    let both: Vec<_> =
+        p.store.lock().unwrap().all_records().unwrap().into_iter().map(|(r, _)| (r.source, r.status)).collect();
+    assert_eq!(both.len(), 2, "status keeps both, each with its source: {both:?}");
+}
