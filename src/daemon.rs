@@ -40,7 +40,7 @@ pub fn sinks(config: &Config) -> Vec<Box<dyn Sink>> {
     for s in &config.sinks {
         match s {
             SinkConfig::Log => {}
-            SinkConfig::Desktop => out.push(Box::new(DesktopSink::default())),
+            SinkConfig::Desktop(quiet) => out.push(Box::new(DesktopSink::new(*quiet))),
             SinkConfig::Webhook(w) => match WebhookSink::new(w.clone()) {
                 Ok(sink) => out.push(Box::new(sink)),
                 Err(e) => tracing::error!(error = %e, "Webhook sink cannot start; its alerts stay queued."),

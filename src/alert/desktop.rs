@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use notify_rust::{Notification, Timeout, Urgency};
 
 use super::sink::{Delivery, NotifyError, Sink};
+use crate::config::QuietHours;
 use crate::model::{Alert, Severity};
 
 const SUMMARY_MAX: usize = 100;
@@ -21,6 +22,15 @@ const WARN_EVERY: Duration = Duration::from_secs(600);
 #[derive(Debug, Default)]
 pub struct DesktopSink {
     last_warning: Mutex<Option<Instant>>,
+    quiet: Option<QuietHours>,
+}
+
+impl DesktopSink {
+    /// A desktop sink, quiet in `quiet` hours if given.
+    #[must_use]
+    pub fn new(quiet: Option<QuietHours>) -> Self {
+        DesktopSink { last_warning: Mutex::new(None), quiet }
+    }
 }
 
 /// Text safe to show in a notification: no control or bidi characters (a newline
@@ -61,6 +71,10 @@ pub fn render(a: &Alert) -> (String, String) {
 impl Sink for DesktopSink {
     fn name(&self) -> &'static str {
         "desktop"
+    }
+
+    fn quiet_hours(&self) -> Option<&QuietHours> {
+        self.quiet.as_ref()
     }
 
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {

@@ -3,12 +3,14 @@
 //! not hold up the desktop. An alert a sink refused stays pending, and the sink's round
 //! stops there (order is kept, a dead endpoint is not hammered); the daemon retries with
 //! exponential backoff. A crash between delivery and marking delivers again with the
-//! same key.
+//! same key. In a sink's quiet hours all but critical alerts stay queued; the next round
+//! after the quiet hours delivers them.
 
 use std::sync::{Arc, Mutex};
 
 use crate::alert::Sink;
 use crate::clock::SharedClock;
+use crate::model::Severity;
 use crate::store::{Store, StoreError};
 
 /// What one round of delivery did.
@@ -50,7 +52,11 @@ async fn deliver_to(
         blocking(move || s.lock().expect("store lock").pending(&name)).await?
     };
     let mut delivered = 0;
+    let quiet = sink.quiet_hours().is_some_and(|q| q.holds(clock.now()));
     for alert in pending {
+        if quiet && alert.severity != Severity::Critical {
+            continue;
+        }
         if let Err(e) = sink.deliver(&alert).await {
             tracing::warn!(
                 event.action = "alert_delivery_failed",

@@ -26,6 +26,10 @@ pub trait Sink: Send + Sync {
     fn name(&self) -> &str;
     /// Delivers one alert.
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a>;
+    /// Hours in which the sink holds all but critical alerts.
+    fn quiet_hours(&self) -> Option<&crate::config::QuietHours> {
+        None
+    }
 }
 
 /// Writes each alert as one log event (`event.action = "alert"`).

@@ -8,7 +8,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::sink::{Delivery, NotifyError, Sink};
-use crate::config::WebhookConfig;
+use crate::config::{QuietHours, WebhookConfig};
 use crate::fetch::policy;
 use crate::model::{Alert, AlertKind};
 
@@ -88,6 +88,10 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
 impl Sink for WebhookSink {
     fn name(&self) -> &str {
         &self.config.name
+    }
+
+    fn quiet_hours(&self) -> Option<&QuietHours> {
+        self.config.quiet.as_ref()
     }
 
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {

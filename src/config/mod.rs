@@ -105,8 +105,8 @@ pub struct FeedConfig {
 pub enum SinkConfig {
     /// The structured log (always on; listing it is allowed and changes nothing).
     Log,
-    /// Desktop notifications over the session D-Bus.
-    Desktop,
+    /// Desktop notifications over the session D-Bus, with optional quiet hours.
+    Desktop(Option<QuietHours>),
     /// HTTP POST of each alert.
     Webhook(WebhookConfig),
 }
@@ -117,7 +117,7 @@ impl SinkConfig {
     pub fn name(&self) -> &str {
         match self {
             SinkConfig::Log => "log",
-            SinkConfig::Desktop => "desktop",
+            SinkConfig::Desktop(_) => "desktop",
             SinkConfig::Webhook(w) => &w.name,
         }
     }
@@ -138,6 +138,48 @@ pub struct WebhookConfig {
     pub allow_http: bool,
     /// Loopback and private targets are allowed.
     pub allow_local: bool,
+    /// When to hold all but critical alerts.
+    pub quiet: Option<QuietHours>,
+}
+
+/// `quiet_hours = "22:00-07:00"` in `quiet_timezone`: a sink holds all but critical
+/// alerts then, and delivers them when the quiet hours end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    /// Start (inclusive), local.
+    pub from: chrono::NaiveTime,
+    /// End (exclusive), local; before `from` means the hours span midnight.
+    pub to: chrono::NaiveTime,
+    /// The zone the hours are read in.
+    pub tz: Tz,
+}
+
+impl QuietHours {
+    /// Parses `HH:MM-HH:MM`.
+    ///
+    /// # Errors
+    /// A message when the value is not two times.
+    pub fn parse(s: &str, tz: Tz) -> Result<Self, String> {
+        let bad = || format!("`{s}` is not a time range like 22:00-07:00");
+        let (a, b) = s.split_once('-').ok_or_else(bad)?;
+        let t = |x: &str| chrono::NaiveTime::parse_from_str(x.trim(), "%H:%M").map_err(|_| bad());
+        let (from, to) = (t(a)?, t(b)?);
+        if from == to {
+            return Err(format!("`{s}` is empty: start and end are the same"));
+        }
+        Ok(QuietHours { from, to, tz })
+    }
+
+    /// True when `at` falls within the quiet hours.
+    #[must_use]
+    pub fn holds(&self, at: chrono::DateTime<chrono::Utc>) -> bool {
+        let local = at.with_timezone(&self.tz).time();
+        if self.from < self.to {
+            local >= self.from && local < self.to
+        } else {
+            local >= self.from || local < self.to
+        }
+    }
 }
 
 /// A secret read from a file: shown as `***`, never logged.
@@ -155,6 +197,26 @@ impl Secret {
     #[must_use]
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QuietHours;
+    use chrono::TimeZone;
+
+    #[test]
+    fn quiet_hours_span_midnight_in_their_zone() {
+        let q = QuietHours::parse("22:00-07:00", chrono_tz::Europe::Berlin).unwrap();
+        let at = |h, m| chrono::Utc.with_ymd_and_hms(2025, 7, 1, h, m, 0).unwrap();
+        assert!(q.holds(at(20, 0)), "22:00 CEST");
+        assert!(q.holds(at(4, 59)), "06:59 CEST");
+        assert!(!q.holds(at(5, 0)), "07:00 CEST");
+        assert!(!q.holds(at(12, 0)));
+        let day = QuietHours::parse("12:00-13:00", chrono_tz::UTC).unwrap();
+        assert!(day.holds(at(12, 30)) && !day.holds(at(13, 0)));
+        assert!(QuietHours::parse("late", chrono_tz::UTC).is_err());
+        assert!(QuietHours::parse("07:00-07:00", chrono_tz::UTC).is_err());
     }
 }
 

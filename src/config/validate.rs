@@ -8,7 +8,8 @@ use toml::de::DeTable;
 
 use super::read::{Ctx, Table};
 use super::{
-    AlertsConfig, Config, ConfigError, DaemonConfig, FeedConfig, FeedSource, Problem, Secret, SinkConfig, WebhookConfig,
+    AlertsConfig, Config, ConfigError, DaemonConfig, FeedConfig, FeedSource, Problem, QuietHours, Secret, SinkConfig,
+    WebhookConfig,
 };
 use crate::fetch::policy;
 use crate::formats::Format;
@@ -249,7 +250,7 @@ fn sinks(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<SinkCo
         let kind = t.req_str(ctx, "kind");
         let sink = match kind.as_ref().map(|(k, _)| k.as_str()) {
             Some("log") => Some(SinkConfig::Log),
-            Some("desktop") => Some(SinkConfig::Desktop),
+            Some("desktop") => quiet(ctx, &mut t).map(SinkConfig::Desktop),
             Some("webhook") => webhook(ctx, &mut t, base).map(SinkConfig::Webhook),
             Some(other) => {
                 let span = kind.as_ref().map_or(t.span(), |k| k.1.clone());
@@ -285,6 +286,7 @@ fn webhook(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<Webh
     let timeout = t.str(ctx, "timeout");
     let allow_http = t.bool(ctx, "allow_http").unwrap_or(false);
     let allow_local = t.bool(ctx, "allow_local").unwrap_or(false);
+    let quiet = quiet(ctx, t);
     let url = url.and_then(|(u, span)| allowed_url(ctx, t, &u, &span, allow_http, allow_local));
     let secret = match secret_file {
         None => Some(None),
@@ -307,7 +309,24 @@ fn webhook(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<Webh
         None => Some(Duration::seconds(10)),
         Some((s, span)) => parse_duration(&s).map_err(|e| ctx.problem(&span, &t.key("timeout"), e)).ok(),
     };
-    Some(WebhookConfig { name, url: url?, secret: secret?, timeout: timeout?, allow_http, allow_local })
+    Some(WebhookConfig { name, url: url?, secret: secret?, timeout: timeout?, allow_http, allow_local, quiet: quiet? })
+}
+
+/// A sink's `quiet_hours` and `quiet_timezone` (default UTC): `Some(None)` when unset,
+/// `None` after reporting a problem.
+fn quiet(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>) -> Option<Option<QuietHours>> {
+    let hours = t.str(ctx, "quiet_hours");
+    let zone = t.str(ctx, "quiet_timezone");
+    let tz = match zone {
+        Some((z, span)) => parse_tz(&z).map_err(|e| ctx.problem(&span, &t.key("quiet_timezone"), e)).ok()?,
+        None => chrono_tz::UTC,
+    };
+    match hours {
+        None => Some(None),
+        Some((h, span)) => {
+            QuietHours::parse(&h, tz).map(Some).map_err(|e| ctx.problem(&span, &t.key("quiet_hours"), e)).ok()
+        }
+    }
 }
 
 /// A `url` value that parses and passes the address policy, or a problem on its line.

@@ -157,3 +157,44 @@ async fn notify_test_reports_each_sink_and_fails_if_one_fails() {
     assert!(stdout(&out).contains("ops: FAILED: POST http://127.0.0.1:"), "{}", stdout(&out));
     assert!(stdout(&out).contains("answered 503"), "{}", stdout(&out));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quiet_hours_hold_all_but_critical_alerts_until_they_end() {
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let s = Arc::clone(&seen);
+    let server = Server::start(move |req| {
+        s.lock().unwrap().push(req.header("idempotency-key").unwrap_or("").to_string());
+        Reply::status(200, "")
+    })
+    .await;
+    let dir = tempdir();
+    let cfg = webhook_config(dir.path(), &server.url("/hook"), "2s");
+    let text =
+        std::fs::read_to_string(&cfg).unwrap() + "quiet_hours = \"22:00-07:00\"\nquiet_timezone = \"Europe/Berlin\"\n";
+    std::fs::write(&cfg, text).unwrap();
+    let config = Config::load(&cfg).unwrap();
+    let mut store = Store::open(&config.daemon.state).unwrap();
+    let alert = |kind: &str, severity: &str, key: &str| -> borderwatch::model::Alert {
+        serde_json::from_value(serde_json::json!({
+            "alert": kind, "severity": severity, "key": key, "at": "2025-07-01T21:00:00Z", "late": false,
+            "message": key, "record": null, "previous": null
+        }))
+        .unwrap()
+    };
+    store
+        .queue_alerts(&[
+            alert("expiry_approaching", "warning", "expiry:x:2025-07-08:7d"),
+            alert("expired", "critical", "expired:y:2025-07-01"),
+        ])
+        .unwrap();
+    let store = Arc::new(Mutex::new(store));
+    let sinks = borderwatch::daemon::sinks(&config);
+    let at = |s: &str| -> borderwatch::clock::SharedClock {
+        Arc::new(borderwatch::clock::FixedClock::new(chrono::DateTime::parse_from_rfc3339(s).unwrap().into()))
+    };
+    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-01T21:30:00Z")).await.unwrap();
+    assert_eq!(*seen.lock().unwrap(), ["expired:y:2025-07-01"], "23:30 in Berlin: only the critical one");
+    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-02T05:01:00Z")).await.unwrap();
+    assert_eq!(*seen.lock().unwrap(), ["expired:y:2025-07-01", "expiry:x:2025-07-08:7d"], "07:01: the held one");
+    assert!(store.lock().unwrap().pending("ops").unwrap().is_empty());
+}
