@@ -11,7 +11,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::daemon::sinks;
 use crate::model::{Alert, Record};
-use crate::poll::{queue_ladder, Outcome, Poller, Report};
+use crate::poll::{queue_ladder, queue_routes, Outcome, Poller, Report};
 use crate::store::{HistoryRow, Store, StoreError};
 
 /// What one `check` did.
@@ -87,9 +87,12 @@ pub async fn check(
         reports.push(r);
     }
     let (store, leads, now) = (Arc::clone(&poller.store), poller.config.alerts.lead_times.clone(), poller.clock.now());
+    let routes = poller.config.routes.clone();
     let (mut ladder, records) = blocking(move || {
         let mut s = store.lock().expect("store lock");
-        Ok::<_, StoreError>((queue_ladder(&mut s, &leads, now)?, s.all_records()?))
+        let mut due = queue_ladder(&mut s, &leads, now)?;
+        due.extend(queue_routes(&mut s, &routes, &leads, now)?);
+        Ok::<_, StoreError>((due, s.all_records()?))
     })
     .await?;
     alerts.append(&mut ladder);
@@ -112,6 +115,7 @@ pub async fn notify_test(config: &Config, clock: &SharedClock) -> Vec<(String, R
         lead: None,
         expires_at: None,
         source: None,
+        route: None,
         key: format!("test:{}", crate::model::format_instant(&now)),
         at: crate::model::format_instant(&now),
         late: false,
@@ -174,6 +178,7 @@ pub async fn replay(
             gazetteer: crate::gazetteer::Gazetteer::built_in(),
             feeds: Vec::new(),
             sinks: Vec::new(),
+            routes: Vec::new(),
         },
     };
     let store = Store::open_copy(std::path::Path::new("/nonexistent/borderwatch-replay"))?;
@@ -185,6 +190,7 @@ pub async fn replay(
         clock.set(t);
         let mut s = poller.store.lock().expect("store lock");
         alerts.extend(queue_ladder(&mut s, &leads, t)?);
+        alerts.extend(queue_routes(&mut s, &poller.config.routes, &leads, t)?);
         drop(s);
         let report = poller.poll(&feed(f)).await;
         if let Err(e) = &report.outcome {

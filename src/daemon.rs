@@ -17,7 +17,7 @@ use crate::alert::webhook::WebhookSink;
 use crate::alert::{deliver_pending, rules, LogSink, Sink};
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig, SinkConfig};
-use crate::poll::{queue_ladder, Poller};
+use crate::poll::{queue_ladder, queue_routes, Poller};
 use crate::sd_notify::SdNotify;
 use crate::store::{Store, StoreError};
 
@@ -132,11 +132,13 @@ async fn feed_task(
 async fn expiry_clock(p: Poller, dispatch: Arc<Notify>, changed: Arc<Notify>, shutdown: CancellationToken) {
     let leads = p.config.alerts.lead_times.clone();
     loop {
+        let routes = p.config.routes.clone();
         let now = p.clock.now();
         let (store, l) = (Arc::clone(&p.store), leads.clone());
         let step = blocking(move || {
             let mut s = store.lock().expect("store lock");
-            let fresh = queue_ladder(&mut s, &l, now)?;
+            let mut fresh = queue_ladder(&mut s, &l, now)?;
+            fresh.extend(queue_routes(&mut s, &routes, &l, now)?);
             let next = rules::next_ladder_instant(&s.all_records()?, &l, now);
             Ok::<_, StoreError>((fresh, next))
         })

@@ -186,6 +186,8 @@ pub enum AlertKind {
     FeedSuspect,
     /// Two feeds say different things about one crossing.
     SourcesDisagree,
+    /// Every crossing of a route is closed, or the last open one is about to close.
+    RouteBlocked,
 }
 
 impl AlertKind {
@@ -200,6 +202,7 @@ impl AlertKind {
             AlertKind::FeedRecovered => "feed_recovered",
             AlertKind::FeedSuspect => "feed_suspect",
             AlertKind::SourcesDisagree => "sources_disagree",
+            AlertKind::RouteBlocked => "route_blocked",
         }
     }
 }
@@ -241,6 +244,9 @@ pub struct Alert {
     /// The feed the record came from.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub source: Option<String>,
+    /// Route id, for route alerts.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub route: Option<String>,
     /// Dedup key: each key fires once.
     pub key: String,
     /// The instant the alert is about (a ladder step's exact instant, or the poll time).

@@ -280,6 +280,23 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
+/// Queues the route alerts due at `now`; returns the new ones.
+///
+/// # Errors
+/// A [`StoreError`] when records cannot be read or alerts written.
+pub fn queue_routes(
+    store: &mut Store,
+    routes: &[crate::config::RouteConfig],
+    leads: &[chrono::Duration],
+    now: DateTime<Utc>,
+) -> Result<Vec<Alert>, StoreError> {
+    if routes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let records = store.all_records()?;
+    store.queue_alerts(&rules::routes_due(routes, &records, leads, now))
+}
+
 /// Queues the expiry-ladder alerts due at `now`; returns the new ones.
 ///
 /// # Errors

@@ -18,6 +18,7 @@ fn base(kind: AlertKind, severity: Severity, key: String, at: DateTime<Utc>, mes
         lead: None,
         expires_at: None,
         source: None,
+        route: None,
         key,
         at: format_instant(&at),
         late: false,
@@ -183,6 +184,58 @@ pub fn feed_suspect(feed: &str, reason: &str, content_hash: &str, now: DateTime<
     );
     a.feed = Some(feed.to_string());
     a
+}
+
+/// Route alerts due at `now`: `route_blocked` (critical) when every crossing of a route
+/// is closed, keyed by the closures' latest observation so one episode fires once; and,
+/// when all but one are closed, the last open one's expiry ladder as a route alert
+/// (warning), keyed by crossing, until and step. A crossing's status is that of its most
+/// recently observed record across feeds.
+#[must_use]
+pub fn routes_due(
+    routes: &[crate::config::RouteConfig],
+    records: &[(Record, DateTime<Utc>)],
+    leads: &[Duration],
+    now: DateTime<Utc>,
+) -> Vec<Alert> {
+    let mut out = Vec::new();
+    for route in routes {
+        let latest: Vec<Option<&(Record, DateTime<Utc>)>> = route
+            .crossings
+            .iter()
+            .map(|c| records.iter().filter(|(r, _)| &r.crossing == c).max_by_key(|(r, _)| r.observed_at))
+            .collect();
+        let closed = |x: &Option<&(Record, DateTime<Utc>)>| x.is_some_and(|(r, _)| r.status == Status::Closed);
+        let names = || latest.iter().flatten().map(|(r, _)| r.name.clone()).collect::<Vec<_>>().join(", ");
+        if latest.iter().all(closed) {
+            let since = latest.iter().flatten().map(|(r, _)| r.observed_at).max().unwrap_or(now);
+            let mut a = base(
+                AlertKind::RouteBlocked,
+                Severity::Critical,
+                format!("route:{}:blocked:{}", route.id, format_instant(&since)),
+                now,
+                format!("Route {}: every crossing is closed ({})", route.name, names()),
+            );
+            a.route = Some(route.id.clone());
+            out.push(a);
+            continue;
+        }
+        let open: Vec<_> = latest.iter().filter(|x| !closed(x)).collect();
+        let [Some(last)] = open.as_slice() else { continue };
+        if latest.len() < 2 {
+            continue;
+        }
+        for mut a in ladder_due(std::slice::from_ref(last), leads, now) {
+            let r = &last.0;
+            a.alert = AlertKind::RouteBlocked;
+            a.severity = Severity::Warning;
+            a.key = format!("route:{}:last:{}", route.id, a.key);
+            a.message = format!("Route {}: {} is the last open crossing — {}", route.name, r.name, a.message);
+            a.route = Some(route.id.clone());
+            out.push(a);
+        }
+    }
+    out
 }
 
 /// One `sources_disagree` alert when the feeds' current records for one crossing do not

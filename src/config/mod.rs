@@ -33,6 +33,21 @@ pub struct Config {
     pub feeds: Vec<FeedConfig>,
     /// `[[sink]]` entries (the log sink is always on).
     pub sinks: Vec<SinkConfig>,
+    /// `[[route]]` entries: alternative crossings a trader can use.
+    pub routes: Vec<RouteConfig>,
+}
+
+/// A route: crossings that are alternatives for the same journey (Karachi–Kabul via
+/// Torkham or Chaman). It alerts when all are closed, or when the last open one nears
+/// the end of its opening.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteConfig {
+    /// Unique id.
+    pub id: String,
+    /// Display name (default: the id).
+    pub name: String,
+    /// Gazetteer ids of the alternatives.
+    pub crossings: Vec<String>,
 }
 
 /// `[daemon]`: where state lives and how times are shown.

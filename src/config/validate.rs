@@ -8,8 +8,8 @@ use toml::de::DeTable;
 
 use super::read::{Ctx, Table};
 use super::{
-    AlertsConfig, Config, ConfigError, DaemonConfig, FeedConfig, FeedSource, Problem, QuietHours, Secret, SinkConfig,
-    WebhookConfig,
+    AlertsConfig, Config, ConfigError, DaemonConfig, FeedConfig, FeedSource, Problem, QuietHours, RouteConfig, Secret,
+    SinkConfig, WebhookConfig,
 };
 use crate::fetch::policy;
 use crate::formats::Format;
@@ -40,10 +40,11 @@ pub(super) fn validate(src: &str, path: &Path) -> Result<Config, ConfigError> {
     let gazetteer = crossings(&mut ctx, &mut root);
     let feeds = feeds(&mut ctx, &mut root, &base);
     let sinks = sinks(&mut ctx, &mut root, &base);
+    let routes = routes(&mut ctx, &mut root, &gazetteer);
     root.finish(&mut ctx);
 
     if ctx.problems.is_empty() {
-        Ok(Config { path: path.to_path_buf(), daemon, alerts, gazetteer, feeds, sinks })
+        Ok(Config { path: path.to_path_buf(), daemon, alerts, gazetteer, feeds, sinks, routes })
     } else {
         let mut p = ctx.problems;
         p.sort_by_key(|p| p.line);
@@ -310,6 +311,38 @@ fn webhook(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<Webh
         Some((s, span)) => parse_duration(&s).map_err(|e| ctx.problem(&span, &t.key("timeout"), e)).ok(),
     };
     Some(WebhookConfig { name, url: url?, secret: secret?, timeout: timeout?, allow_http, allow_local, quiet: quiet? })
+}
+
+fn routes(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, gazetteer: &Gazetteer) -> Vec<RouteConfig> {
+    let mut out: Vec<RouteConfig> = Vec::new();
+    for mut t in root.tables(ctx, "route") {
+        let id = t.req_str(ctx, "id");
+        let name = t.str(ctx, "name");
+        let crossings = t.str_list(ctx, "crossings");
+        t.finish(ctx);
+        let Some((id, id_span)) = id else { continue };
+        if out.iter().any(|r| r.id == id) {
+            ctx.problem(&id_span, &t.key("id"), format!("duplicate route id `{id}`"));
+            continue;
+        }
+        let mut ids = Vec::new();
+        for (c, span) in crossings.unwrap_or_default() {
+            match gazetteer.lookup(&c) {
+                Some(k) => ids.push(k.id.clone()),
+                None => ctx.problem(
+                    &span,
+                    &t.key("crossings"),
+                    format!("`{c}` is not a known crossing (add it as a [[crossing]])"),
+                ),
+            }
+        }
+        if ids.is_empty() {
+            ctx.problem(&t.span(), &t.key("crossings"), "a route needs at least one crossing");
+            continue;
+        }
+        out.push(RouteConfig { name: name.map_or_else(|| id.clone(), |n| n.0), id, crossings: ids });
+    }
+    out
 }
 
 /// A sink's `quiet_hours` and `quiet_timezone` (default UTC): `Some(None)` when unset,

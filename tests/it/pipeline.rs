@@ -8,7 +8,7 @@ use std::time::Duration;
 use borderwatch::clock::{Clock, FixedClock};
 use borderwatch::config::Config;
 use borderwatch::model::{format_instant, AlertKind, Record};
-use borderwatch::poll::{queue_ladder, Outcome, Poller};
+use borderwatch::poll::{queue_ladder, queue_routes, Outcome, Poller};
 use borderwatch::store::Store;
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -281,4 +281,37 @@ async fn two_feeds_that_disagree_about_a_crossing_raise_one_sources_disagree() {
     let both: Vec<_> =
         p.store.lock().unwrap().all_records().unwrap().into_iter().map(|(r, _)| (r.source, r.status)).collect();
     assert_eq!(both.len(), 2, "status keeps both, each with its source: {both:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_route_alerts_when_its_last_open_crossing_nears_expiry_and_when_all_are_closed() {
+    let dir = tempdir();
+    let feed_file = dir.path().join("news.json");
+    std::fs::write(&feed_file, native(&[("torkham", "closed", None), ("chaman", "open", Some("2025-04-15"))])).unwrap();
+    let route =
+        "[[route]]\nid = \"khi-kbl\"\nname = \"Karachi–Kabul\"\ncrossings = [\"Torkham\", \"Friendship Gate\"]\n";
+    let cfg = write_config(dir.path(), &[("news", "path = \"news.json\"".into())], route);
+    let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
+    let p = poller(&cfg, &clock);
+    assert_eq!(p.config.routes[0].crossings, ["torkham", "chaman"]);
+    let feed = p.config.feeds[0].clone();
+    p.poll(&feed).await;
+    let (routes, leads) = (p.config.routes.clone(), p.config.alerts.lead_times.clone());
+    let due = |at: DateTime<Utc>| queue_routes(&mut p.store.lock().unwrap(), &routes, &leads, at).unwrap();
+    assert!(due(t("2025-03-24T00:00:00Z")).is_empty(), "Chaman is open and far from its end");
+    let a = due(t("2025-04-08T19:00:00Z"));
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].alert, AlertKind::RouteBlocked);
+    assert_eq!(a[0].key, "route:khi-kbl:last:expiry:chaman:2025-04-15:7d");
+    assert_eq!(a[0].message, "Route Karachi–Kabul: Chaman–Spin Boldak is the last open crossing — Chaman–Spin Boldak: open until 15 Apr 2025 (Asia/Karachi) — 7 days left");
+    assert!(due(t("2025-04-09T00:00:00Z")).is_empty(), "once");
+
+    std::fs::write(&feed_file, native(&[("torkham", "closed", None), ("chaman", "closed", None)])).unwrap();
+    clock.set(t("2025-04-10T00:00:00Z"));
+    p.poll(&feed).await;
+    let a = due(t("2025-04-10T00:00:00Z"));
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].severity, borderwatch::model::Severity::Critical);
+    assert_eq!(a[0].message, "Route Karachi–Kabul: every crossing is closed (Torkham, Chaman–Spin Boldak)");
+    assert!(due(t("2025-04-10T06:00:00Z")).is_empty(), "one alert per blockage");
 }
