@@ -11,7 +11,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::daemon::sinks;
 use crate::model::{Alert, Record};
-use crate::poll::{queue_ladder, queue_routes, Outcome, Poller, Report};
+use crate::poll::{queue_ladder, queue_repeats, queue_routes, Outcome, Poller, Report};
 use crate::store::{HistoryRow, Store, StoreError};
 
 /// What one `check` did.
@@ -88,10 +88,12 @@ pub async fn check(
     }
     let (store, leads, now) = (Arc::clone(&poller.store), poller.config.alerts.lead_times.clone(), poller.clock.now());
     let routes = poller.config.routes.clone();
+    let repeat = poller.config.alerts.repeat_closed;
     let (mut ladder, records) = blocking(move || {
         let mut s = store.lock().expect("store lock");
         let mut due = queue_ladder(&mut s, &leads, now)?;
         due.extend(queue_routes(&mut s, &routes, &leads, now)?);
+        due.extend(queue_repeats(&mut s, repeat, now)?);
         Ok::<_, StoreError>((due, s.all_records()?))
     })
     .await?;
@@ -191,6 +193,7 @@ pub async fn replay(
         let mut s = poller.store.lock().expect("store lock");
         alerts.extend(queue_ladder(&mut s, &leads, t)?);
         alerts.extend(queue_routes(&mut s, &poller.config.routes, &leads, t)?);
+        alerts.extend(queue_repeats(&mut s, poller.config.alerts.repeat_closed, t)?);
         drop(s);
         let report = poller.poll(&feed(f)).await;
         if let Err(e) = &report.outcome {

@@ -17,7 +17,7 @@ use crate::alert::webhook::WebhookSink;
 use crate::alert::{deliver_pending, rules, LogSink, Sink};
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig, SinkConfig};
-use crate::poll::{queue_ladder, queue_routes, Poller};
+use crate::poll::{queue_ladder, queue_repeats, queue_routes, Poller};
 use crate::sd_notify::SdNotify;
 use crate::store::{Store, StoreError};
 
@@ -133,13 +133,18 @@ async fn expiry_clock(p: Poller, dispatch: Arc<Notify>, changed: Arc<Notify>, sh
     let leads = p.config.alerts.lead_times.clone();
     loop {
         let routes = p.config.routes.clone();
+        let repeat = p.config.alerts.repeat_closed;
         let now = p.clock.now();
         let (store, l) = (Arc::clone(&p.store), leads.clone());
         let step = blocking(move || {
             let mut s = store.lock().expect("store lock");
             let mut fresh = queue_ladder(&mut s, &l, now)?;
             fresh.extend(queue_routes(&mut s, &routes, &l, now)?);
-            let next = rules::next_ladder_instant(&s.all_records()?, &l, now);
+            fresh.extend(queue_repeats(&mut s, repeat, now)?);
+            let records = s.all_records()?;
+            let next = rules::next_ladder_instant(&records, &l, now);
+            let reminder = repeat.and_then(|every| rules::next_repeat_instant(&records, every, now));
+            let next = next.into_iter().chain(reminder).min();
             Ok::<_, StoreError>((fresh, next))
         })
         .await;

@@ -280,6 +280,21 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
+/// Queues the reminders of lasting closures due at `now` (when `every` is set); returns
+/// the new ones.
+///
+/// # Errors
+/// A [`StoreError`] when records cannot be read or alerts written.
+pub fn queue_repeats(
+    store: &mut Store,
+    every: Option<chrono::Duration>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Alert>, StoreError> {
+    let Some(every) = every else { return Ok(Vec::new()) };
+    let records = store.all_records()?;
+    store.queue_alerts(&rules::repeats_due(&records, every, now))
+}
+
 /// Queues the route alerts due at `now`; returns the new ones.
 ///
 /// # Errors

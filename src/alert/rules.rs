@@ -238,6 +238,51 @@ pub fn routes_due(
     out
 }
 
+/// Reminders of closures that last: for each closed record, one `status_changed` alert
+/// (critical) each time another `every` has passed since it was observed closed. After
+/// downtime only the latest reminder fires.
+#[must_use]
+pub fn repeats_due(records: &[(Record, DateTime<Utc>)], every: Duration, now: DateTime<Utc>) -> Vec<Alert> {
+    let mut out = Vec::new();
+    for (r, _) in records.iter().filter(|(r, _)| r.status == Status::Closed) {
+        let n = (now - r.observed_at).num_seconds() / every.num_seconds().max(1);
+        if n < 1 {
+            continue;
+        }
+        let at = r.observed_at + every * i32::try_from(n).unwrap_or(i32::MAX);
+        let mut a = base(
+            AlertKind::StatusChanged,
+            Severity::Critical,
+            format!("repeat:{}:{}:{}:{n}", r.crossing, r.source, format_instant(&r.observed_at)),
+            at,
+            format!("{}: still closed{}, for {}", r.name, until_text(r), humanize_left(r.observed_at, now)),
+        );
+        a.crossing = Some(r.crossing.clone());
+        a.name = Some(r.name.clone());
+        a.source = Some(r.source.clone());
+        a.record = Some(r.clone());
+        out.push(a);
+    }
+    out
+}
+
+/// The next instant a reminder of a lasting closure comes due.
+#[must_use]
+pub fn next_repeat_instant(
+    records: &[(Record, DateTime<Utc>)],
+    every: Duration,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    records
+        .iter()
+        .filter(|(r, _)| r.status == Status::Closed)
+        .map(|(r, _)| {
+            let n = ((now - r.observed_at).num_seconds() / every.num_seconds().max(1)).max(0) + 1;
+            r.observed_at + every * i32::try_from(n).unwrap_or(i32::MAX)
+        })
+        .min()
+}
+
 /// One `sources_disagree` alert when the feeds' current records for one crossing do not
 /// agree on its status. The key names every source with its status, so each distinct
 /// disagreement fires once: two sources flipping back and forth do not fire again.

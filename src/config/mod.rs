@@ -72,6 +72,8 @@ pub struct AlertsConfig {
     /// Share of the last good snapshot that may disappear in one poll before the new
     /// snapshot is held as suspect (default 0.5).
     pub suspect_drop: f64,
+    /// Remind of a closure that lasts, every this long (off by default).
+    pub repeat_closed: Option<Duration>,
 }
 
 impl Default for AlertsConfig {
@@ -81,6 +83,7 @@ impl Default for AlertsConfig {
             failures_before_alert: 3,
             removal_after: 2,
             suspect_drop: 0.5,
+            repeat_closed: None,
         }
     }
 }

@@ -107,6 +107,13 @@ fn alerts(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) -> AlertsConfig {
     };
     count(&mut t, ctx, "failures_before_alert", 1, &mut out.failures_before_alert);
     count(&mut t, ctx, "removal_after", 1, &mut out.removal_after);
+    if let Some((r, span)) = t.str(ctx, "repeat_closed") {
+        match parse_duration(&r) {
+            Ok(d) if d >= Duration::hours(1) => out.repeat_closed = Some(d),
+            Ok(_) => ctx.problem(&span, &t.key("repeat_closed"), "must be at least 1h"),
+            Err(e) => ctx.problem(&span, &t.key("repeat_closed"), e),
+        }
+    }
     if let Some((x, span)) = t.float(ctx, "suspect_drop") {
         if (0.0..=1.0).contains(&x) && x > 0.0 {
             out.suspect_drop = x;

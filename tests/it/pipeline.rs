@@ -8,7 +8,7 @@ use std::time::Duration;
 use borderwatch::clock::{Clock, FixedClock};
 use borderwatch::config::Config;
 use borderwatch::model::{format_instant, AlertKind, Record};
-use borderwatch::poll::{queue_ladder, queue_routes, Outcome, Poller};
+use borderwatch::poll::{queue_ladder, queue_repeats, queue_routes, Outcome, Poller};
 use borderwatch::store::Store;
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -314,4 +314,33 @@ async fn a_route_alerts_when_its_last_open_crossing_nears_expiry_and_when_all_ar
     assert_eq!(a[0].severity, borderwatch::model::Severity::Critical);
     assert_eq!(a[0].message, "Route Karachi–Kabul: every crossing is closed (Torkham, Chaman–Spin Boldak)");
     assert!(due(t("2025-04-10T06:00:00Z")).is_empty(), "one alert per blockage");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lasting_closure_is_recalled_every_interval_once_each() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("news.json"), native(&[("torkham", "closed", None), ("chaman", "open", None)]))
+        .unwrap();
+    let cfg =
+        write_config(dir.path(), &[("news", "path = \"news.json\"".into())], "[alerts]\nrepeat_closed = \"24h\"\n");
+    let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
+    let p = poller(&cfg, &clock);
+    p.poll(&p.config.feeds[0].clone()).await;
+    let every = p.config.alerts.repeat_closed;
+    let due = |at: &str| queue_repeats(&mut p.store.lock().unwrap(), every, t(at)).unwrap();
+    assert!(due("2025-03-24T23:59:59Z").is_empty());
+    let a = due("2025-03-25T00:00:00Z");
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].key, "repeat:torkham:news:2025-03-24T00:00:00Z:1");
+    assert_eq!(a[0].message, "Torkham: still closed, for 1 day");
+    assert!(due("2025-03-25T06:00:00Z").is_empty(), "once a day");
+    let a = due("2025-03-28T12:00:00Z");
+    assert_eq!(
+        a.iter().map(|x| x.key.as_str()).collect::<Vec<_>>(),
+        ["repeat:torkham:news:2025-03-24T00:00:00Z:4"],
+        "after downtime only the latest"
+    );
+    let recs = p.store.lock().unwrap().all_records().unwrap();
+    let next = borderwatch::alert::rules::next_repeat_instant(&recs, every.unwrap(), t("2025-03-28T12:00:00Z"));
+    assert_eq!(next, Some(t("2025-03-29T00:00:00Z")));
 }
