@@ -170,6 +170,7 @@ pub async fn replay(
         max_bytes: 64 << 20,
         allow_http: false,
         allow_local: false,
+        stale_after: None,
     };
     let config = match base {
         Some(c) => Config { feeds: Vec::new(), sinks: Vec::new(), ..c },

@@ -87,6 +87,9 @@ pub struct Poller {
     /// The last good snapshot of each feed as stored, so a poll need not read it back.
     /// A failed commit leaves the feed out, and the next poll reads the store.
     pub snapshots: Arc<Mutex<HashMap<String, BTreeMap<String, Stored>>>>,
+    /// When each feed last fetched and read fine (kept in memory: an unchanged poll
+    /// writes nothing); names a failing episode and measures staleness.
+    pub last_ok: Arc<Mutex<HashMap<String, DateTime<Utc>>>>,
 }
 
 impl Poller {
@@ -99,6 +102,7 @@ impl Poller {
             http: HttpFetcher::default(),
             clock,
             snapshots: Arc::default(),
+            last_ok: Arc::default(),
         }
     }
 }
@@ -123,6 +127,7 @@ impl Poller {
                 &mut store,
                 &feed_c,
                 state.failures,
+                state.last_success,
                 state.good_polls == 0,
                 state.content_hash.as_deref(),
                 fetched,
@@ -130,6 +135,9 @@ impl Poller {
             )
         })
         .await;
+        if matches!(outcome, Ok(Outcome::Unchanged | Outcome::Baseline(_) | Outcome::Applied(..))) {
+            self.last_ok.lock().expect("last-ok lock").insert(feed.id.clone(), now);
+        }
         match &outcome {
             Ok(o) => log_outcome(&feed.id, o),
             Err(e) => {
@@ -145,16 +153,20 @@ impl Poller {
         store: &mut Store,
         feed: &FeedConfig,
         failures: u32,
+        last_success: Option<DateTime<Utc>>,
         baseline: bool,
         last_hash: Option<&str>,
         fetched: Result<Fetched, FetchError>,
         now: DateTime<Utc>,
     ) -> (Result<Outcome, PollError>, Vec<Alert>) {
         let threshold = self.config.alerts.failures_before_alert;
-        let recovered = |alerts: &mut Vec<Alert>| {
-            if failures >= threshold {
-                alerts.push(rules::feed_recovered(&feed.id, failures, now));
+        let last_ok = self.last_ok.lock().expect("last-ok lock").get(&feed.id).copied().or(last_success);
+        let failing = rules::failing_key(&feed.id, last_ok);
+        let recovered = |alerts: &mut Vec<Alert>, store: &Store| -> Result<(), StoreError> {
+            if failures > 0 && store.fired(&failing)? {
+                alerts.push(rules::feed_recovered(&feed.id, failures, last_ok, now));
             }
+            Ok(())
         };
         let result = (|| -> Result<(Outcome, Vec<Alert>), PollError> {
             let (bytes, validators) = match fetched? {
@@ -183,7 +195,7 @@ impl Poller {
             }
             let d = diff(&prev, &snap, self.config.alerts.removal_after);
             let mut alerts = rules::for_changes(&d.changes, &feed.id, baseline, now);
-            recovered(&mut alerts);
+            recovered(&mut alerts, store)?;
             for r in d.changes.iter().filter_map(|c| c.current.as_ref()) {
                 let mut all = store.records_elsewhere(&r.crossing, &feed.id)?;
                 if !all.is_empty() {
@@ -208,7 +220,9 @@ impl Poller {
         match result {
             Ok((Outcome::Unchanged, _)) if failures > 0 => {
                 let mut alerts = Vec::new();
-                recovered(&mut alerts);
+                if let Err(e) = recovered(&mut alerts, store) {
+                    return (Err(e.into()), Vec::new());
+                }
                 match store.note_recovery(&feed.id, now, &alerts) {
                     Ok(fresh) => (Ok(Outcome::Unchanged), fresh),
                     Err(e) => (Err(e.into()), Vec::new()),
@@ -217,8 +231,9 @@ impl Poller {
             Ok((o, fresh)) => (Ok(o), fresh),
             Err(e) => {
                 let count = failures + 1;
-                let alerts = if count == threshold {
-                    vec![rules::feed_failing(&feed.id, count, &e.to_string(), now)]
+                let stale = feed.stale_after.is_some_and(|limit| last_ok.is_none_or(|t| now - t >= limit));
+                let alerts = if count >= threshold || stale {
+                    vec![rules::feed_failing(&feed.id, count, &e.to_string(), last_ok, now)]
                 } else {
                     Vec::new()
                 };

@@ -144,27 +144,45 @@ pub fn next_ladder_instant(
         .min()
 }
 
-/// One `feed_failing` alert for a feed that has failed `failures` times in a row.
+/// The dedup key of a feed's failing episode: the episode is named by the feed's last
+/// good poll, so however often a failing poll asks, it fires once, across restarts too.
 #[must_use]
-pub fn feed_failing(feed: &str, failures: u32, error: &str, now: DateTime<Utc>) -> Alert {
+pub fn failing_key(feed: &str, last_ok: Option<DateTime<Utc>>) -> String {
+    format!("feed_failing:{feed}:{}", last_ok.map_or_else(|| "never".to_string(), |t| format_instant(&t)))
+}
+
+/// One `feed_failing` alert for a feed that has failed `failures` times in a row, or
+/// whose last good poll is older than its staleness limit.
+#[must_use]
+pub fn feed_failing(
+    feed: &str,
+    failures: u32,
+    error: &str,
+    last_ok: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Alert {
+    let since = last_ok
+        .map_or_else(|| "never had a good poll".to_string(), |t| format!("last good poll {}", format_instant(&t)));
     let mut a = base(
         AlertKind::FeedFailing,
         Severity::Warning,
-        format!("feed_failing:{feed}:{}", format_instant(&now)),
+        failing_key(feed, last_ok),
         now,
-        format!("Feed {feed} failed {failures} times in a row; keeping its last good data. Last error: {error}"),
+        format!(
+            "Feed {feed} failed {failures} times in a row ({since}); keeping its last good data. Last error: {error}"
+        ),
     );
     a.feed = Some(feed.to_string());
     a
 }
 
-/// One `feed_recovered` alert for a feed that works again.
+/// One `feed_recovered` alert for a feed that works again after `feed_failing`.
 #[must_use]
-pub fn feed_recovered(feed: &str, failures: u32, now: DateTime<Utc>) -> Alert {
+pub fn feed_recovered(feed: &str, failures: u32, last_ok: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Alert {
     let mut a = base(
         AlertKind::FeedRecovered,
         Severity::Info,
-        format!("feed_recovered:{feed}:{}", format_instant(&now)),
+        failing_key(feed, last_ok).replacen("feed_failing", "feed_recovered", 1),
         now,
         format!("Feed {feed} works again after {failures} failed polls."),
     );

@@ -116,6 +116,9 @@ pub struct FeedConfig {
     pub allow_http: bool,
     /// Loopback, private and link-local targets are allowed for this feed.
     pub allow_local: bool,
+    /// Raise `feed_failing` as soon as a failing feed's last good poll is this old, even
+    /// before `failures_before_alert` failures (off by default).
+    pub stale_after: Option<Duration>,
 }
 
 /// One `[[sink]]`.

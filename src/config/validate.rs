@@ -187,8 +187,23 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
         let max_bytes = t.str(ctx, "max_bytes");
         let allow_http = t.bool(ctx, "allow_http").unwrap_or(false);
         let allow_local = t.bool(ctx, "allow_local").unwrap_or(false);
+        let stale_after = t.str(ctx, "stale_after");
         t.finish(ctx);
 
+        let stale_after = match stale_after {
+            None => Some(None),
+            Some((s, span)) => match parse_duration(&s) {
+                Ok(d) if d > Duration::zero() => Some(Some(d)),
+                Ok(_) => {
+                    ctx.problem(&span, &t.key("stale_after"), "must be longer than zero");
+                    None
+                }
+                Err(e) => {
+                    ctx.problem(&span, &t.key("stale_after"), e);
+                    None
+                }
+            },
+        };
         let id = id.and_then(|(id, span)| {
             let ok = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !ok {
@@ -243,10 +258,27 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
             Some((s, span)) => parse_size(&s).map_err(|e| ctx.problem(&span, &t.key("max_bytes"), e)).ok(),
             None => Some(10 << 20),
         };
-        if let (Some(id), Some(format), Some(source), Some(schedule), Some(timeout), Some(max_bytes)) =
-            (id, format, source, schedule, timeout, max_bytes)
+        if let (
+            Some(id),
+            Some(format),
+            Some(source),
+            Some(schedule),
+            Some(timeout),
+            Some(max_bytes),
+            Some(stale_after),
+        ) = (id, format, source, schedule, timeout, max_bytes, stale_after)
         {
-            out.push(FeedConfig { id, format, source, schedule, timeout, max_bytes, allow_http, allow_local });
+            out.push(FeedConfig {
+                id,
+                format,
+                source,
+                schedule,
+                timeout,
+                max_bytes,
+                allow_http,
+                allow_local,
+                stale_after,
+            });
         }
     }
     out

@@ -21,6 +21,9 @@ pub struct FeedState {
     pub good_polls: i64,
     /// Consecutive failures.
     pub failures: u32,
+    /// The last poll that changed the store's view of the feed (unchanged polls write
+    /// nothing; the poller keeps the later ones in memory).
+    pub last_success: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One line of the change log.
@@ -73,7 +76,7 @@ impl Store {
     pub fn feed_state(&self, feed: &str) -> Result<FeedState, StoreError> {
         self.conn
             .query_row(
-                "SELECT etag, last_modified, content_hash, good_polls, failures FROM feeds WHERE id = ?1",
+                "SELECT etag, last_modified, content_hash, good_polls, failures, last_success FROM feeds WHERE id = ?1",
                 [feed],
                 |r| {
                     Ok(FeedState {
@@ -81,6 +84,10 @@ impl Store {
                         content_hash: r.get(2)?,
                         good_polls: r.get(3)?,
                         failures: r.get(4)?,
+                        last_success: r
+                            .get::<_, Option<String>>(5)?
+                            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                            .map(|t| t.with_timezone(&chrono::Utc)),
                     })
                 },
             )

@@ -344,3 +344,34 @@ async fn a_lasting_closure_is_recalled_every_interval_once_each() {
     let next = borderwatch::alert::rules::next_repeat_instant(&recs, every.unwrap(), t("2025-03-28T12:00:00Z"));
     assert_eq!(next, Some(t("2025-03-29T00:00:00Z")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_stale_past_its_limit_fails_before_the_failure_count_and_only_once() {
+    let dir = tempdir();
+    let feed_file = dir.path().join("news.json");
+    std::fs::write(&feed_file, native(&[("torkham", "open", None)])).unwrap();
+    let cfg = write_config(dir.path(), &[("news", "path = \"news.json\"\nstale_after = \"1h\"".into())], "");
+    let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
+    let p = poller(&cfg, &clock);
+    let feed = p.config.feeds[0].clone();
+    p.poll(&feed).await;
+    clock.set(t("2025-03-24T00:45:00Z"));
+    assert!(p.poll(&feed).await.outcome.is_ok(), "unchanged is a good poll: the data is fresh");
+    std::fs::write(&feed_file, "not json").unwrap();
+    let mut fired = Vec::new();
+    for at in ["2025-03-24T01:15:00Z", "2025-03-24T01:46:00Z", "2025-03-24T02:30:00Z", "2025-03-24T03:00:00Z"] {
+        clock.set(t(at));
+        let r = p.poll(&feed).await;
+        assert!(r.outcome.is_err());
+        fired.extend(r.alerts.into_iter().map(|a| (at, a.key)));
+    }
+    assert_eq!(
+        fired,
+        [("2025-03-24T01:46:00Z", "feed_failing:news:2025-03-24T00:45:00Z".to_string())],
+        "stale an hour after the last good poll, at the second failure; once"
+    );
+    std::fs::write(&feed_file, native(&[("torkham", "open", None)])).unwrap();
+    clock.set(t("2025-03-24T03:15:00Z"));
+    let keys: Vec<_> = p.poll(&feed).await.alerts.into_iter().map(|a| a.key).collect();
+    assert_eq!(keys, ["feed_recovered:news:2025-03-24T00:45:00Z"]);
+}
