@@ -8,6 +8,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod alert;
+pub mod calendar;
 pub mod clock;
 pub mod commands;
 pub mod config;

@@ -129,6 +129,11 @@ enum Command {
         #[command(flatten)]
         config: ConfigArg,
     },
+    /// Print an iCalendar file of every known expiry and expiry-ladder step.
+    Calendar {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
     /// Configuration tools.
     Config {
         #[command(subcommand)]
@@ -414,6 +419,12 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 }
             }
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(EXIT_CHANGED) })
+        }
+        Command::Calendar { config } => {
+            let config = tryx!(load(&config));
+            let records = commands::status(&config)?;
+            print!("{}", borderwatch::calendar::ics(&records, &config.alerts.lead_times, chrono::Utc::now()));
+            Ok(ExitCode::SUCCESS)
         }
         Command::Config { command: ConfigCommand::Check { config } } => {
             let config = tryx!(load(&config));

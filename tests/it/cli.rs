@@ -123,3 +123,33 @@ fn exit_codes_for_failure_and_bad_usage() {
     assert_eq!(out.status.code(), Some(78));
     assert!(stderr(&out).contains("cannot read config does-not-exist.toml"), "{}", stderr(&out));
 }
+
+#[test]
+fn calendar_is_valid_icalendar_with_every_expiry_step() {
+    let dir = tempdir();
+    copy_bundled_config(dir.path());
+    let out = bin(dir.path(), &["check", "--config", "config/borderwatch.toml", "--now", "2025-04-09"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = bin(dir.path(), &["calendar", "--config", "config/borderwatch.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.lines().all(|l| l.len() <= 76), "folded at 75 octets plus CR");
+    assert!(text.ends_with("END:VCALENDAR\r\n"));
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let cal = parser.next().expect("one calendar").expect("it parses");
+    assert!(parser.next().is_none());
+    let prop = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
+        e.properties.iter().find(|p| p.name == name).and_then(|p| p.value.clone()).unwrap()
+    };
+    let events: Vec<(String, String)> = cal.events.iter().map(|e| (prop(e, "UID"), prop(e, "DTSTART"))).collect();
+    assert_eq!(events.len(), 12, "Torkham, Šalčininkai and Medininkai: 7d, 3d, 1d, expired each: {events:#?}");
+    assert!(events.contains(&("expiry:torkham:2025-04-15:7d@borderwatch".into(), "20250408T190000Z".into())));
+    assert!(events.contains(&("expired:torkham:2025-04-15@borderwatch".into(), "20250415T190000Z".into())));
+    assert!(events.contains(&("expired:salcininkai:2025-11-30@borderwatch".into(), "20251130T220000Z".into())));
+    let summary = cal
+        .events
+        .iter()
+        .find(|e| prop(e, "UID").starts_with("expiry:torkham:2025-04-15:3d"))
+        .map(|e| prop(e, "SUMMARY"));
+    assert_eq!(summary.as_deref(), Some("Torkham: 3d left (open until 15 Apr 2025)"));
+}

@@ -1,0 +1,102 @@
+//! `borderwatch calendar`: every known expiry and expiry-ladder step as an iCalendar
+//! (RFC 5545) file, so a trader sees them in the calendar they already use.
+//!
+//! One event per step: at `expires_at - lead` ("Torkham: 7 days left") and at
+//! `expires_at` ("Torkham: open until 15 Apr 2025 ends"). UIDs are the alert dedup keys,
+//! so re-importing updates rather than duplicates.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::model::Record;
+use crate::timeutil::{format_duration, human_date};
+
+/// Escapes a TEXT value (RFC 5545 §3.3.11).
+fn text(s: &str) -> String {
+    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace(['\r', '\n'], "\\n")
+}
+
+/// Folds a content line at 75 octets, on character boundaries (§3.1).
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut len = 0;
+    for c in line.chars() {
+        if len + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            len = 1;
+        }
+        out.push(c);
+        len += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+fn stamp(t: &DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// The calendar for `records`, with `leads` as the ladder, stamped `now`.
+#[must_use]
+pub fn ics(records: &[Record], leads: &[Duration], now: DateTime<Utc>) -> String {
+    let mut out = String::new();
+    for l in ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//borderwatch//expiries//EN", "CALSCALE:GREGORIAN"] {
+        out.push_str(&fold(l));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for r in records {
+        let (Some(expires), Some(until)) = (r.expires_at, r.until.as_deref()) else { continue };
+        let steps = leads.iter().map(|l| (Some(*l), expires - *l)).chain(std::iter::once((None, expires)));
+        for (lead, at) in steps {
+            let (uid, summary) = match lead {
+                Some(l) => (
+                    format!("expiry:{}:{until}:{}", r.crossing, format_duration(l)),
+                    format!("{}: {} left ({} until {})", r.name, format_duration(l), r.status, human_date(until)),
+                ),
+                None => (
+                    format!("expired:{}:{until}", r.crossing),
+                    format!("{}: {} until {} ends", r.name, r.status, human_date(until)),
+                ),
+            };
+            if !seen.insert(uid.clone()) {
+                continue;
+            }
+            let description = format!(
+                "{} {} until {} ({}). Source: {}.{}",
+                r.name,
+                r.status,
+                human_date(until),
+                r.tz,
+                r.source,
+                r.evidence.as_ref().map(|e| format!(" \"{e}\"")).unwrap_or_default()
+            );
+            for l in [
+                "BEGIN:VEVENT".to_string(),
+                format!("UID:{}@borderwatch", text(&uid)),
+                format!("DTSTAMP:{}", stamp(&now)),
+                format!("DTSTART:{}", stamp(&at)),
+                format!("DURATION:PT15M"),
+                format!("SUMMARY:{}", text(&summary)),
+                format!("DESCRIPTION:{}", text(&description)),
+                "END:VEVENT".to_string(),
+            ] {
+                out.push_str(&fold(&l));
+            }
+        }
+    }
+    out.push_str(&fold("END:VCALENDAR"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_fold_at_75_octets_on_character_boundaries() {
+        let line = format!("SUMMARY:{}", "Šalčininkai ".repeat(10));
+        let folded = fold(&line);
+        assert!(folded.split("\r\n").all(|l| l.len() <= 75));
+        assert_eq!(folded.replace("\r\n ", "").trim_end(), line);
+        assert_eq!(text("a,b;c\nd\\"), "a\\,b\\;c\\nd\\\\");
+    }
+}
