@@ -97,6 +97,20 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
         Value::Object(_) => vec![&doc],
         _ => return Err(err("document".into(), "expected an array of ports or one port object".into())),
     };
+    ports_to_records(feed, "cbp-json", &ports, None, gazetteer)
+}
+
+/// Records from port objects (the JSON ports, or the XML `<port>` elements read into the
+/// same shape). `stamp` is the snapshot's Eastern wall-clock time when the ports carry no
+/// `time` of their own (the XML feed).
+pub(super) fn ports_to_records(
+    feed: &str,
+    format: &'static str,
+    ports: &[&Value],
+    stamp: Option<NaiveDateTime>,
+    gazetteer: &Gazetteer,
+) -> Result<Vec<RawRecord>, ParseError> {
+    let err = |place: String, message: String| ParseError { feed: feed.to_string(), format, place, message };
     let mut out = Vec::new();
     for (i, p) in ports.iter().enumerate() {
         let place = |field: &str| format!("[{i}].{field}");
@@ -131,10 +145,15 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
         }
         let tz_name = zone.unwrap_or(if countries[1] == "CA" { "America/New_York" } else { "America/Chicago" });
         let tz: chrono_tz::Tz = tz_name.parse().expect("known zone");
-        let local = text(p, "date").and_then(|d| NaiveDate::parse_from_str(d, "%m/%d/%Y").ok()).map(|d| {
-            let t = text(p, "time").and_then(|t| NaiveTime::parse_from_str(t, "%H:%M:%S").ok()).unwrap_or_default();
-            NaiveDateTime::new(d, t)
-        });
+        let local = match (stamp, text(p, "time")) {
+            (Some(eastern), None) => {
+                Some(local_to_utc(eastern, chrono_tz::America::New_York).with_timezone(&tz).naive_local())
+            }
+            _ => text(p, "date").and_then(|d| NaiveDate::parse_from_str(d, "%m/%d/%Y").ok()).map(|d| {
+                let t = text(p, "time").and_then(|t| NaiveTime::parse_from_str(t, "%H:%M:%S").ok()).unwrap_or_default();
+                NaiveDateTime::new(d, t)
+            }),
+        };
         let hours = text(p, "hours");
         let all_day = hours.is_none_or(|h| h.to_ascii_lowercase().starts_with("24"));
         let scheduled_closure = status_text.eq_ignore_ascii_case("closed")

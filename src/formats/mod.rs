@@ -7,6 +7,7 @@
 
 mod cbp;
 mod cbp_rss;
+mod cbp_xml;
 mod native;
 mod news;
 
@@ -28,11 +29,13 @@ pub enum Format {
     CbpJson,
     /// `cbp-rss`: US CBP Border Wait Times RSS.
     CbpRss,
+    /// `cbp-xml`: US CBP Border Wait Times XML.
+    CbpXml,
 }
 
 impl Format {
     /// Every format name, for messages.
-    pub const NAMES: &'static [&'static str] = &["borderwatch-json", "rss", "atom", "cbp-json", "cbp-rss"];
+    pub const NAMES: &'static [&'static str] = &["borderwatch-json", "rss", "atom", "cbp-json", "cbp-rss", "cbp-xml"];
 
     /// Parses a `format =` value.
     ///
@@ -45,6 +48,7 @@ impl Format {
             "atom" => Ok(Format::Atom),
             "cbp-json" => Ok(Format::CbpJson),
             "cbp-rss" => Ok(Format::CbpRss),
+            "cbp-xml" => Ok(Format::CbpXml),
             _ => Err(format!("unknown format `{s}` (known: {})", Self::NAMES.join(", "))),
         }
     }
@@ -58,6 +62,7 @@ impl Format {
             Format::Atom => "atom",
             Format::CbpJson => "cbp-json",
             Format::CbpRss => "cbp-rss",
+            Format::CbpXml => "cbp-xml",
         }
     }
 }
@@ -142,5 +147,6 @@ pub fn parse(
         Format::Rss | Format::Atom => news::parse(feed, format.name(), body, gazetteer, now),
         Format::CbpJson => cbp::parse(feed, body, gazetteer),
         Format::CbpRss => cbp_rss::parse(feed, body, gazetteer),
+        Format::CbpXml => cbp_xml::parse(feed, body, gazetteer),
     }
 }

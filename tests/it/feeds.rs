@@ -180,3 +180,38 @@ fn a_dated_closure_in_a_construction_notice_becomes_the_ports_record_when_it_beg
         "end of 6 July, Eastern"
     );
 }
+
+#[test]
+fn the_cbp_xml_capture_reads_like_the_json_one() {
+    let body = std::fs::read(shared("cbp_bwt_xml_legacy_2014-04-28.xml")).unwrap();
+    let g = Gazetteer::built_in();
+    let recs: Vec<_> = formats::parse(Format::CbpXml, "cbp", &body, &g, now())
+        .unwrap()
+        .into_iter()
+        .map(|r| borderwatch::normalize::normalize(r, "cbp", &g, now()).unwrap())
+        .collect();
+    assert_eq!(recs.len(), 71, "<number_of_ports>71</number_of_ports>");
+    let alex = recs.iter().find(|r| r.crossing == "cbp-070801-thousand-islands-bridge").unwrap();
+    assert_eq!(alex.status, Status::Restricted, "its NEXUS/SENTRI lanes were closed");
+    assert_eq!(alex.scope.as_deref(), Some("lanes closed: passenger NEXUS/SENTRI"));
+    assert_eq!(
+        borderwatch::model::format_instant(&alex.observed_at),
+        "2014-04-29T01:41:01Z",
+        "21:41:1 Eastern, unpadded"
+    );
+    let milltown = recs.iter().find(|r| r.crossing == "cbp-011502-milltown").unwrap();
+    assert_eq!(milltown.status, Status::Open, "closed at 21:41 outside hours 6 am-6 pm: the nightly closure");
+    assert_eq!(recs.iter().filter(|r| r.status == Status::Closed).count(), 11);
+
+    for (bad, place) in [
+        (&b"<border_wait_time><port><port_number>1</port_number>"[..], "ends inside an element"),
+        (
+            &b"<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol \"lol\">]><border_wait_time/>"[..],
+            "DOCTYPE is not allowed",
+        ),
+        (&b"<html><body>Service unavailable</body></html>"[..], "no <border_wait_time>"),
+    ] {
+        let e = formats::parse(Format::CbpXml, "cbp", bad, &g, now()).unwrap_err().to_string();
+        assert!(e.starts_with("feed cbp: cannot parse cbp-xml at document") && e.contains(place), "{e}");
+    }
+}
