@@ -8,6 +8,7 @@
 mod cbp;
 mod cbp_rss;
 mod cbp_xml;
+mod cbsa;
 mod native;
 mod news;
 
@@ -31,11 +32,14 @@ pub enum Format {
     CbpRss,
     /// `cbp-xml`: US CBP Border Wait Times XML.
     CbpXml,
+    /// `cbsa-csv`: Canada CBSA Border Wait Times CSV.
+    CbsaCsv,
 }
 
 impl Format {
     /// Every format name, for messages.
-    pub const NAMES: &'static [&'static str] = &["borderwatch-json", "rss", "atom", "cbp-json", "cbp-rss", "cbp-xml"];
+    pub const NAMES: &'static [&'static str] =
+        &["borderwatch-json", "rss", "atom", "cbp-json", "cbp-rss", "cbp-xml", "cbsa-csv"];
 
     /// Parses a `format =` value.
     ///
@@ -49,6 +53,7 @@ impl Format {
             "cbp-json" => Ok(Format::CbpJson),
             "cbp-rss" => Ok(Format::CbpRss),
             "cbp-xml" => Ok(Format::CbpXml),
+            "cbsa-csv" => Ok(Format::CbsaCsv),
             _ => Err(format!("unknown format `{s}` (known: {})", Self::NAMES.join(", "))),
         }
     }
@@ -63,6 +68,7 @@ impl Format {
             Format::CbpJson => "cbp-json",
             Format::CbpRss => "cbp-rss",
             Format::CbpXml => "cbp-xml",
+            Format::CbsaCsv => "cbsa-csv",
         }
     }
 }
@@ -148,5 +154,6 @@ pub fn parse(
         Format::CbpJson => cbp::parse(feed, body, gazetteer),
         Format::CbpRss => cbp_rss::parse(feed, body, gazetteer),
         Format::CbpXml => cbp_xml::parse(feed, body, gazetteer),
+        Format::CbsaCsv => cbsa::parse(feed, body),
     }
 }

@@ -215,3 +215,32 @@ fn the_cbp_xml_capture_reads_like_the_json_one() {
         assert!(e.starts_with("feed cbp: cannot parse cbp-xml at document") && e.contains(place), "{e}");
     }
 }
+
+#[test]
+fn the_cbsa_csv_capture_parses_and_its_malformed_variants_name_the_line() {
+    let body = std::fs::read(shared("cbsa_bwt-eng_csv_2012-09-27_partial.csv")).unwrap();
+    let g = Gazetteer::built_in();
+    let parse = |b: &[u8]| formats::parse(Format::CbsaCsv, "cbsa", b, &g, now());
+    let recs: Vec<_> = parse(&body)
+        .unwrap()
+        .into_iter()
+        .map(|r| borderwatch::normalize::normalize(r, "cbsa", &g, now()).unwrap())
+        .collect();
+    assert_eq!(recs.len(), 8);
+    assert_eq!(recs[0].crossing, "cbsa-st-stephen");
+    assert_eq!(recs[0].tz, "America/Halifax");
+    assert_eq!(borderwatch::model::format_instant(&recs[0].observed_at), "2012-09-27T18:52:00Z", "15:52 ADT");
+    assert_eq!(borderwatch::model::format_instant(&recs[4].observed_at), "2012-09-27T18:05:00Z", "Stanstead 14:05 EDT");
+    assert!(recs.iter().all(|r| r.status == Status::Open));
+
+    let with_bom = [b"\xef\xbb\xbf".as_slice(), &body].concat();
+    assert_eq!(parse(&with_bom).unwrap().len(), 8, "a BOM is skipped");
+    let text = String::from_utf8(body.clone()).unwrap();
+    let short = text.replacen("No delay;; --;; No delay;; --;;", "No delay;;", 1);
+    let e = parse(short.as_bytes()).unwrap_err().to_string();
+    assert!(e.contains("cannot parse cbsa-csv at line 3: 4 fields where the header has 7"), "{e}");
+    let e = parse(b"<html>error</html>").unwrap_err().to_string();
+    assert!(e.contains("at line 1: expected a `Customs Office"), "{e}");
+    let e = parse(b"\xff\xfe").unwrap_err().to_string();
+    assert!(e.contains("at document: not UTF-8"), "{e}");
+}

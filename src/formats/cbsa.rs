@@ -1,0 +1,74 @@
+//! `cbsa-csv`: Canada CBSA Border Wait Times (`bwt-eng.csv`). Fields are separated by
+//! `;;` with a trailing `;;`, a UTF-8 BOM may lead, values are compared ignoring case
+//! (`No delay` / `No Delay`), and `--` means not reported. One record per office: `open`,
+//! or `closed` when a flow says `Closed`; wait times are not status. `Last updated`
+//! carries its own zone label (ADT, EDT, CST, …).
+
+use chrono::NaiveDateTime;
+
+use super::{ParseError, RawRecord};
+use crate::gazetteer::slug;
+use crate::model::{format_instant, Status};
+use crate::timeutil::local_to_utc;
+
+fn zone(label: &str) -> Option<&'static str> {
+    Some(match label.to_ascii_uppercase().as_str() {
+        "NDT" | "NST" => "America/St_Johns",
+        "ADT" | "AST" => "America/Halifax",
+        "EDT" | "EST" => "America/Toronto",
+        "CDT" => "America/Winnipeg",
+        "CST" => "America/Regina",
+        "MDT" | "MST" => "America/Edmonton",
+        "PDT" | "PST" => "America/Vancouver",
+        _ => return None,
+    })
+}
+
+pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseError> {
+    let err =
+        |place: String, message: String| ParseError { feed: feed.to_string(), format: "cbsa-csv", place, message };
+    let text = std::str::from_utf8(body).map_err(|e| err("document".into(), format!("not UTF-8: {e}")))?;
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header = lines.next().ok_or_else(|| err("line 1".into(), "empty document".into()))?;
+    let cells = |l: &str| -> Vec<String> {
+        let mut v: Vec<String> = l.split(";;").map(|c| c.trim().to_string()).collect();
+        if v.last().is_some_and(String::is_empty) {
+            v.pop();
+        }
+        v
+    };
+    let head = cells(header);
+    if head.len() < 4 || !head[0].to_ascii_lowercase().contains("office") {
+        return Err(err(
+            "line 1".into(),
+            format!("expected a `Customs Office;; Location;; Last updated;; …` header, found `{header}`"),
+        ));
+    }
+    let mut out = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let row = cells(line);
+        let place = format!("line {}", i + 2);
+        if row.len() != head.len() {
+            return Err(err(place, format!("{} fields where the header has {}", row.len(), head.len())));
+        }
+        let (office, location, updated) = (&row[0], &row[1], &row[2]);
+        let (stamp, label) = updated.rsplit_once(' ').unwrap_or((updated, ""));
+        let tz = zone(label).unwrap_or("America/Toronto");
+        let observed_at = NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d %H:%M")
+            .map_err(|e| err(format!("{place} `{updated}`"), e.to_string()))
+            .map(|t| format_instant(&local_to_utc(t, tz.parse().expect("known zone"))))?;
+        let closed = row[3..].iter().any(|v| v.eq_ignore_ascii_case("closed"));
+        out.push(RawRecord {
+            crossing: Some(format!("cbsa-{}", slug(office))),
+            name: Some(office.clone()),
+            countries: Some(vec!["CA".into(), "US".into()]),
+            status: Some(if closed { Status::Closed } else { Status::Open }),
+            tz: Some(tz.to_string()),
+            observed_at: Some(observed_at),
+            evidence: Some(format!("{office}: {location}")),
+            ..RawRecord::default()
+        });
+    }
+    Ok(out)
+}
