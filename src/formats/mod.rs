@@ -9,6 +9,7 @@ mod cbp;
 mod cbp_rss;
 mod cbp_xml;
 mod cbsa;
+mod equeue;
 mod native;
 mod news;
 
@@ -34,12 +35,14 @@ pub enum Format {
     CbpXml,
     /// `cbsa-csv`: Canada CBSA Border Wait Times CSV.
     CbsaCsv,
+    /// `by-equeue`: the Belarus electronic border queue.
+    ByEqueue,
 }
 
 impl Format {
     /// Every format name, for messages.
     pub const NAMES: &'static [&'static str] =
-        &["borderwatch-json", "rss", "atom", "cbp-json", "cbp-rss", "cbp-xml", "cbsa-csv"];
+        &["borderwatch-json", "rss", "atom", "cbp-json", "cbp-rss", "cbp-xml", "cbsa-csv", "by-equeue"];
 
     /// Parses a `format =` value.
     ///
@@ -54,6 +57,7 @@ impl Format {
             "cbp-rss" => Ok(Format::CbpRss),
             "cbp-xml" => Ok(Format::CbpXml),
             "cbsa-csv" => Ok(Format::CbsaCsv),
+            "by-equeue" => Ok(Format::ByEqueue),
             _ => Err(format!("unknown format `{s}` (known: {})", Self::NAMES.join(", "))),
         }
     }
@@ -69,6 +73,7 @@ impl Format {
             Format::CbpRss => "cbp-rss",
             Format::CbpXml => "cbp-xml",
             Format::CbsaCsv => "cbsa-csv",
+            Format::ByEqueue => "by-equeue",
         }
     }
 }
@@ -155,5 +160,6 @@ pub fn parse(
         Format::CbpRss => cbp_rss::parse(feed, body, gazetteer),
         Format::CbpXml => cbp_xml::parse(feed, body, gazetteer),
         Format::CbsaCsv => cbsa::parse(feed, body),
+        Format::ByEqueue => equeue::parse(feed, body),
     }
 }

@@ -244,3 +244,24 @@ fn the_cbsa_csv_capture_parses_and_its_malformed_variants_name_the_line() {
     let e = parse(b"\xff\xfe").unwrap_err().to_string();
     assert!(e.contains("at document: not UTF-8"), "{e}");
 }
+
+#[test]
+fn each_belarus_queue_snapshot_is_one_open_checkpoint_without_plates() {
+    let text = std::fs::read_to_string(shared("by_belarusborder_monitoring_brest_2024-09-30.jsonl")).unwrap();
+    let g = Gazetteer::built_in();
+    let mut seen = Vec::new();
+    for line in text.lines() {
+        let raw = formats::parse(Format::ByEqueue, "by", line.as_bytes(), &g, now()).unwrap();
+        let r = borderwatch::normalize::normalize(raw.into_iter().next().unwrap(), "by", &g, now()).unwrap();
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(!json.contains("AM20354") && !json.contains("0111II1"), "no plate leaves the adapter: {json}");
+        seen.push((r.crossing, r.status, borderwatch::model::format_instant(&r.observed_at), r.evidence.unwrap()));
+    }
+    assert_eq!(seen.len(), 3);
+    assert_eq!(seen[0].0, "by-brest-bts");
+    assert_eq!(seen[0].1, Status::Open);
+    assert_eq!(seen[0].3, "electronic queue: trucks 0, buses 4, cars 6, motorcycles 0");
+    assert!(seen[0].2.starts_with("2024-09-30T"), "latest change in the queues, Minsk time to UTC: {}", seen[0].2);
+    let e = formats::parse(Format::ByEqueue, "by", br#"{"carLiveQueue": []}"#, &g, now()).unwrap_err().to_string();
+    assert!(e.contains("cannot parse by-equeue at info: missing"), "{e}");
+}
