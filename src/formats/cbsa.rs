@@ -1,4 +1,5 @@
-//! `cbsa-csv`: Canada CBSA Border Wait Times (`bwt-eng.csv`). Fields are separated by
+//! `cbsa-csv` and `cbsa-html`: Canada CBSA Border Wait Times (`bwt-eng.csv`, and the
+//! table `#bwttaf` of `menu-eng.html`). In the CSV Fields are separated by
 //! `;;` with a trailing `;;`, a UTF-8 BOM may lead, values are compared ignoring case
 //! (`No delay` / `No Delay`), and `--` means not reported. One record per office: `open`,
 //! or `closed` when a flow says `Closed`; wait times are not status. `Last updated`
@@ -69,6 +70,59 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
             evidence: Some(format!("{office}: {location}")),
             ..RawRecord::default()
         });
+    }
+    Ok(out)
+}
+
+static ROW: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#"(?s)<tr>\s*<th>\s*<b>(?P<office>.*?)</b>\s*<br\s*/?>(?P<location>.*?)<br\s*/?>\s*</th>(?P<cells>.*?)</tr>"#,
+    )
+    .expect("row regex")
+});
+static CELL: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"(?s)<td>(.*?)</td>").expect("cell regex"));
+static TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#"<time datetime="(?P<t>\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?P<o>[+-]\d{4})">[^<]*?(?P<z>[A-Z]{3})</time>"#,
+    )
+    .expect("time regex")
+});
+
+/// The HTML page: rows of `<table id="bwttaf">`. The `datetime` offset has no colon
+/// (`-0300`); the zone label after it names the zone.
+pub(super) fn parse_html(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseError> {
+    let err =
+        |place: String, message: String| ParseError { feed: feed.to_string(), format: "cbsa-html", place, message };
+    let text = String::from_utf8_lossy(body);
+    let start = text.find("id=\"bwttaf\"").ok_or_else(|| err("document".into(), "no table #bwttaf".into()))?;
+    let table = &text[start..text[start..].find("</table>").map_or(text.len(), |e| start + e)];
+    let mut out = Vec::new();
+    for (i, row) in ROW.captures_iter(table).enumerate() {
+        let place = format!("row {}", i + 1);
+        let office = row["office"].trim().replace("&amp;", "&");
+        let location = row["location"].trim().replace("&amp;", "&");
+        let cells: Vec<String> = CELL.captures_iter(&row["cells"]).map(|c| c[1].trim().to_string()).collect();
+        let time = TIME
+            .captures(&row["cells"])
+            .ok_or_else(|| err(place.clone(), "no <time datetime> in the Updated cell".into()))?;
+        let at = chrono::DateTime::parse_from_str(&format!("{}{}", &time["t"], &time["o"]), "%Y-%m-%dT%H:%M%z")
+            .map_err(|e| err(place.clone(), format!("datetime `{}{}`: {e}", &time["t"], &time["o"])))?;
+        let tz = zone(&time["z"]).unwrap_or("America/Toronto");
+        let closed = cells.iter().any(|v| v.eq_ignore_ascii_case("closed"));
+        out.push(RawRecord {
+            crossing: Some(format!("cbsa-{}", slug(&office))),
+            name: Some(office.clone()),
+            countries: Some(vec!["CA".into(), "US".into()]),
+            status: Some(if closed { Status::Closed } else { Status::Open }),
+            tz: Some(tz.to_string()),
+            observed_at: Some(format_instant(&at.with_timezone(&chrono::Utc))),
+            evidence: Some(format!("{office}: {location}")),
+            ..RawRecord::default()
+        });
+    }
+    if out.is_empty() {
+        return Err(err("table #bwttaf".into(), "no office rows".into()));
     }
     Ok(out)
 }

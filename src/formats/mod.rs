@@ -35,6 +35,8 @@ pub enum Format {
     CbpXml,
     /// `cbsa-csv`: Canada CBSA Border Wait Times CSV.
     CbsaCsv,
+    /// `cbsa-html`: Canada CBSA Border Wait Times page.
+    CbsaHtml,
     /// `by-equeue`: the Belarus electronic border queue.
     ByEqueue,
 }
@@ -42,7 +44,7 @@ pub enum Format {
 impl Format {
     /// Every format name, for messages.
     pub const NAMES: &'static [&'static str] =
-        &["borderwatch-json", "rss", "atom", "cbp-json", "cbp-rss", "cbp-xml", "cbsa-csv", "by-equeue"];
+        &["borderwatch-json", "rss", "atom", "cbp-json", "cbp-rss", "cbp-xml", "cbsa-csv", "cbsa-html", "by-equeue"];
 
     /// Parses a `format =` value.
     ///
@@ -57,6 +59,7 @@ impl Format {
             "cbp-rss" => Ok(Format::CbpRss),
             "cbp-xml" => Ok(Format::CbpXml),
             "cbsa-csv" => Ok(Format::CbsaCsv),
+            "cbsa-html" => Ok(Format::CbsaHtml),
             "by-equeue" => Ok(Format::ByEqueue),
             _ => Err(format!("unknown format `{s}` (known: {})", Self::NAMES.join(", "))),
         }
@@ -73,6 +76,7 @@ impl Format {
             Format::CbpRss => "cbp-rss",
             Format::CbpXml => "cbp-xml",
             Format::CbsaCsv => "cbsa-csv",
+            Format::CbsaHtml => "cbsa-html",
             Format::ByEqueue => "by-equeue",
         }
     }
@@ -160,6 +164,7 @@ pub fn parse(
         Format::CbpRss => cbp_rss::parse(feed, body, gazetteer),
         Format::CbpXml => cbp_xml::parse(feed, body, gazetteer),
         Format::CbsaCsv => cbsa::parse(feed, body),
+        Format::CbsaHtml => cbsa::parse_html(feed, body),
         Format::ByEqueue => equeue::parse(feed, body),
     }
 }

@@ -265,3 +265,35 @@ fn each_belarus_queue_snapshot_is_one_open_checkpoint_without_plates() {
     let e = formats::parse(Format::ByEqueue, "by", br#"{"carLiveQueue": []}"#, &g, now()).unwrap_err().to_string();
     assert!(e.contains("cannot parse by-equeue at info: missing"), "{e}");
 }
+
+#[test]
+fn the_cbsa_page_gives_its_25_offices_with_colonless_offsets_read_right() {
+    let body = std::fs::read(shared("cbsa_bwt_menu-eng_2022-07-07.html")).unwrap();
+    let g = Gazetteer::built_in();
+    let recs: Vec<_> = formats::parse(Format::CbsaHtml, "cbsa", &body, &g, now())
+        .unwrap()
+        .into_iter()
+        .map(|r| borderwatch::normalize::normalize(r, "cbsa", &g, now()).unwrap())
+        .collect();
+    assert_eq!(recs.len(), 25);
+    assert_eq!(recs[0].crossing, "cbsa-st-stephen");
+    assert_eq!(borderwatch::model::format_instant(&recs[0].observed_at), "2022-07-07T12:52:00Z", "09:52-0300");
+    assert_eq!(recs[0].tz, "America/Halifax");
+    assert!(recs.iter().any(|r| r.tz == "America/Vancouver"));
+    let csv_names: Vec<_> = records_of(Format::CbsaCsv, "cbsa_bwt-eng_csv_2012-09-27_partial.csv");
+    assert!(
+        csv_names.iter().all(|id| recs.iter().any(|r| &r.crossing == id) || id.contains("3rd")),
+        "same ids as the CSV: {csv_names:?}"
+    );
+    let e = formats::parse(Format::CbsaHtml, "cbsa", b"<html><body>Maintenance</body></html>", &g, now()).unwrap_err();
+    assert!(e.to_string().contains("cannot parse cbsa-html at document: no table #bwttaf"), "{e}");
+}
+
+fn records_of(format: Format, name: &str) -> Vec<String> {
+    let g = Gazetteer::built_in();
+    formats::parse(format, "x", &std::fs::read(shared(name)).unwrap(), &g, now())
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| r.crossing)
+        .collect()
+}
