@@ -148,6 +148,8 @@ pub async fn replay(
     interval: Option<chrono::Duration>,
 ) -> Result<(Vec<Alert>, usize), CommandError> {
     files.sort();
+    let base_mapping =
+        base.as_ref().and_then(|c| c.feeds.iter().find(|f| f.format == format).and_then(|f| f.mapping.clone()));
     let start = DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z").expect("fixed instant").with_timezone(&Utc);
     let mut times = Vec::new();
     for (i, f) in files.iter().enumerate() {
@@ -171,6 +173,7 @@ pub async fn replay(
         allow_http: false,
         allow_local: false,
         stale_after: None,
+        mapping: base_mapping.clone(),
     };
     let config = match base {
         Some(c) => Config { feeds: Vec::new(), sinks: Vec::new(), ..c },

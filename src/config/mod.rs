@@ -119,6 +119,8 @@ pub struct FeedConfig {
     /// Raise `feed_failing` as soon as a failing feed's last good poll is this old, even
     /// before `failures_before_alert` failures (off by default).
     pub stale_after: Option<Duration>,
+    /// Where the fields are, for the generic `json` and `csv` formats.
+    pub mapping: Option<crate::formats::generic::Mapping>,
 }
 
 /// One `[[sink]]`.

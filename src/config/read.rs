@@ -157,6 +157,24 @@ impl<'a, 'i> Table<'a, 'i> {
         out
     }
 
+    /// Every key with a string value, in file order; other values are reported.
+    pub(crate) fn strings(&mut self, ctx: &mut Ctx<'_>) -> Vec<(String, String, Range<usize>)> {
+        let mut out = Vec::new();
+        for (k, v) in self.table.iter() {
+            let key = k.get_ref().to_string();
+            self.used.insert(key.clone());
+            match v.get_ref().as_str() {
+                Some(s) => out.push((key, s.to_string(), v.span())),
+                None => ctx.problem(
+                    &v.span(),
+                    &self.key(&key),
+                    format!("expected a string, found {}", v.get_ref().type_str()),
+                ),
+            }
+        }
+        out
+    }
+
     /// Reports every key that no reader asked for.
     pub(crate) fn finish(&self, ctx: &mut Ctx<'_>) {
         for (k, _) in self.table.iter() {

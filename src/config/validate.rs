@@ -12,6 +12,7 @@ use super::{
     SinkConfig, WebhookConfig,
 };
 use crate::fetch::policy;
+use crate::formats::generic::{Mapping, FIELDS};
 use crate::formats::Format;
 use crate::gazetteer::{parse_tz, Gazetteer};
 use crate::model::Crossing;
@@ -188,6 +189,7 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
         let allow_http = t.bool(ctx, "allow_http").unwrap_or(false);
         let allow_local = t.bool(ctx, "allow_local").unwrap_or(false);
         let stale_after = t.str(ctx, "stale_after");
+        let mapping = mapping(ctx, &mut t, format.as_ref().map(|f| f.0.as_str()));
         t.finish(ctx);
 
         let stale_after = match stale_after {
@@ -266,7 +268,8 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
             Some(timeout),
             Some(max_bytes),
             Some(stale_after),
-        ) = (id, format, source, schedule, timeout, max_bytes, stale_after)
+            Some(mapping),
+        ) = (id, format, source, schedule, timeout, max_bytes, stale_after, mapping)
         {
             out.push(FeedConfig {
                 id,
@@ -278,10 +281,82 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
                 allow_http,
                 allow_local,
                 stale_after,
+                mapping,
             });
         }
     }
     out
+}
+
+/// `[feed.fields]`, `[feed.status_map]`, `records` and `delimiter` of a generic feed:
+/// `Some(None)` for other formats, `None` after reporting a problem.
+fn mapping(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, format: Option<&str>) -> Option<Option<Mapping>> {
+    let generic = matches!(format, Some("json" | "csv"));
+    let records = t.str(ctx, "records");
+    let delimiter = t.str(ctx, "delimiter");
+    let fields = t.table(ctx, "fields");
+    let status_map = t.table(ctx, "status_map");
+    if !generic {
+        for (key, present) in
+            [("fields", fields.is_some()), ("status_map", status_map.is_some()), ("records", records.is_some())]
+        {
+            if present {
+                ctx.problem(&t.span(), &t.key(key), "only the json and csv formats take a mapping");
+            }
+        }
+        return Some(None);
+    }
+    let Some(mut fields) = fields else {
+        ctx.problem(
+            &t.span(),
+            &t.key("fields"),
+            "the json and csv formats need [feed.fields] (crossing or name, and status)",
+        );
+        return None;
+    };
+    let mut ok = true;
+    let mut m = Mapping { records: records.map(|r| r.0), delimiter: b',', ..Mapping::default() };
+    for (field, path, span) in fields.strings(ctx) {
+        if !FIELDS.contains(&field.as_str()) {
+            ctx.problem(&span, &fields.key(&field), format!("unknown field (known: {})", FIELDS.join(", ")));
+            ok = false;
+        } else if format == Some("json") && !path.is_empty() && !path.starts_with('/') {
+            ctx.problem(&span, &fields.key(&field), format!("`{path}` is not a JSON pointer (like /name)"));
+            ok = false;
+        }
+        m.fields.insert(field, path);
+    }
+    if !m.fields.contains_key("status") || !(m.fields.contains_key("crossing") || m.fields.contains_key("name")) {
+        ctx.problem(&fields.span(), &fields.key("status"), "map `status` and one of `crossing` or `name`");
+        ok = false;
+    }
+    if let Some(mut sm) = status_map {
+        for (word, status, span) in sm.strings(ctx) {
+            match crate::model::Status::parse(&status) {
+                Some(s) => {
+                    m.status_map.insert(word, s);
+                }
+                None => {
+                    ctx.problem(
+                        &span,
+                        &sm.key(&word),
+                        format!("`{status}` is not open, closed, restricted or unknown"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+    }
+    if let Some((d, span)) = delimiter {
+        match d.as_bytes() {
+            [b] if b.is_ascii() => m.delimiter = *b,
+            _ => {
+                ctx.problem(&span, &t.key("delimiter"), "must be one ASCII character");
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(Some(m))
 }
 
 fn sinks(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<SinkConfig> {

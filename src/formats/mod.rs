@@ -10,6 +10,7 @@ mod cbp_rss;
 mod cbp_xml;
 mod cbsa;
 mod equeue;
+pub mod generic;
 mod native;
 mod news;
 
@@ -39,12 +40,27 @@ pub enum Format {
     CbsaHtml,
     /// `by-equeue`: the Belarus electronic border queue.
     ByEqueue,
+    /// `json`: any JSON status table, through `[feed.fields]`.
+    Json,
+    /// `csv`: any CSV status table, through `[feed.fields]`.
+    Csv,
 }
 
 impl Format {
     /// Every format name, for messages.
-    pub const NAMES: &'static [&'static str] =
-        &["borderwatch-json", "rss", "atom", "cbp-json", "cbp-rss", "cbp-xml", "cbsa-csv", "cbsa-html", "by-equeue"];
+    pub const NAMES: &'static [&'static str] = &[
+        "borderwatch-json",
+        "rss",
+        "atom",
+        "cbp-json",
+        "cbp-rss",
+        "cbp-xml",
+        "cbsa-csv",
+        "cbsa-html",
+        "by-equeue",
+        "json",
+        "csv",
+    ];
 
     /// Parses a `format =` value.
     ///
@@ -61,6 +77,8 @@ impl Format {
             "cbsa-csv" => Ok(Format::CbsaCsv),
             "cbsa-html" => Ok(Format::CbsaHtml),
             "by-equeue" => Ok(Format::ByEqueue),
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
             _ => Err(format!("unknown format `{s}` (known: {})", Self::NAMES.join(", "))),
         }
     }
@@ -78,6 +96,8 @@ impl Format {
             Format::CbsaCsv => "cbsa-csv",
             Format::CbsaHtml => "cbsa-html",
             Format::ByEqueue => "by-equeue",
+            Format::Json => "json",
+            Format::Csv => "csv",
         }
     }
 }
@@ -166,5 +186,28 @@ pub fn parse(
         Format::CbsaCsv => cbsa::parse(feed, body),
         Format::CbsaHtml => cbsa::parse_html(feed, body),
         Format::ByEqueue => equeue::parse(feed, body),
+        Format::Json | Format::Csv => Err(ParseError {
+            feed: feed.to_string(),
+            format: format.name(),
+            place: "config".into(),
+            message: "this format needs a [feed.fields] mapping".into(),
+        }),
+    }
+}
+
+/// Reads `body` for a configured feed: its format, and its field mapping if it has one.
+///
+/// # Errors
+/// A [`ParseError`] naming the feed and the place.
+pub fn parse_feed(
+    feed: &crate::config::FeedConfig,
+    body: &[u8],
+    gazetteer: &Gazetteer,
+    now: DateTime<Utc>,
+) -> Result<Vec<RawRecord>, ParseError> {
+    match (feed.format, &feed.mapping) {
+        (Format::Json, Some(m)) => generic::parse_json(&feed.id, body, m),
+        (Format::Csv, Some(m)) => generic::parse_csv(&feed.id, body, m),
+        (format, _) => parse(format, &feed.id, body, gazetteer, now),
     }
 }

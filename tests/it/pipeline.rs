@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use borderwatch::clock::{Clock, FixedClock};
 use borderwatch::config::Config;
-use borderwatch::model::{format_instant, AlertKind, Record};
+use borderwatch::model::{format_instant, AlertKind, Record, Status};
 use borderwatch::poll::{queue_ladder, queue_repeats, queue_routes, Outcome, Poller};
 use borderwatch::store::Store;
 use chrono::{DateTime, TimeZone, Utc};
@@ -374,4 +374,72 @@ async fn a_feed_stale_past_its_limit_fails_before_the_failure_count_and_only_onc
     clock.set(t("2025-03-24T03:15:00Z"));
     let keys: Vec<_> = p.poll(&feed).await.alerts.into_iter().map(|a| a.key).collect();
     assert_eq!(keys, ["feed_recovered:news:2025-03-24T00:45:00Z"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generic_json_and_csv_feeds_read_through_their_mapping() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("ops.json"),
+        r#"{"data":{"items":[{"where":"Torkham Gate","state":"GO","valid_to":"2025-04-15"},{"where":"Chaman","state":"SHUT","valid_to":null}]}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("ops.csv"),
+        "checkpoint;state;note\nWagah;closed;\"trade only; no buses\"\nTaftan;open;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("bw.toml"),
+        r#"[daemon]
+state = "state.db"
+
+[[feed]]
+id = "ops-json"
+format = "json"
+path = "ops.json"
+schedule = "* * * * *"
+records = "/data/items"
+[feed.fields]
+name = "/where"
+status = "/state"
+until = "/valid_to"
+[feed.status_map]
+GO = "open"
+SHUT = "closed"
+
+[[feed]]
+id = "ops-csv"
+format = "csv"
+path = "ops.csv"
+schedule = "* * * * *"
+delimiter = ";"
+[feed.fields]
+name = "checkpoint"
+status = "state"
+scope = "note"
+"#,
+    )
+    .unwrap();
+    let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
+    let p = poller(&dir.path().join("bw.toml"), &clock);
+    let (json, csv) = (p.config.feeds[0].clone(), p.config.feeds[1].clone());
+    assert!(matches!(p.poll(&json).await.outcome, Ok(Outcome::Baseline(ref s)) if s.len() == 2));
+    assert!(matches!(p.poll(&csv).await.outcome, Ok(Outcome::Baseline(ref s)) if s.len() == 2));
+    let recs = records(&p);
+    let get = |id: &str| recs.iter().find(|r| r.crossing == id).unwrap();
+    assert_eq!((get("torkham").status, get("torkham").until.as_deref()), (Status::Open, Some("2025-04-15")));
+    assert_eq!(get("chaman").status, Status::Closed);
+    assert_eq!((get("wagah").status, get("wagah").scope.as_deref()), (Status::Closed, Some("trade only; no buses")));
+
+    std::fs::write(dir.path().join("ops.json"), r#"{"data":{"items":[{"where":"Torkham","state":"MAYBE"}]}}"#).unwrap();
+    let e = p.poll(&json).await.outcome.unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "feed ops-json: cannot parse json at [0].status: `MAYBE` is not a known status (add it to [feed.status_map])"
+    );
+    std::fs::write(dir.path().join("ops.csv"), "checkpoint;state;note\nWagah;closed\n").unwrap();
+    let e = p.poll(&csv).await.outcome.unwrap_err().to_string();
+    assert!(e.starts_with("feed ops-csv: cannot parse csv at line 2"), "{e}");
+    assert_eq!(records(&p), recs, "bad bodies change nothing");
 }

@@ -1,0 +1,114 @@
+//! `json` and `csv`: any status table, read through a per-feed field mapping.
+//!
+//! `[feed.fields]` names where each record field is: JSON pointers into each item for
+//! `json` (with `records` pointing at the array, default the root), column names for
+//! `csv`. `[feed.status_map]` translates the source's own status words; without it the
+//! usual words (open, closed, restricted, shut, suspended, …) are understood.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{ParseError, RawRecord};
+use crate::model::Status;
+
+/// Where each record field is found in a generic feed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Mapping {
+    /// JSON pointer to the array of items (json only; default: the root).
+    pub records: Option<String>,
+    /// Record field → JSON pointer (json) or column name (csv).
+    pub fields: BTreeMap<String, String>,
+    /// Source status word (compared ignoring case) → status.
+    pub status_map: BTreeMap<String, Status>,
+    /// The csv delimiter (default `,`).
+    pub delimiter: u8,
+}
+
+/// The record fields a mapping may name.
+pub const FIELDS: &[&str] = &["crossing", "name", "status", "scope", "since", "until", "tz", "evidence", "observed_at"];
+
+impl Mapping {
+    fn status(&self, value: &str) -> Option<Status> {
+        self.status_map
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(value.trim()))
+            .map(|(_, s)| *s)
+            .or_else(|| Status::parse(value))
+    }
+
+    fn record(&self, get: impl Fn(&str) -> Option<String>) -> Result<RawRecord, (String, String)> {
+        let value = |field: &str| self.fields.get(field).and_then(|p| get(p)).filter(|v| !v.trim().is_empty());
+        let status_text = value("status").ok_or_else(|| ("status".to_string(), "missing".to_string()))?;
+        let status = self.status(&status_text).ok_or_else(|| {
+            ("status".to_string(), format!("`{status_text}` is not a known status (add it to [feed.status_map])"))
+        })?;
+        let raw = RawRecord {
+            crossing: value("crossing"),
+            name: value("name"),
+            status: Some(status),
+            scope: value("scope"),
+            since: value("since"),
+            until: value("until"),
+            tz: value("tz"),
+            evidence: value("evidence"),
+            observed_at: value("observed_at"),
+            ..RawRecord::default()
+        };
+        if raw.crossing.is_none() && raw.name.is_none() {
+            return Err(("crossing".into(), "neither `crossing` nor `name` has a value".into()));
+        }
+        Ok(raw)
+    }
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+pub(super) fn parse_json(feed: &str, body: &[u8], m: &Mapping) -> Result<Vec<RawRecord>, ParseError> {
+    let err = |place: String, message: String| ParseError { feed: feed.to_string(), format: "json", place, message };
+    let doc: Value = serde_json::from_slice(body)
+        .map_err(|e| err(format!("line {} column {}", e.line(), e.column()), e.to_string()))?;
+    let pointer = m.records.clone().unwrap_or_default();
+    let items = doc
+        .pointer(&pointer)
+        .and_then(Value::as_array)
+        .ok_or_else(|| err(format!("records `{pointer}`"), "not an array".into()))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            m.record(|p| item.pointer(p).and_then(scalar)).map_err(|(f, msg)| err(format!("[{i}].{f}"), msg))
+        })
+        .collect()
+}
+
+pub(super) fn parse_csv(feed: &str, body: &[u8], m: &Mapping) -> Result<Vec<RawRecord>, ParseError> {
+    let err = |place: String, message: String| ParseError { feed: feed.to_string(), format: "csv", place, message };
+    let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
+    let mut reader = csv::ReaderBuilder::new().delimiter(m.delimiter).trim(csv::Trim::All).from_reader(body);
+    let header: Vec<String> =
+        reader.headers().map_err(|e| err("line 1".into(), e.to_string()))?.iter().map(str::to_string).collect();
+    for (field, column) in &m.fields {
+        if !header.iter().any(|h| h == column) {
+            return Err(err(
+                "line 1".into(),
+                format!("no column `{column}` for `{field}` (columns: {})", header.join(", ")),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let place = |f: &str| format!("line {} {f}", i + 2);
+        let row = row.map_err(|e| err(place(""), e.to_string()))?;
+        let get = |column: &str| header.iter().position(|h| h == column).and_then(|k| row.get(k)).map(str::to_string);
+        out.push(m.record(get).map_err(|(f, msg)| err(place(&f), msg))?);
+    }
+    Ok(out)
+}
