@@ -59,17 +59,30 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Wait this long before answering (a slow or hung server).
     pub delay: Duration,
+    /// Send the body this many times over, pausing between copies (a huge or trickling
+    /// body without holding it in memory); the Content-Length counts every copy.
+    pub repeat: (usize, Duration),
 }
 
 impl Reply {
     pub fn ok(body: impl Into<Vec<u8>>) -> Self {
-        Reply { status: 200, headers: Vec::new(), body: body.into(), delay: Duration::ZERO }
+        Reply {
+            status: 200,
+            headers: Vec::new(),
+            body: body.into(),
+            delay: Duration::ZERO,
+            repeat: (1, Duration::ZERO),
+        }
     }
     pub fn status(status: u16, body: &str) -> Self {
         Reply { status, ..Reply::ok(body) }
     }
     pub fn header(mut self, k: &str, v: &str) -> Self {
         self.headers.push((k.into(), v.into()));
+        self
+    }
+    pub fn repeated(mut self, times: usize, pause: Duration) -> Self {
+        self.repeat = (times, pause);
         self
     }
     pub fn delayed(mut self, d: Duration) -> Self {
@@ -145,14 +158,21 @@ impl Server {
                     let mut head = format!(
                         "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
                         reply.status,
-                        reply.body.len()
+                        reply.body.len() * reply.repeat.0
                     );
                     for (k, v) in &reply.headers {
                         head.push_str(&format!("{k}: {v}\r\n"));
                     }
                     head.push_str("\r\n");
                     let _ = sock.write_all(head.as_bytes()).await;
-                    let _ = sock.write_all(&reply.body).await;
+                    for i in 0..reply.repeat.0 {
+                        if i > 0 {
+                            tokio::time::sleep(reply.repeat.1).await;
+                        }
+                        if sock.write_all(&reply.body).await.is_err() {
+                            break;
+                        }
+                    }
                     let _ = sock.shutdown().await;
                 });
             }

@@ -1,6 +1,7 @@
 //! http fetching against a real loopback server: validators, lost-update safety, caps.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use borderwatch::clock::FixedClock;
 use borderwatch::config::Config;
@@ -101,4 +102,72 @@ async fn a_feed_not_allowed_local_is_refused_before_connecting() {
     let err = Config::load(&cfg).unwrap_err().to_string();
     assert!(err.contains("address 127.0.0.2 is loopback, private, link-local or metadata"), "{err}");
     assert_eq!(server.hits(), 0);
+}
+
+fn feed_config(dir: &std::path::Path, feeds: &[(&str, String)]) -> std::path::PathBuf {
+    let mut s = String::from("[daemon]\nstate = \"state.db\"\n");
+    for (id, url) in feeds {
+        s.push_str(&format!(
+            "[[feed]]\nid = \"{id}\"\nformat = \"borderwatch-json\"\nurl = \"{url}\"\nschedule = \"* * * * *\"\ntimeout = \"2s\"\nallow_http = true\nallow_local = true\n"
+        ));
+    }
+    let p = dir.join("bw.toml");
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+fn gzip_of_zeros(n: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let chunk = vec![0u8; 1 << 20];
+    for _ in 0..n / chunk.len() {
+        enc.write_all(&chunk).unwrap();
+    }
+    enc.finish().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn huge_bombed_and_trickling_bodies_fail_clearly_while_another_feed_polls() {
+    let good = Server::sequence(vec![Reply::ok(native(&[("torkham", "open", None)]))]).await;
+    let huge = Server::sequence(vec![Reply::ok(vec![b' '; 1 << 20]).repeated(1024, Duration::ZERO)]).await;
+    let bomb = Server::sequence(vec![Reply::ok(gzip_of_zeros(64 << 20)).header("Content-Encoding", "gzip")]).await;
+    let slow = Server::sequence(vec![Reply::ok("x").repeated(10, Duration::from_secs(5))]).await;
+    let dir = tempdir();
+    let cfg = feed_config(
+        dir.path(),
+        &[("good", good.url("/f")), ("huge", huge.url("/f")), ("bomb", bomb.url("/f")), ("slow", slow.url("/f"))],
+    );
+    let p = poller(&cfg);
+    let feeds = p.config.feeds.clone();
+    let started = std::time::Instant::now();
+    let slow_poll = p.poll(&feeds[3]);
+    let others = async {
+        let good = p.poll(&feeds[0]).await;
+        let good_done = started.elapsed();
+        (good, good_done, p.poll(&feeds[1]).await, p.poll(&feeds[2]).await)
+    };
+    let (slow_r, (good_r, good_done, huge_r, bomb_r)) = tokio::join!(slow_poll, others);
+    assert!(matches!(good_r.outcome, Ok(Outcome::Baseline(_))));
+    assert!(good_done < Duration::from_secs(1), "the good feed did not wait for the slow one: {good_done:?}");
+    let huge_e = huge_r.outcome.unwrap_err().to_string();
+    assert!(huge_e.contains("feed huge: body of") && huge_e.contains("exceeds max_bytes = 10485760"), "{huge_e}");
+    let bomb_e = bomb_r.outcome.unwrap_err().to_string();
+    assert!(
+        bomb_e.contains("feed bomb: body of") && bomb_e.contains("exceeds max_bytes"),
+        "decompressed bytes count: {bomb_e}"
+    );
+    let slow_e = slow_r.outcome.unwrap_err().to_string();
+    assert!(slow_e.contains("feed slow: fetching") && slow_e.contains("timed out after 2s"), "{slow_e}");
+    assert!(started.elapsed() < Duration::from_secs(6), "bounded by the 2 s timeout, not the 50 s trickle");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_to_a_file_url_is_refused_with_its_reason() {
+    let server = Server::sequence(vec![Reply::status(302, "").header("Location", "file:///etc/passwd")]).await;
+    let dir = tempdir();
+    let cfg = feed_config(dir.path(), &[("f", server.url("/f"))]);
+    let p = poller(&cfg);
+    let e = p.poll(&p.config.feeds[0].clone()).await.outcome.unwrap_err().to_string();
+    assert!(e.contains("redirect to file:///etc/passwd refused: scheme `file` is not allowed"), "{e}");
+    assert!(p.store.lock().unwrap().all_records().unwrap().is_empty());
 }
