@@ -194,17 +194,7 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
 
         let stale_after = match stale_after {
             None => Some(None),
-            Some((s, span)) => match parse_duration(&s) {
-                Ok(d) if d > Duration::zero() => Some(Some(d)),
-                Ok(_) => {
-                    ctx.problem(&span, &t.key("stale_after"), "must be longer than zero");
-                    None
-                }
-                Err(e) => {
-                    ctx.problem(&span, &t.key("stale_after"), e);
-                    None
-                }
-            },
+            Some((s, span)) => positive_duration(ctx, &t, "stale_after", &s, &span).map(Some),
         };
         let id = id.and_then(|(id, span)| {
             let ok = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
@@ -243,17 +233,7 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
             _ => None,
         };
         let timeout = match timeout {
-            Some((s, span)) => match parse_duration(&s) {
-                Ok(d) if d > Duration::zero() => Some(d),
-                Ok(_) => {
-                    ctx.problem(&span, &t.key("timeout"), "must be longer than zero");
-                    None
-                }
-                Err(e) => {
-                    ctx.problem(&span, &t.key("timeout"), e);
-                    None
-                }
-            },
+            Some((s, span)) => positive_duration(ctx, &t, "timeout", &s, &span),
             None => Some(Duration::seconds(30)),
         };
         let max_bytes = match max_bytes {
@@ -286,6 +266,27 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
         }
     }
     out
+}
+
+/// A duration longer than zero, or a problem on its line.
+fn positive_duration(
+    ctx: &mut Ctx<'_>,
+    t: &Table<'_, '_>,
+    key: &str,
+    value: &str,
+    span: &std::ops::Range<usize>,
+) -> Option<Duration> {
+    match parse_duration(value) {
+        Ok(d) if d > Duration::zero() => Some(d),
+        Ok(_) => {
+            ctx.problem(span, &t.key(key), "must be longer than zero");
+            None
+        }
+        Err(e) => {
+            ctx.problem(span, &t.key(key), e);
+            None
+        }
+    }
 }
 
 /// `[feed.fields]`, `[feed.status_map]`, `records` and `delimiter` of a generic feed:

@@ -23,12 +23,16 @@ fn now() -> DateTime<Utc> {
 }
 
 fn records(name: &str) -> Vec<borderwatch::model::Record> {
-    let body = std::fs::read(shared(name)).unwrap();
+    records_as(Format::CbpJson, &std::fs::read(shared(name)).unwrap())
+}
+
+/// A body read by an adapter and normalized, as a poll would.
+fn records_as(format: Format, body: &[u8]) -> Vec<borderwatch::model::Record> {
     let g = Gazetteer::built_in();
-    formats::parse(Format::CbpJson, "cbp", &body, &g, now())
+    formats::parse(format, "feed", body, &g, now())
         .unwrap()
         .into_iter()
-        .map(|r| borderwatch::normalize::normalize(r, "cbp", &g, now()).unwrap())
+        .map(|r| borderwatch::normalize::normalize(r, "feed", &g, now()).unwrap())
         .collect()
 }
 
@@ -183,13 +187,8 @@ fn a_dated_closure_in_a_construction_notice_becomes_the_ports_record_when_it_beg
 
 #[test]
 fn the_cbp_xml_capture_reads_like_the_json_one() {
-    let body = std::fs::read(shared("cbp_bwt_xml_legacy_2014-04-28.xml")).unwrap();
     let g = Gazetteer::built_in();
-    let recs: Vec<_> = formats::parse(Format::CbpXml, "cbp", &body, &g, now())
-        .unwrap()
-        .into_iter()
-        .map(|r| borderwatch::normalize::normalize(r, "cbp", &g, now()).unwrap())
-        .collect();
+    let recs = records_as(Format::CbpXml, &std::fs::read(shared("cbp_bwt_xml_legacy_2014-04-28.xml")).unwrap());
     assert_eq!(recs.len(), 71, "<number_of_ports>71</number_of_ports>");
     let alex = recs.iter().find(|r| r.crossing == "cbp-070801-thousand-islands-bridge").unwrap();
     assert_eq!(alex.status, Status::Restricted, "its NEXUS/SENTRI lanes were closed");
@@ -268,13 +267,8 @@ fn each_belarus_queue_snapshot_is_one_open_checkpoint_without_plates() {
 
 #[test]
 fn the_cbsa_page_gives_its_25_offices_with_colonless_offsets_read_right() {
-    let body = std::fs::read(shared("cbsa_bwt_menu-eng_2022-07-07.html")).unwrap();
     let g = Gazetteer::built_in();
-    let recs: Vec<_> = formats::parse(Format::CbsaHtml, "cbsa", &body, &g, now())
-        .unwrap()
-        .into_iter()
-        .map(|r| borderwatch::normalize::normalize(r, "cbsa", &g, now()).unwrap())
-        .collect();
+    let recs = records_as(Format::CbsaHtml, &std::fs::read(shared("cbsa_bwt_menu-eng_2022-07-07.html")).unwrap());
     assert_eq!(recs.len(), 25);
     assert_eq!(recs[0].crossing, "cbsa-st-stephen");
     assert_eq!(borderwatch::model::format_instant(&recs[0].observed_at), "2022-07-07T12:52:00Z", "09:52-0300");
