@@ -18,10 +18,14 @@ const USER_AGENT: &str = concat!("borderwatch/", env!("CARGO_PKG_VERSION"), " (b
 const MAX_REDIRECTS: usize = 5;
 const CONNECT_TIMEOUT: StdDuration = StdDuration::from_secs(10);
 
-/// Builds and keeps one client per address policy.
+/// Requests in flight to one host at most, so many feeds on one server do not hammer it.
+const PER_HOST: usize = 2;
+
+/// Builds and keeps one client per address policy, and bounds requests per host.
 #[derive(Debug, Default, Clone)]
 pub struct HttpFetcher {
     clients: Arc<Mutex<HashMap<(bool, bool), reqwest::Client>>>,
+    hosts: Arc<Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>>,
 }
 
 /// Resolves names and drops addresses the feed may not reach, so a refused address is
@@ -95,6 +99,15 @@ impl HttpFetcher {
             |e: PolicyError| FetchError::Refused { feed: feed.id.clone(), url: url.to_string(), reason: e.to_string() };
         policy::check_url(url, feed.allow_http, feed.allow_local).map_err(refused)?;
         let timeout = feed.timeout.to_std().unwrap_or(StdDuration::from_secs(30));
+        let host = url.host_str().unwrap_or_default().to_string();
+        let gate = Arc::clone(
+            self.hosts
+                .lock()
+                .expect("host gate lock")
+                .entry(host)
+                .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(PER_HOST))),
+        );
+        let _permit = gate.acquire_owned().await.expect("host gates are never closed");
         let work = self.get_capped(feed, url, validators, timeout);
         tokio::time::timeout(timeout, work).await.unwrap_or_else(|_| {
             Err(FetchError::Timeout { feed: feed.id.clone(), target: url.to_string(), after: timeout })

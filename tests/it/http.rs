@@ -171,3 +171,35 @@ async fn a_redirect_to_a_file_url_is_refused_with_its_reason() {
     assert!(e.contains("redirect to file:///etc/passwd refused: scheme `file` is not allowed"), "{e}");
     assert!(p.store.lock().unwrap().all_records().unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_most_two_requests_are_in_flight_to_one_host() {
+    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let most = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (f, m) = (Arc::clone(&in_flight), Arc::clone(&most));
+    let server = Server::start(move |_| {
+        let now = f.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        m.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+        let f = Arc::clone(&f);
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            f.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        });
+        Reply::ok(native(&[("torkham", "open", None)])).delayed(Duration::from_millis(250))
+    })
+    .await;
+    let dir = tempdir();
+    let feeds: Vec<(String, String)> = (0..6).map(|i| (format!("f{i}"), server.url(&format!("/{i}")))).collect();
+    let refs: Vec<(&str, String)> = feeds.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
+    let cfg = feed_config(dir.path(), &refs);
+    let p = poller(&cfg);
+    let polls = p.config.feeds.iter().map(|f| p.poll(f));
+    let reports = futures_util::future::join_all(polls).await;
+    assert!(reports.iter().all(|r| r.outcome.is_ok()));
+    assert_eq!(server.hits(), 6);
+    assert!(
+        most.load(std::sync::atomic::Ordering::SeqCst) <= 2,
+        "in flight at once: {}",
+        most.load(std::sync::atomic::Ordering::SeqCst)
+    );
+}
