@@ -21,6 +21,10 @@ use crate::timeutil::local_to_utc;
 static PUB_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<pubDate>\s*\w{3},\s*(\d{1,2} \w{3} \d{4} \d{1,2}:\d{2}:\d{2})").expect("pubDate regex")
 });
+static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]{0,200}>").expect("tag regex"));
+static TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<title>(.*?)</title>").expect("title regex"));
+static DESCRIPTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<description>(.*?)</description>").expect("description regex"));
 static ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<item>(.*?)</item>").expect("item regex"));
 static LANE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(General|Sentri|Fast|Ready|NEXUS)\s+Lanes:\s*(.*?)\s*$").expect("lane regex")
@@ -42,7 +46,7 @@ fn zone(label: &str) -> &'static str {
 /// breaks.
 fn lines(html: &str) -> Vec<String> {
     let marked = html.replace("<br/>", "\n").replace("<br />", "\n").replace("<h4>", "\n").replace("</h4>", "\n");
-    let plain = Regex::new(r"<[^>]{0,200}>").expect("tag regex").replace_all(&marked, "").into_owned();
+    let plain = TAG.replace_all(&marked, "").into_owned();
     plain
         .replace("&amp;", "&")
         .replace("&nbsp;", " ")
@@ -66,16 +70,15 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
     }
     let mut out = Vec::new();
     for (i, item) in ITEM.captures_iter(&text).enumerate() {
-        let field = |name: &str| -> Option<String> {
-            let re = Regex::new(&format!(r"(?s)<{name}>(.*?)</{name}>")).expect("field regex");
+        let field = |re: &Regex| -> Option<String> {
             re.captures(&item[1]).map(|c| c[1].replace("<![CDATA[", "").replace("]]>", ""))
         };
-        let title = field("title").map(|t| t.replace("&amp;", "&")).unwrap_or_default();
+        let title = field(&TITLE).map(|t| t.replace("&amp;", "&")).unwrap_or_default();
         let title = title.trim().trim_end_matches('-').trim().to_string();
         if title.is_empty() {
             return Err(err(format!("item[{i}].title"), "missing".into()));
         }
-        let html = field("description").ok_or_else(|| err(format!("item[{i}].description"), "missing".into()))?;
+        let html = field(&DESCRIPTION).ok_or_else(|| err(format!("item[{i}].description"), "missing".into()))?;
         let mut group = String::new();
         let mut hours = None;
         let mut closed = Vec::new();
