@@ -50,7 +50,12 @@ fn bench(c: &mut Criterion) {
         g_.bench_function("raw", |b| {
             b.iter(|| match format {
                 Format::CbpXml | Format::CbpRss => xml_events(&bytes),
-                Format::CbsaCsv => csv::ReaderBuilder::new().delimiter(b';').flexible(true).from_reader(bytes.as_slice()).records().count(),
+                Format::CbsaCsv => csv::ReaderBuilder::new()
+                    .delimiter(b';')
+                    .flexible(true)
+                    .from_reader(bytes.as_slice())
+                    .records()
+                    .count(),
                 _ => serde_json::from_slice::<serde_json::Value>(&bytes).map(|v| v.is_array() as usize).unwrap_or(0),
             })
         });
