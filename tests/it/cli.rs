@@ -153,3 +153,34 @@ fn calendar_is_valid_icalendar_with_every_expiry_step() {
         .map(|e| prop(e, "SUMMARY"));
     assert_eq!(summary.as_deref(), Some("Torkham: 3d left (open until 15 Apr 2025)"));
 }
+
+#[test]
+fn every_log_line_is_one_json_object_with_the_contract_keys_even_for_hostile_values() {
+    let dir = tempdir();
+    copy_bundled_config(dir.path());
+    std::fs::write(
+        dir.path().join("config/feeds/afpak-status.json"),
+        r#"{"records":[{"name":"Evil\nLine \u001b[31mRed\u001b[0m \"quoted\"","status":"closed","until":"2020-01-01"}]}"#,
+    )
+    .unwrap();
+    let out = bin(dir.path(), &["check", "--config", "config/borderwatch.toml", "--log-format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines: Vec<&str> = std::str::from_utf8(&out.stderr).unwrap().lines().collect();
+    assert!(lines.len() >= 4, "{lines:#?}");
+    let mut actions = Vec::new();
+    for l in &lines {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("not one JSON object ({e}): {l}"));
+        for key in ["@timestamp", "log.level", "message"] {
+            assert!(v.get(key).is_some(), "{key} missing: {l}");
+        }
+        if let Some(a) = v.get("event.action").and_then(|a| a.as_str()) {
+            actions.push(a.to_string());
+        }
+    }
+    let hostile: Vec<&&str> = lines.iter().filter(|l| l.contains("Evil")).collect();
+    assert_eq!(hostile.len(), 1, "the hostile name is in exactly one line, the alert: {hostile:#?}");
+    assert!(hostile[0].contains("Evil\\nLine \\u001b[31mRed"), "escaped, not raw: {}", hostile[0]);
+    for a in ["poll", "alert"] {
+        assert!(actions.iter().any(|x| x == a), "{a} missing from {actions:?}");
+    }
+}
