@@ -11,7 +11,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::daemon::sinks;
 use crate::model::{Alert, Record};
-use crate::poll::{queue_ladder, queue_repeats, queue_routes, Outcome, Poller, Report};
+use crate::poll::{queue_due, Outcome, Poller, Report};
 use crate::store::{HistoryRow, Store, StoreError};
 
 /// What one `check` did.
@@ -86,14 +86,10 @@ pub async fn check(
         alerts.append(&mut r.alerts);
         reports.push(r);
     }
-    let (store, leads, now) = (Arc::clone(&poller.store), poller.config.alerts.lead_times.clone(), poller.clock.now());
-    let routes = poller.config.routes.clone();
-    let repeat = poller.config.alerts.repeat_closed;
+    let (store, config, now) = (Arc::clone(&poller.store), Arc::clone(&poller.config), poller.clock.now());
     let (mut ladder, records) = blocking(move || {
         let mut s = store.lock().expect("store lock");
-        let mut due = queue_ladder(&mut s, &leads, now)?;
-        due.extend(queue_routes(&mut s, &routes, &leads, now)?);
-        due.extend(queue_repeats(&mut s, repeat, now)?);
+        let (due, _) = queue_due(&mut s, &config.alerts, &config.routes, now)?;
         Ok::<_, StoreError>((due, s.all_records()?))
     })
     .await?;
@@ -190,14 +186,11 @@ pub async fn replay(
     let store = Store::open_copy(std::path::Path::new("/nonexistent/borderwatch-replay"))?;
     let clock = crate::clock::FixedClock::new(start);
     let poller = Poller::new(Arc::new(config), store, Arc::new(clock.clone()));
-    let leads = poller.config.alerts.lead_times.clone();
     let mut alerts = Vec::new();
     for (f, t) in files.iter().zip(times) {
         clock.set(t);
         let mut s = poller.store.lock().expect("store lock");
-        alerts.extend(queue_ladder(&mut s, &leads, t)?);
-        alerts.extend(queue_routes(&mut s, &poller.config.routes, &leads, t)?);
-        alerts.extend(queue_repeats(&mut s, poller.config.alerts.repeat_closed, t)?);
+        alerts.extend(queue_due(&mut s, &poller.config.alerts, &poller.config.routes, t)?.0);
         drop(s);
         let report = poller.poll(&feed(f)).await;
         if let Err(e) = &report.outcome {

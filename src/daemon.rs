@@ -14,10 +14,10 @@ use crate::alert::desktop::DesktopSink;
 use crate::alert::dispatch::backoff;
 use crate::alert::dispatch::blocking;
 use crate::alert::webhook::WebhookSink;
-use crate::alert::{deliver_pending, rules, LogSink, Sink};
+use crate::alert::{deliver_pending, LogSink, Sink};
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig, SinkConfig};
-use crate::poll::{queue_ladder, queue_repeats, queue_routes, Poller};
+use crate::poll::{queue_due, Poller};
 use crate::sd_notify::SdNotify;
 use crate::store::{Store, StoreError};
 
@@ -130,24 +130,12 @@ async fn feed_task(
 }
 
 async fn expiry_clock(p: Poller, dispatch: Arc<Notify>, changed: Arc<Notify>, shutdown: CancellationToken) {
-    let leads = p.config.alerts.lead_times.clone();
     loop {
-        let routes = p.config.routes.clone();
-        let repeat = p.config.alerts.repeat_closed;
         let now = p.clock.now();
-        let (store, l) = (Arc::clone(&p.store), leads.clone());
-        let step = blocking(move || {
-            let mut s = store.lock().expect("store lock");
-            let mut fresh = queue_ladder(&mut s, &l, now)?;
-            fresh.extend(queue_routes(&mut s, &routes, &l, now)?);
-            fresh.extend(queue_repeats(&mut s, repeat, now)?);
-            let records = s.all_records()?;
-            let next = rules::next_ladder_instant(&records, &l, now);
-            let reminder = repeat.and_then(|every| rules::next_repeat_instant(&records, every, now));
-            let next = next.into_iter().chain(reminder).min();
-            Ok::<_, StoreError>((fresh, next))
-        })
-        .await;
+        let (store, config) = (Arc::clone(&p.store), Arc::clone(&p.config));
+        let step =
+            blocking(move || queue_due(&mut store.lock().expect("store lock"), &config.alerts, &config.routes, now))
+                .await;
         let next = match step {
             Ok((fresh, next)) => {
                 if !fresh.is_empty() {

@@ -295,48 +295,27 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// Queues the reminders of lasting closures due at `now` (when `every` is set); returns
-/// the new ones.
+/// What the passing of time makes due: the expiry ladder, route alerts and, when
+/// `repeat_closed` is set, reminders of lasting closures. Reads the records once, queues
+/// the due alerts in one transaction, and returns the new ones with the next instant at
+/// which something else comes due (what the expiry clock sleeps until).
 ///
 /// # Errors
 /// A [`StoreError`] when records cannot be read or alerts written.
-pub fn queue_repeats(
+pub fn queue_due(
     store: &mut Store,
-    every: Option<chrono::Duration>,
-    now: DateTime<Utc>,
-) -> Result<Vec<Alert>, StoreError> {
-    let Some(every) = every else { return Ok(Vec::new()) };
-    let records = store.all_records()?;
-    store.queue_alerts(&rules::repeats_due(&records, every, now))
-}
-
-/// Queues the route alerts due at `now`; returns the new ones.
-///
-/// # Errors
-/// A [`StoreError`] when records cannot be read or alerts written.
-pub fn queue_routes(
-    store: &mut Store,
+    alerts: &crate::config::AlertsConfig,
     routes: &[crate::config::RouteConfig],
-    leads: &[chrono::Duration],
     now: DateTime<Utc>,
-) -> Result<Vec<Alert>, StoreError> {
-    if routes.is_empty() {
-        return Ok(Vec::new());
+) -> Result<(Vec<Alert>, Option<DateTime<Utc>>), StoreError> {
+    let records = store.all_records()?;
+    let leads = &alerts.lead_times;
+    let mut due = rules::ladder_due(&records, leads, now);
+    due.extend(rules::routes_due(routes, &records, leads, now));
+    let mut next = rules::next_ladder_instant(&records, leads, now);
+    if let Some(every) = alerts.repeat_closed {
+        due.extend(rules::repeats_due(&records, every, now));
+        next = next.into_iter().chain(rules::next_repeat_instant(&records, every, now)).min();
     }
-    let records = store.all_records()?;
-    store.queue_alerts(&rules::routes_due(routes, &records, leads, now))
-}
-
-/// Queues the expiry-ladder alerts due at `now`; returns the new ones.
-///
-/// # Errors
-/// A [`StoreError`] when records cannot be read or alerts written.
-pub fn queue_ladder(
-    store: &mut Store,
-    leads: &[chrono::Duration],
-    now: DateTime<Utc>,
-) -> Result<Vec<Alert>, StoreError> {
-    let records = store.all_records()?;
-    let due = rules::ladder_due(&records, leads, now);
-    store.queue_alerts(&due)
+    Ok((store.queue_alerts(&due)?, next))
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use borderwatch::clock::{Clock, FixedClock};
 use borderwatch::config::Config;
 use borderwatch::model::{format_instant, AlertKind, Record, Status};
-use borderwatch::poll::{queue_ladder, queue_repeats, queue_routes, Outcome, Poller};
+use borderwatch::poll::{queue_due, Outcome, Poller};
 use borderwatch::store::Store;
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -22,6 +22,12 @@ fn poller(cfg: &Path, clock: &FixedClock) -> Poller {
     let config = Config::load(cfg).unwrap();
     let store = Store::open(&config.daemon.state).unwrap();
     Poller::new(Arc::new(config), store, Arc::new(clock.clone()))
+}
+
+/// The alerts time makes due at `at` (ladder, routes, reminders), queued as the expiry
+/// clock would.
+fn due(p: &Poller, at: DateTime<Utc>) -> Vec<borderwatch::model::Alert> {
+    queue_due(&mut p.store.lock().unwrap(), &p.config.alerts, &p.config.routes, at).unwrap().0
 }
 
 fn records(p: &Poller) -> Vec<Record> {
@@ -85,7 +91,7 @@ async fn the_ladder_fires_each_step_once_at_its_instant_and_rearms_on_a_new_unti
     let feed = p.config.feeds[0].clone();
     let leads = p.config.alerts.lead_times.clone();
     assert!(matches!(p.poll(&feed).await.outcome, Ok(Outcome::Baseline(_))));
-    let ladder = |at: DateTime<Utc>| queue_ladder(&mut p.store.lock().unwrap(), &leads, at).unwrap();
+    let ladder = |at: DateTime<Utc>| due(&p, at);
     let next = |at: DateTime<Utc>| {
         let recs = p.store.lock().unwrap().all_records().unwrap();
         borderwatch::alert::rules::next_ladder_instant(&recs, &leads, at)
@@ -143,15 +149,14 @@ async fn a_step_missed_while_down_fires_once_marked_late() {
     let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
     let p = poller(&cfg, &clock);
     assert!(matches!(p.poll(&p.config.feeds[0].clone()).await.outcome, Ok(Outcome::Baseline(_))));
-    let leads = p.config.alerts.lead_times.clone();
     let down_until = t("2025-04-13T08:00:00Z");
-    let fired = queue_ladder(&mut p.store.lock().unwrap(), &leads, down_until).unwrap();
+    let fired = due(&p, down_until);
     assert_eq!(fired.len(), 1, "only where things stand now, not the 7d step too");
     assert_eq!(fired[0].key, "expiry:torkham:2025-04-15:3d");
     assert!(fired[0].late);
     drop(p);
     let p = poller(&cfg, &clock);
-    assert!(queue_ladder(&mut p.store.lock().unwrap(), &leads, down_until).unwrap().is_empty(), "never twice");
+    assert!(due(&p, down_until).is_empty(), "never twice");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -185,7 +190,6 @@ async fn a_source_flapping_between_two_untils_fires_each_step_once_per_value() {
     let clock = FixedClock::new(t("2025-04-01T00:00:00Z"));
     let p = poller(&cfg, &clock);
     let feed = p.config.feeds[0].clone();
-    let leads = p.config.alerts.lead_times.clone();
     let mut keys = Vec::new();
     // Every hour for twenty days the source says 15 April, then 16 April, then 15 again.
     for hour in 0..(20 * 24) {
@@ -195,7 +199,7 @@ async fn a_source_flapping_between_two_untils_fires_each_step_once_per_value() {
         let r = p.poll(&feed).await;
         assert!(r.outcome.is_ok());
         assert!(r.alerts.is_empty(), "an until that moves is no status change");
-        let fired = queue_ladder(&mut p.store.lock().unwrap(), &leads, clock.now()).unwrap();
+        let fired = due(&p, clock.now());
         keys.extend(fired.into_iter().map(|a| a.key));
     }
     keys.sort();
@@ -296,10 +300,14 @@ async fn a_route_alerts_when_its_last_open_crossing_nears_expiry_and_when_all_ar
     assert_eq!(p.config.routes[0].crossings, ["torkham", "chaman"]);
     let feed = p.config.feeds[0].clone();
     p.poll(&feed).await;
-    let (routes, leads) = (p.config.routes.clone(), p.config.alerts.lead_times.clone());
-    let due = |at: DateTime<Utc>| queue_routes(&mut p.store.lock().unwrap(), &routes, &leads, at).unwrap();
+    let due = |at: DateTime<Utc>| due(&p, at);
     assert!(due(t("2025-03-24T00:00:00Z")).is_empty(), "Chaman is open and far from its end");
-    let a = due(t("2025-04-08T19:00:00Z"));
+    let (a, own): (Vec<_>, Vec<_>) = due(t("2025-04-08T19:00:00Z")).into_iter().partition(|x| x.route.is_some());
+    assert_eq!(
+        own.iter().map(|x| x.key.as_str()).collect::<Vec<_>>(),
+        ["expiry:chaman:2025-04-15:7d"],
+        "Chaman's own ladder"
+    );
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].alert, AlertKind::RouteBlocked);
     assert_eq!(a[0].key, "route:khi-kbl:last:expiry:chaman:2025-04-15:7d");
@@ -327,7 +335,7 @@ async fn a_lasting_closure_is_recalled_every_interval_once_each() {
     let p = poller(&cfg, &clock);
     p.poll(&p.config.feeds[0].clone()).await;
     let every = p.config.alerts.repeat_closed;
-    let due = |at: &str| queue_repeats(&mut p.store.lock().unwrap(), every, t(at)).unwrap();
+    let due = |at: &str| due(&p, t(at));
     assert!(due("2025-03-24T23:59:59Z").is_empty());
     let a = due("2025-03-25T00:00:00Z");
     assert_eq!(a.len(), 1);
