@@ -69,6 +69,11 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 }
 
 impl Store {
+    /// Reads a JSON value the store wrote; `what` names it in the error.
+    fn stored<T: serde::de::DeserializeOwned>(&self, json: &str, what: &'static str) -> Result<T, StoreError> {
+        serde_json::from_str(json).map_err(|source| StoreError::Corrupt { path: self.path.clone(), what, source })
+    }
+
     /// What is known of a feed (defaults for a feed never polled).
     ///
     /// # Errors
@@ -111,11 +116,7 @@ impl Store {
         let mut out = BTreeMap::new();
         for row in rows {
             let (crossing, js, missing) = row.map_err(self.err("read records"))?;
-            let record = serde_json::from_str(&js).map_err(|source| StoreError::Corrupt {
-                path: self.path.clone(),
-                what: "record",
-                source,
-            })?;
+            let record = self.stored(&js, "record")?;
             out.insert(crossing, Stored { record, missing });
         }
         Ok(out)
@@ -136,11 +137,7 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (js, first) = row.map_err(self.err("read records"))?;
-            let record = serde_json::from_str(&js).map_err(|source| StoreError::Corrupt {
-                path: self.path.clone(),
-                what: "record",
-                source,
-            })?;
+            let record = self.stored(&js, "record")?;
             let first = DateTime::parse_from_rfc3339(&first).map_or_else(|_| Utc::now(), |t| t.with_timezone(&Utc));
             out.push((record, first));
         }
@@ -160,11 +157,7 @@ impl Store {
         let mut out = Vec::new();
         for js in rows {
             let js = js.map_err(self.err("read records"))?;
-            out.push(serde_json::from_str(&js).map_err(|source| StoreError::Corrupt {
-                path: self.path.clone(),
-                what: "record",
-                source,
-            })?);
+            out.push(self.stored(&js, "record")?);
         }
         Ok(out)
     }
@@ -336,11 +329,7 @@ impl Store {
         let mut out = Vec::new();
         for js in rows {
             let js = js.map_err(self.err(action))?;
-            out.push(serde_json::from_str(&js).map_err(|source| StoreError::Corrupt {
-                path: self.path.clone(),
-                what: "alert",
-                source,
-            })?);
+            out.push(self.stored(&js, "alert")?);
         }
         Ok(out)
     }
@@ -385,14 +374,7 @@ impl Store {
             })
             .map_err(self.err("read history"))?;
         let parse = |s: Option<String>| -> Result<Option<Record>, StoreError> {
-            s.map(|s| {
-                serde_json::from_str(&s).map_err(|source| StoreError::Corrupt {
-                    path: self.path.clone(),
-                    what: "history",
-                    source,
-                })
-            })
-            .transpose()
+            s.map(|s| self.stored(&s, "history")).transpose()
         };
         let mut out = Vec::new();
         for row in rows {
