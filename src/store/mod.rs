@@ -91,6 +91,9 @@ CREATE TABLE deliveries (
     delivered_at TEXT NOT NULL,
     PRIMARY KEY (key, sink)
 );
+", r"
+-- sources_disagree looks up every feed's record for a changed crossing.
+CREATE INDEX records_crossing ON records (crossing);
 "];
 
 /// The state database.
