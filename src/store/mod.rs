@@ -50,7 +50,8 @@ pub enum StoreError {
     },
 }
 
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
 CREATE TABLE feeds (
     id            TEXT PRIMARY KEY,
     etag          TEXT,
@@ -91,10 +92,12 @@ CREATE TABLE deliveries (
     delivered_at TEXT NOT NULL,
     PRIMARY KEY (key, sink)
 );
-", r"
+",
+    r"
 -- sources_disagree looks up every feed's record for a changed crossing.
 CREATE INDEX records_crossing ON records (crossing);
-"];
+",
+];
 
 /// The state database.
 #[derive(Debug)]
