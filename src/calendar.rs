@@ -74,7 +74,7 @@ pub fn ics(records: &[Record], leads: &[Duration], now: DateTime<Utc>) -> String
                 format!("UID:{}@borderwatch", text(&uid)),
                 format!("DTSTAMP:{}", stamp(&now)),
                 format!("DTSTART:{}", stamp(&at)),
-                format!("DURATION:PT15M"),
+                "DURATION:PT15M".to_string(),
                 format!("SUMMARY:{}", text(&summary)),
                 format!("DESCRIPTION:{}", text(&description)),
                 "END:VEVENT".to_string(),

@@ -175,7 +175,7 @@ pub async fn replay(
         Some(c) => Config { feeds: Vec::new(), sinks: Vec::new(), ..c },
         None => Config {
             path: "replay".into(),
-            daemon: crate::config::DaemonConfig { state: "replay.db".into(), timezone: chrono_tz::UTC },
+            daemon: crate::config::DaemonConfig { state: "replay.db".into(), timezone: chrono_tz::UTC, listen: None },
             alerts: crate::config::AlertsConfig::default(),
             gazetteer: crate::gazetteer::Gazetteer::built_in(),
             feeds: Vec::new(),
@@ -189,9 +189,9 @@ pub async fn replay(
     let mut alerts = Vec::new();
     for (f, t) in files.iter().zip(times) {
         clock.set(t);
-        let mut s = poller.store.lock().expect("store lock");
-        alerts.extend(queue_due(&mut s, &poller.config.alerts, &poller.config.routes, t)?.0);
-        drop(s);
+        let due =
+            queue_due(&mut poller.store.lock().expect("store lock"), &poller.config.alerts, &poller.config.routes, t);
+        alerts.extend(due?.0);
         let report = poller.poll(&feed(f)).await;
         if let Err(e) = &report.outcome {
             tracing::warn!(file = %f.display(), error = %e, "Snapshot failed in replay.");

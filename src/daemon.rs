@@ -1,13 +1,23 @@
 //! The daemon: one task per feed on its schedule, an expiry clock that sleeps until the
-//! next ladder instant, and a dispatcher that works the outbox.
+//! next ladder instant, a dispatcher that works the outbox, the optional listener and
+//! the watchdog.
 //!
 //! Tasks talk through `Notify` handles, never by polling shared state: a committed poll
 //! wakes the dispatcher and the expiry clock; shutdown is a cancellation token. Every
 //! feed is polled once at start (catch-up after downtime), then on its schedule.
+//!
+//! SIGHUP reloads the config. A config that does not load, or that moves the state or
+//! the listener, is refused and the old one stays. A good one replaces the [`Live`] set
+//! every task reads at its next step; feed tasks whose `[[feed]]` did not change keep
+//! running, so a reload neither skips nor repeats their polls. A changed feed's task is
+//! stopped (and awaited) before its successor starts.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::alert::desktop::DesktopSink;
@@ -17,6 +27,7 @@ use crate::alert::webhook::WebhookSink;
 use crate::alert::{deliver_pending, LogSink, Sink};
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig, SinkConfig};
+use crate::health::Health;
 use crate::poll::{queue_due, Poller};
 use crate::sd_notify::SdNotify;
 use crate::store::{Store, StoreError};
@@ -27,11 +38,39 @@ pub enum RunError {
     /// The state could not be opened.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The listener's address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address from `[daemon] listen`.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// The most the expiry clock sleeps before looking again (records may have changed
 /// without a wake-up, e.g. by another process).
 const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// What every task works with now; a reload replaces it whole.
+#[derive(Clone)]
+pub struct Live {
+    /// The poller, holding the config in force.
+    pub poller: Poller,
+    /// The sinks that config asks for.
+    pub sinks: Arc<Vec<Box<dyn Sink>>>,
+}
+
+/// What a feed task needs besides its feed.
+#[derive(Clone)]
+struct FeedCtx {
+    live: watch::Receiver<Live>,
+    health: Arc<Health>,
+    systemd: Arc<SdNotify>,
+    dispatch: Arc<Notify>,
+    changed: Arc<Notify>,
+    stall_gate: Option<PathBuf>,
+}
 
 /// The sinks a config asks for; the log sink is always first.
 #[must_use]
@@ -50,73 +89,187 @@ pub fn sinks(config: &Config) -> Vec<Box<dyn Sink>> {
     out
 }
 
-/// Runs the daemon until `shutdown` is cancelled.
+/// Runs the daemon until `shutdown` is cancelled; SIGHUP reloads the config.
 ///
 /// # Errors
-/// A [`RunError`] when the state cannot be opened; later failures are logged and the
-/// daemon keeps running.
+/// A [`RunError`] when the state cannot be opened or the listener bound; later failures
+/// are logged and the daemon keeps running.
 pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken) -> Result<(), RunError> {
     let path = config.daemon.state.clone();
     let store = blocking(move || Store::open(&path)).await?;
+    let listener = match config.daemon.listen {
+        Some(addr) => {
+            Some(tokio::net::TcpListener::bind(addr).await.map_err(|source| RunError::Listen { addr, source })?)
+        }
+        None => None,
+    };
     let poller = Poller::new(Arc::new(config), store, clock);
-    let sinks: Arc<Vec<Box<dyn Sink>>> = Arc::new(sinks(&poller.config));
-    let dispatch = Arc::new(Notify::new());
-    let records_changed = Arc::new(Notify::new());
+    let config = Arc::clone(&poller.config);
+    let (live_tx, live) = watch::channel(Live { sinks: Arc::new(sinks(&config)), poller });
+    let health = Arc::new(Health::new());
+    let systemd = Arc::new(SdNotify::from_env());
+    let ctx = FeedCtx {
+        live: live.clone(),
+        health: Arc::clone(&health),
+        systemd: Arc::clone(&systemd),
+        dispatch: Arc::new(Notify::new()),
+        changed: Arc::new(Notify::new()),
+        stall_gate: std::env::var_os("BORDERWATCH_TEST_STALL_FILE").map(PathBuf::from),
+    };
     tracing::info!(
         event.action = "start",
-        feeds = poller.config.feeds.len(),
-        state = %poller.config.daemon.state.display(),
-        config = %poller.config.path.display(),
+        feeds = config.feeds.len(),
+        state = %config.daemon.state.display(),
+        config = %config.path.display(),
+        listen = listener.as_ref().and_then(|l| l.local_addr().ok()).map(|a| a.to_string()),
         "Daemon started."
     );
 
     let mut tasks = tokio::task::JoinSet::new();
-    tasks.spawn(dispatcher(poller.clone(), Arc::clone(&sinks), Arc::clone(&dispatch), shutdown.clone()));
-    tasks.spawn(expiry_clock(poller.clone(), Arc::clone(&dispatch), Arc::clone(&records_changed), shutdown.clone()));
-    for feed in poller.config.feeds.clone() {
-        tasks.spawn(feed_task(
-            poller.clone(),
-            feed,
-            Arc::clone(&dispatch),
-            Arc::clone(&records_changed),
-            shutdown.clone(),
-        ));
+    tasks.spawn(dispatcher(live.clone(), Arc::clone(&ctx.dispatch), shutdown.clone()));
+    tasks.spawn(expiry_clock(live.clone(), Arc::clone(&ctx.dispatch), Arc::clone(&ctx.changed), shutdown.clone()));
+    if let Some(l) = listener {
+        tasks.spawn(crate::listen::serve(l, live.clone(), Arc::clone(&health), shutdown.clone()));
     }
-    let systemd = Arc::new(SdNotify::from_env());
-    systemd.send(&format!("READY=1\nSTATUS=Watching {} feeds", poller.config.feeds.len()));
+    let mut feeds = FeedTasks::default();
+    feeds.sync(&config.feeds, &ctx, &shutdown).await;
+    systemd.send(&format!("READY=1\nSTATUS=Watching {} feeds", config.feeds.len()));
     if let Some(every) = SdNotify::watchdog_interval() {
-        tasks.spawn(watchdog(poller.clone(), Arc::clone(&systemd), every, shutdown.clone()));
+        tasks.spawn(watchdog(live.clone(), Arc::clone(&health), Arc::clone(&systemd), every, shutdown.clone()));
     }
-    shutdown.cancelled().await;
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        .map_err(|e| tracing::warn!(error = %e, "Cannot watch for SIGHUP; reload needs a restart."))
+        .ok();
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            Some(()) = async { hangup.as_mut()?.recv().await } => reload(&live_tx, &mut feeds, &ctx, &shutdown).await,
+        }
+    }
     systemd.send("STOPPING=1");
+    feeds.stop_all().await;
     while tasks.join_next().await.is_some() {}
-    if let Err(e) = deliver_pending(&poller.store, &sinks, &poller.clock).await {
+    let last = live.borrow().clone();
+    if let Err(e) = deliver_pending(&last.poller.store, &last.sinks, &last.poller.clock).await {
         tracing::error!(error = %e, "Final alert delivery failed.");
     }
     tracing::info!(event.action = "stop", "Daemon stopped.");
     Ok(())
 }
 
-async fn feed_task(
-    p: Poller,
-    feed: FeedConfig,
-    dispatch: Arc<Notify>,
-    changed: Arc<Notify>,
-    shutdown: CancellationToken,
-) {
+/// Reads the config file again and, if it is good, puts it in force.
+async fn reload(live_tx: &watch::Sender<Live>, feeds: &mut FeedTasks, ctx: &FeedCtx, shutdown: &CancellationToken) {
+    ctx.systemd.send(&format!("RELOADING=1\nMONOTONIC_USEC={}", crate::sd_notify::monotonic_usec()));
+    let old = live_tx.borrow().clone();
+    let path = old.poller.config.path.clone();
+    let loaded = blocking(move || Config::load(&path)).await;
+    let checked = loaded.map_err(|e| e.to_string()).and_then(|new| reloadable(&old.poller.config, &new).map(|()| new));
+    match checked {
+        Ok(new) => {
+            let new = Arc::new(new);
+            let sinks = if new.sinks == old.poller.config.sinks { old.sinks } else { Arc::new(sinks(&new)) };
+            let poller = Poller { config: Arc::clone(&new), ..old.poller };
+            live_tx.send_replace(Live { poller, sinks });
+            let (started, stopped) = feeds.sync(&new.feeds, ctx, shutdown).await;
+            ctx.changed.notify_one();
+            ctx.dispatch.notify_one();
+            ctx.health.reloaded(true);
+            tracing::info!(
+                event.action = "config_reload",
+                event.outcome = "success",
+                feeds = new.feeds.len(),
+                started,
+                stopped,
+                "Config reloaded."
+            );
+        }
+        Err(why) => {
+            ctx.health.reloaded(false);
+            tracing::error!(event.action = "config_reload", event.outcome = "failure", error = %why, "Config reload refused; the old config stays in force.");
+        }
+    }
+    ctx.systemd.send(&format!("READY=1\nSTATUS={}", ctx.health.status_line()));
+}
+
+/// What a reload cannot change while the daemon runs.
+fn reloadable(old: &Config, new: &Config) -> Result<(), String> {
+    if old.daemon.state != new.daemon.state {
+        return Err(format!(
+            "[daemon] state changed from {} to {}; moving the state needs a restart",
+            old.daemon.state.display(),
+            new.daemon.state.display()
+        ));
+    }
+    if old.daemon.listen != new.daemon.listen {
+        return Err("[daemon] listen changed; moving the listener needs a restart".to_string());
+    }
+    Ok(())
+}
+
+/// The running feed tasks by feed id, each with the `[[feed]]` it was started with.
+#[derive(Default)]
+struct FeedTasks {
+    running: HashMap<String, (FeedConfig, CancellationToken, JoinHandle<()>)>,
+}
+
+impl FeedTasks {
+    /// Stops the tasks whose feed is gone or changed and starts the missing ones;
+    /// returns how many started and stopped.
+    async fn sync(&mut self, feeds: &[FeedConfig], ctx: &FeedCtx, shutdown: &CancellationToken) -> (usize, usize) {
+        let stale: Vec<String> =
+            self.running.iter().filter(|(_, (f, ..))| !feeds.contains(f)).map(|(id, _)| id.clone()).collect();
+        for id in &stale {
+            if let Some((_, stop, handle)) = self.running.remove(id) {
+                stop.cancel();
+                let _ = handle.await;
+            }
+            if !feeds.iter().any(|f| &f.id == id) {
+                ctx.health.forget(id);
+            }
+        }
+        let mut started = 0;
+        for feed in feeds {
+            if self.running.contains_key(&feed.id) {
+                continue;
+            }
+            let stop = shutdown.child_token();
+            let handle = tokio::spawn(feed_task(ctx.clone(), feed.clone(), stop.clone()));
+            self.running.insert(feed.id.clone(), (feed.clone(), stop, handle));
+            started += 1;
+        }
+        (started, stale.len())
+    }
+
+    async fn stop_all(&mut self) {
+        for (_, (_, stop, handle)) in self.running.drain() {
+            stop.cancel();
+            let _ = handle.await;
+        }
+    }
+}
+
+async fn feed_task(ctx: FeedCtx, feed: FeedConfig, stop: CancellationToken) {
     loop {
+        let p = ctx.live.borrow().poller.clone();
+        ctx.health.poll_started(&feed.id, feed.timeout, p.clock.now());
+        if let Some(gate) = &ctx.stall_gate {
+            hold_store_while(&p, gate, &stop).await;
+        }
         let report = tokio::select! {
             r = p.poll(&feed) => r,
-            () = shutdown.cancelled() => return,
+            () = stop.cancelled() => return,
         };
         if matches!(report.outcome, Ok(crate::poll::Outcome::Baseline(_) | crate::poll::Outcome::Applied(..))) {
-            changed.notify_one();
+            ctx.changed.notify_one();
         }
         if !report.alerts.is_empty() {
-            dispatch.notify_one();
+            ctx.dispatch.notify_one();
         }
         let now = p.clock.now();
-        let Some(next) = feed.schedule.next_after(now) else {
+        let next = feed.schedule.next_after(now);
+        ctx.health.poll_finished(&feed.id, report.outcome.as_ref().err().map(crate::poll::PollError::reason), next);
+        ctx.systemd.send(&format!("STATUS={}", ctx.health.status_line()));
+        let Some(next) = next else {
             tracing::warn!(borderwatch.feed.id = %feed.id, schedule = feed.schedule.pattern(), "Schedule has no further runs; feed stops.");
             return;
         };
@@ -124,13 +277,40 @@ async fn feed_task(
         tracing::debug!(borderwatch.feed.id = %feed.id, next = %next, "Next poll scheduled.");
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
-            () = shutdown.cancelled() => return,
+            () = stop.cancelled() => return,
         }
     }
 }
 
-async fn expiry_clock(p: Poller, dispatch: Arc<Notify>, changed: Arc<Notify>, shutdown: CancellationToken) {
+/// The test hook behind `$BORDERWATCH_TEST_STALL_FILE`: while that file exists, the
+/// store's lock is held, as a hung database call would, so the tests can watch the
+/// watchdog and `/healthz` notice a stalled scheduler.
+async fn hold_store_while(p: &Poller, gate: &std::path::Path, stop: &CancellationToken) {
+    if !gate.exists() {
+        return;
+    }
+    let (store, gate) = (Arc::clone(&p.store), gate.to_path_buf());
+    tracing::warn!("Test hook: holding the store while {} exists.", gate.display());
+    let held = blocking(move || {
+        let _guard = store.lock();
+        while gate.exists() {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    });
+    tokio::select! {
+        () = held => {}
+        () = stop.cancelled() => {}
+    }
+}
+
+async fn expiry_clock(
+    live: watch::Receiver<Live>,
+    dispatch: Arc<Notify>,
+    changed: Arc<Notify>,
+    shutdown: CancellationToken,
+) {
     loop {
+        let p = live.borrow().poller.clone();
         let now = p.clock.now();
         let (store, config) = (Arc::clone(&p.store), Arc::clone(&p.config));
         let step =
@@ -157,17 +337,25 @@ async fn expiry_clock(p: Poller, dispatch: Arc<Notify>, changed: Arc<Notify>, sh
     }
 }
 
-/// Pings systemd's watchdog while the runtime runs tasks and the store answers within a
-/// second; a deadlocked store or a starved runtime stops the pings and systemd restarts.
-async fn watchdog(p: Poller, systemd: Arc<SdNotify>, every: std::time::Duration, shutdown: CancellationToken) {
+/// Pings systemd's watchdog while the scheduler keeps its schedule (no poll overdue or
+/// hung, see [`Health::stalled`]) and the store answers within a second. A deadlocked
+/// store, a hung poll or a starved runtime stops the pings, and systemd restarts us.
+async fn watchdog(
+    live: watch::Receiver<Live>,
+    health: Arc<Health>,
+    systemd: Arc<SdNotify>,
+    every: std::time::Duration,
+    shutdown: CancellationToken,
+) {
     loop {
+        let p = live.borrow().poller.clone();
         let store = Arc::clone(&p.store);
-        let alive =
+        let answered =
             tokio::time::timeout(std::time::Duration::from_secs(1), blocking(move || store.lock().is_ok())).await;
-        if alive == Ok(true) {
-            systemd.send("WATCHDOG=1");
-        } else {
-            tracing::error!("Store did not answer within a second; withholding the watchdog ping.");
+        match (health.stalled(p.clock.now()), answered) {
+            (None, Ok(true)) => systemd.send("WATCHDOG=1"),
+            (Some(why), _) => tracing::error!(reason = %why, "Scheduler stalled; withholding the watchdog ping."),
+            (None, _) => tracing::error!("Store did not answer within a second; withholding the watchdog ping."),
         }
         tokio::select! {
             () = tokio::time::sleep(every) => {}
@@ -176,9 +364,10 @@ async fn watchdog(p: Poller, systemd: Arc<SdNotify>, every: std::time::Duration,
     }
 }
 
-async fn dispatcher(p: Poller, sinks: Arc<Vec<Box<dyn Sink>>>, wake: Arc<Notify>, shutdown: CancellationToken) {
+async fn dispatcher(live: watch::Receiver<Live>, wake: Arc<Notify>, shutdown: CancellationToken) {
     let mut attempt = 0;
     loop {
+        let Live { poller: p, sinks } = live.borrow().clone();
         let wait = match deliver_pending(&p.store, &sinks, &p.clock).await {
             Ok(round) if round.failed_sinks == 0 => {
                 attempt = 0;

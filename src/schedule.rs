@@ -19,6 +19,15 @@ pub struct Schedule {
     pattern: String,
 }
 
+/// Two schedules are the same when they have the same pattern in the same zone.
+impl PartialEq for Schedule {
+    fn eq(&self, other: &Self) -> bool {
+        self.pattern == other.pattern && self.tz == other.tz
+    }
+}
+
+impl Eq for Schedule {}
+
 impl Schedule {
     /// Parses `pattern` for evaluation in `tz`.
     ///

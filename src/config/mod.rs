@@ -58,6 +58,8 @@ pub struct DaemonConfig {
     pub state: PathBuf,
     /// Zone for displaying instants that belong to no crossing.
     pub timezone: Tz,
+    /// Loopback address of the `/healthz`, `/metrics` and `/api/status` listener.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// `[alerts]`: the expiry ladder and feed-health thresholds.
@@ -98,7 +100,7 @@ pub enum FeedSource {
 }
 
 /// One `[[feed]]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FeedConfig {
     /// Unique id, used in state, logs, metrics and alerts.
     pub id: String,

@@ -54,7 +54,7 @@ pub(super) fn validate(src: &str, path: &Path) -> Result<Config, ConfigError> {
 }
 
 fn daemon(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> DaemonConfig {
-    let mut out = DaemonConfig { state: base.join("borderwatch.db"), timezone: chrono_tz::UTC };
+    let mut out = DaemonConfig { state: base.join("borderwatch.db"), timezone: chrono_tz::UTC, listen: None };
     let Some(mut t) = root.table(ctx, "daemon") else { return out };
     if let Some((s, _)) = t.str(ctx, "state") {
         let p = PathBuf::from(s);
@@ -70,8 +70,26 @@ fn daemon(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> DaemonCon
             Err(e) => ctx.problem(&span, &t.key("timezone"), e),
         }
     }
+    if let Some((a, span)) = t.str(ctx, "listen") {
+        match listen_address(&a) {
+            Ok(addr) => out.listen = Some(addr),
+            Err(e) => ctx.problem(&span, &t.key("listen"), e),
+        }
+    }
     t.finish(ctx);
     out
+}
+
+/// The health and metrics listener's address: loopback only, since it answers without
+/// authentication. A scraper on another host goes through a proxy or an SSH tunnel.
+fn listen_address(s: &str) -> Result<std::net::SocketAddr, String> {
+    let addr: std::net::SocketAddr =
+        s.parse().map_err(|_| format!("{s:?} is not an address with a port, such as \"127.0.0.1:9188\""))?;
+    if addr.ip().is_loopback() {
+        Ok(addr)
+    } else {
+        Err(format!("{s:?} is not a loopback address; the listener has no authentication, so it binds to 127.0.0.0/8 or [::1] only"))
+    }
 }
 
 fn alerts(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) -> AlertsConfig {

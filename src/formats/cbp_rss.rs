@@ -110,7 +110,7 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
         let all_day = hours.as_deref().is_none_or(|h| h.starts_with("24"));
         let outside =
             local.and_then(|t| hours.as_deref().and_then(|h| super::cbp::outside_hours(h, t.time()))).unwrap_or(false);
-        let (status, mut scope) = if !closed.is_empty() && !(outside && !all_day) {
+        let (status, mut scope) = if !closed.is_empty() && (!outside || all_day) {
             (Status::Restricted, Some(format!("lanes closed: {}", closed.join(", "))))
         } else {
             (Status::Open, None)

@@ -7,12 +7,14 @@
 //! or fails its integrity check, is moved aside as `*.corrupt-<unix time>` and a fresh one
 //! is started; every other error is returned to the caller, which keeps running.
 
+mod figures;
 mod queries;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use figures::Figures;
 pub use queries::{Apply, FeedState, HistoryRow};
 
 /// Why the store failed.
@@ -99,6 +101,9 @@ CREATE INDEX records_crossing ON records (crossing);
 ",
 ];
 
+/// How long a statement waits for another process's write lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The state database.
 #[derive(Debug)]
 pub struct Store {
@@ -153,7 +158,7 @@ impl Store {
         let sql = |action| sql(&name, action);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(sql("open"))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(sql("set busy timeout"))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sql("set busy timeout"))?;
         let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(sql("check integrity"))?;
         if check != "ok" {
             return Err(StoreError::Sqlite {
@@ -216,10 +221,19 @@ impl Store {
         &self.path
     }
 
-    /// Whether the database can be written now (for health checks).
-    #[must_use]
-    pub fn writable(&self) -> bool {
-        self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;").is_ok()
+    /// Whether the database can be written now (for health checks): takes the write
+    /// lock, waiting at most a second for another writer, and lets it go.
+    ///
+    /// # Errors
+    /// The reason it cannot be written.
+    pub fn writable(&self) -> Result<(), String> {
+        let probe = (|| {
+            self.conn.busy_timeout(std::time::Duration::from_secs(1))?;
+            let taken = self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
+            self.conn.busy_timeout(BUSY_TIMEOUT)?;
+            taken
+        })();
+        probe.map_err(|e| format!("state {} cannot be written: {e}", self.path))
     }
 
     pub(crate) fn err(&self, action: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {

@@ -96,6 +96,10 @@ impl Reply {
 pub struct Seen {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The request line's path.
+    pub path: String,
+    /// When the request's head arrived.
+    pub at: Instant,
 }
 
 impl Seen {
@@ -143,7 +147,8 @@ impl Server {
                         .take_while(|l| !l.is_empty())
                         .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
                         .collect();
-                    let mut req = Seen { headers, body: buf[head_end..].to_vec() };
+                    let path = text.split_whitespace().nth(1).unwrap_or_default().to_string();
+                    let mut req = Seen { headers, body: buf[head_end..].to_vec(), path, at: Instant::now() };
                     let want: usize = req.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
                     while req.body.len() < want {
                         match sock.read(&mut chunk).await {
@@ -238,4 +243,98 @@ pub fn write_config(dir: &Path, feeds: &[(&str, String)], extra: &str) -> PathBu
 /// The `url = …` lines for a loopback feed.
 pub fn loopback_source(url: &str) -> String {
     format!("url = \"{url}\"\nallow_http = true\nallow_local = true")
+}
+
+/// `borderwatch run` in the background, its stdout (JSON log lines) collected.
+pub struct Running {
+    pub child: std::process::Child,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl Running {
+    /// Starts `borderwatch run --config config` with extra environment `env`.
+    pub fn start(config: &Path, env: &[(&str, &std::ffi::OsStr)]) -> Running {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"));
+        cmd.args(["run", "--config", config.to_str().expect("utf-8 path"), "--log-format", "json"])
+            .env_remove("NOTIFY_SOCKET")
+            .env_remove("WATCHDOG_USEC")
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start borderwatch run");
+        let out = child.stdout.take().expect("stdout");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&lines);
+        std::thread::spawn(move || {
+            for line in std::io::BufRead::lines(std::io::BufReader::new(out)).map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Running { child, lines }
+    }
+
+    /// Every line so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.lines.lock().unwrap().clone()
+    }
+
+    /// Every line so far, parsed (a line that is not JSON fails the test).
+    pub fn events(&self) -> Vec<serde_json::Value> {
+        self.lines().iter().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect()
+    }
+
+    /// How many lines have `event.action` = `action`.
+    pub fn count(&self, action: &str) -> usize {
+        self.events().iter().filter(|e| e["event.action"] == action).count()
+    }
+
+    /// Sends `signal` (e.g. `libc::SIGHUP`).
+    pub fn signal(&self, signal: i32) {
+        let pid = i32::try_from(self.child.id()).expect("pid fits");
+        // SAFETY: kill(2) on our own child's pid.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "kill({pid}, {signal})");
+    }
+
+    /// SIGTERM, then waits at most 10 s for the exit.
+    pub fn stop(&mut self) -> std::process::ExitStatus {
+        self.signal(libc::SIGTERM);
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "no exit within 10 s of SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The listener's address, from the start event (waits for it, at most 10 s).
+    pub async fn listen_addr(&self) -> String {
+        wait_until(Duration::from_secs(10), "the start event", || self.count("start") == 1).await;
+        let start = self.events().into_iter().find(|e| e["event.action"] == "start").expect("start event");
+        start["listen"].as_str().expect("listen address in the start event").to_string()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A plain HTTP/1.1 GET on a loopback address: the status and the body.
+pub fn http_get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect to the listener");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).expect("read the response");
+    let status = raw.split_whitespace().nth(1).and_then(|c| c.parse().ok()).expect("status line");
+    let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
 }

@@ -7,5 +7,6 @@ mod desktop;
 mod feeds;
 mod helpers;
 mod http;
+mod operate;
 mod pipeline;
 mod service;

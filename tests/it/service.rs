@@ -91,3 +91,89 @@ fn the_unit_files_verify_cleanly_and_the_system_unit_is_hardened() {
     println!("systemd-analyze security score of the system unit: {score}");
     assert!(score <= 2.0, "exposure {score} > 2.0:\n{report}");
 }
+
+#[test]
+fn sighup_reports_reloading_then_ready_and_a_stalled_scheduler_stops_the_pings() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("feed.json"), native(&[("torkham", "open", None)])).unwrap();
+    let cfg = write_config(dir.path(), &[("f", "path = \"feed.json\"".into())], "");
+    let good = std::fs::read_to_string(&cfg).unwrap();
+    let sock_path = dir.path().join("notify.sock");
+    let sock = UnixDatagram::bind(&sock_path).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let stall = dir.path().join("stall");
+    let mut daemon = crate::helpers::Running::start(
+        &cfg,
+        &[
+            ("NOTIFY_SOCKET", sock_path.as_os_str()),
+            ("WATCHDOG_USEC", std::ffi::OsStr::new("400000")),
+            ("BORDERWATCH_TEST_STALL_FILE", stall.as_os_str()),
+        ],
+    );
+    let mut buf = [0u8; 512];
+    let mut recv = || {
+        let n = sock.recv(&mut buf).expect("a notification within 10 s");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    let mut next_matching = |what: &str, f: &dyn Fn(&str) -> bool| -> String {
+        for _ in 0..200 {
+            let m = recv();
+            if f(&m) {
+                return m;
+            }
+        }
+        panic!("no {what} in 200 notifications");
+    };
+    assert!(next_matching("READY", &|m| m.starts_with("READY=1")).contains("STATUS=Watching 1 feeds"));
+    let status = next_matching("STATUS after a poll", &|m| m.starts_with("STATUS=1 feeds"));
+    assert!(status.starts_with("STATUS=1 feeds: 1 ok, 0 failing; next poll 20"), "{status}");
+
+    for (text, outcome) in [(good.clone(), "success"), (format!("{good}\nunknown_key = 1\n"), "failure")] {
+        std::fs::write(&cfg, &text).unwrap();
+        daemon.signal(libc::SIGHUP);
+        let reloading = next_matching("RELOADING", &|m| m.starts_with("RELOADING=1"));
+        let usec: u64 = reloading
+            .strip_prefix("RELOADING=1\nMONOTONIC_USEC=")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{reloading:?}"));
+        let now = borderwatch::sd_notify::monotonic_usec();
+        assert!(usec <= now && now - usec < 10_000_000, "MONOTONIC_USEC {usec} is CLOCK_MONOTONIC (now {now})");
+        let ready = next_matching("READY after RELOADING", &|m| m.starts_with("READY=1"));
+        assert!(ready.starts_with("READY=1\nSTATUS=1 feeds"), "{ready:?}");
+        let logged = || daemon.events().iter().filter(|e| e["event.outcome"] == outcome).count();
+        let start = Instant::now();
+        while daemon.count("config_reload") == 0 || logged() == 0 {
+            assert!(start.elapsed() < Duration::from_secs(5), "no {outcome} reload logged");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    // The test hook holds the store as a hung call would, from the next poll on.
+    std::fs::write(&stall, "").unwrap();
+    sock.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(2500) {
+        let _ = sock.recv(&mut buf);
+    }
+    let start = Instant::now();
+    let mut pings = 0;
+    while start.elapsed() < Duration::from_millis(1500) {
+        if let Ok(n) = sock.recv(&mut buf) {
+            pings += usize::from(&buf[..n] == b"WATCHDOG=1");
+        }
+    }
+    assert_eq!(pings, 0, "a stalled scheduler must not ping the watchdog");
+    std::fs::remove_file(&stall).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut recv = || {
+        let n = sock.recv(&mut buf).expect("a notification within 10 s");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    let start = Instant::now();
+    while recv() != "WATCHDOG=1" {
+        assert!(start.elapsed() < Duration::from_secs(5), "pings did not resume");
+    }
+    let stalled = daemon.lines().iter().any(|l| l.contains("withholding the watchdog ping"));
+    assert!(stalled, "the stall is logged");
+    assert!(daemon.stop().success());
+}
