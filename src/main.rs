@@ -13,7 +13,7 @@ use borderwatch::config::{Config, ConfigError};
 use borderwatch::logging::{self, LogFormat, Target};
 use borderwatch::poll::Outcome;
 use borderwatch::timeutil::parse_instant;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 const EXIT_CHANGED: u8 = 1;
 const EXIT_FEED_FAILED: u8 = 2;
@@ -133,6 +133,18 @@ enum Command {
     Calendar {
         #[command(flatten)]
         config: ConfigArg,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write a page per command into --dir.
+    Man {
+        /// Write borderwatch.1 and a borderwatch-COMMAND.1 per command into this folder.
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
     /// Configuration tools.
     Config {
@@ -426,6 +438,26 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             print!("{}", borderwatch::calendar::ics(&records, &config.alerts.lead_times, chrono::Utc::now()));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "borderwatch", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { dir: None } => {
+            manual(&mut std::io::stdout().lock()).context("cannot write the manual")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { dir: Some(dir) } => {
+            let mut cmd = Cli::command().disable_help_subcommand(true);
+            cmd.build();
+            for sub in cmd.get_subcommands() {
+                clap_mangen::Man::new(sub.clone())
+                    .generate_to(&dir)
+                    .with_context(|| format!("cannot write into {}", dir.display()))?;
+            }
+            let path = dir.join("borderwatch.1");
+            manual(&mut std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Config { command: ConfigCommand::Check { config } } => {
             let config = tryx!(load(&config));
             println!(
@@ -439,6 +471,62 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         }
     }
 }
+
+/// The main manual page: clap's sections, then exit status, signals, environment and
+/// files, which the command-line definition does not hold.
+fn manual(w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let man = clap_mangen::Man::new(Cli::command());
+    man.render_title(w)?;
+    man.render_name_section(w)?;
+    man.render_synopsis_section(w)?;
+    man.render_description_section(w)?;
+    man.render_options_section(w)?;
+    man.render_subcommands_section(w)?;
+    w.write_all(MANUAL_EXTRA.as_bytes())?;
+    man.render_version_section(w)
+}
+
+const MANUAL_EXTRA: &str = r#".SH "EXIT STATUS"
+.TP
+0
+Nothing changed (check), or the command succeeded.
+.TP
+1
+check: a record changed or an alert was queued; notify-test: a sink refused the test alert; any command: an error it could not go on from (the message says which).
+.TP
+2
+check: a feed failed (even if others changed); parse: the body could not be read.
+.TP
+64
+Bad usage: an unknown option, feed or format, or a malformed --now.
+.TP
+78
+The config is missing or invalid; every problem is printed with its file and line.
+.SH SIGNALS
+.TP
+SIGHUP
+run: reload the config. A config that does not load is refused and the old one stays in force.
+.TP
+SIGTERM, SIGINT
+run: finish in-flight work, deliver queued alerts and exit 0.
+.SH ENVIRONMENT
+.TP
+BORDERWATCH_CONFIG
+The config file, when --config is not given.
+.TP
+STATE_DIRECTORY, CREDENTIALS_DIRECTORY
+Set by systemd: where a relative state path and webhook secrets are found.
+.TP
+NOTIFY_SOCKET, WATCHDOG_USEC
+Set by systemd for Type=notify and WatchdogSec=.
+.TP
+RUST_LOG
+Log level (default info).
+.SH FILES
+.TP
+/etc/borderwatch/borderwatch.toml
+The system config; also ./config/borderwatch.toml and $XDG_CONFIG_HOME/borderwatch/borderwatch.toml.
+"#;
 
 fn print_check(result: &CheckResult, json: bool, now: chrono::DateTime<chrono::Utc>) {
     if json {

@@ -184,3 +184,44 @@ fn every_log_line_is_one_json_object_with_the_contract_keys_even_for_hostile_val
         assert!(actions.iter().any(|x| x == a), "{a} missing from {actions:?}");
     }
 }
+
+#[test]
+fn completions_and_the_manual_come_from_the_cli_definition() {
+    let dir = tempdir();
+    let out = bin(dir.path(), &["completions", "bash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let script = stdout(&out);
+    for word in ["replay", "calendar", "--log-format", "--dry-run"] {
+        assert!(script.contains(word), "{word} missing from the bash completion");
+    }
+    std::fs::write(dir.path().join("c.bash"), &script).unwrap();
+    let syntax = std::process::Command::new("bash").arg("-n").arg(dir.path().join("c.bash")).output().unwrap();
+    assert!(syntax.status.success(), "bash -n: {}", String::from_utf8_lossy(&syntax.stderr));
+    assert_eq!(bin(dir.path(), &["completions", "tcsh"]).status.code(), Some(64), "unknown shell is bad usage");
+
+    let out = bin(dir.path(), &["man"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = stdout(&out);
+    assert!(page.contains(".TH borderwatch 1"), "{page}");
+    for part in [".SH \"EXIT STATUS\"", ".SH SIGNALS", "SIGHUP", "borderwatch\\-replay(1)", "78"] {
+        assert!(page.contains(part), "{part} missing from the manual");
+    }
+    if let Ok(groff) = std::process::Command::new("groff")
+        .args(["-man", "-ww", "-z"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        let mut groff = groff;
+        std::io::Write::write_all(groff.stdin.as_mut().unwrap(), page.as_bytes()).unwrap();
+        let checked = groff.wait_with_output().unwrap();
+        assert!(checked.stderr.is_empty(), "groff warns: {}", String::from_utf8_lossy(&checked.stderr));
+    }
+    let pages = dir.path().join("man1");
+    std::fs::create_dir(&pages).unwrap();
+    let out = bin(dir.path(), &["man", "--dir", "man1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for page in ["borderwatch.1", "borderwatch-run.1", "borderwatch-replay.1", "borderwatch-config.1"] {
+        assert!(pages.join(page).is_file(), "{page} not written");
+    }
+}
