@@ -54,3 +54,11 @@ impl Clock for FixedClock {
 
 /// A shared clock handle.
 pub type SharedClock = Arc<dyn Clock>;
+
+/// A number in [0, 1) from the system clock's nanoseconds: enough to keep many daemons,
+/// or many feeds, from retrying in step.
+#[must_use]
+pub fn jitter() -> f64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    f64::from(nanos % 1000) / 1000.0
+}

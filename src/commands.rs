@@ -170,6 +170,8 @@ pub async fn replay(
         allow_local: false,
         stale_after: None,
         mapping: base_mapping.clone(),
+        retries: 0,
+        retry_backoff: chrono::Duration::seconds(1),
     };
     let config = match base {
         Some(c) => Config { feeds: Vec::new(), sinks: Vec::new(), ..c },

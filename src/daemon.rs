@@ -25,7 +25,7 @@ use crate::alert::dispatch::backoff;
 use crate::alert::dispatch::blocking;
 use crate::alert::webhook::WebhookSink;
 use crate::alert::{deliver_pending, LogSink, Sink};
-use crate::clock::SharedClock;
+use crate::clock::{jitter, SharedClock};
 use crate::config::{Config, FeedConfig, SinkConfig};
 use crate::health::Health;
 use crate::poll::{queue_due, Poller};
@@ -393,9 +393,3 @@ async fn dispatcher(live: watch::Receiver<Live>, wake: Arc<Notify>, shutdown: Ca
 
 /// How often the dispatcher looks at the outbox when nothing wakes it.
 const IDLE_REDELIVERY: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// A number in [0, 1) from the clock's nanoseconds: enough to spread retries.
-fn jitter() -> f64 {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    f64::from(nanos % 1000) / 1000.0
-}

@@ -123,6 +123,11 @@ pub struct FeedConfig {
     pub stale_after: Option<Duration>,
     /// Where the fields are, for the generic `json` and `csv` formats.
     pub mapping: Option<crate::formats::generic::Mapping>,
+    /// How often a transient fetch failure is retried within one poll (default 2).
+    pub retries: u32,
+    /// The wait before the first retry, doubled for each next one, with jitter
+    /// (default 1s).
+    pub retry_backoff: Duration,
 }
 
 /// One `[[sink]]`.

@@ -116,16 +116,8 @@ fn alerts(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) -> AlertsConfig {
         }
         out.lead_times = leads;
     }
-    let count = |t: &mut Table<'_, '_>, ctx: &mut Ctx<'_>, key: &str, min: i64, slot: &mut u32| {
-        if let Some((n, span)) = t.int(ctx, key) {
-            match u32::try_from(n) {
-                Ok(v) if n >= min => *slot = v,
-                _ => ctx.problem(&span, &t.key(key), format!("must be a whole number of at least {min}")),
-            }
-        }
-    };
-    count(&mut t, ctx, "failures_before_alert", 1, &mut out.failures_before_alert);
-    count(&mut t, ctx, "removal_after", 1, &mut out.removal_after);
+    count(&mut t, ctx, "failures_before_alert", 1..=u32::MAX, &mut out.failures_before_alert);
+    count(&mut t, ctx, "removal_after", 1..=u32::MAX, &mut out.removal_after);
     if let Some((r, span)) = t.str(ctx, "repeat_closed") {
         match parse_duration(&r) {
             Ok(d) if d >= Duration::hours(1) => out.repeat_closed = Some(d),
@@ -207,6 +199,9 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
         let allow_http = t.bool(ctx, "allow_http").unwrap_or(false);
         let allow_local = t.bool(ctx, "allow_local").unwrap_or(false);
         let stale_after = t.str(ctx, "stale_after");
+        let mut retries = 2;
+        count(&mut t, ctx, "retries", 0..=10, &mut retries);
+        let retry_backoff = t.str(ctx, "retry_backoff");
         let mapping = mapping(ctx, &mut t, format.as_ref().map(|f| f.0.as_str()));
         t.finish(ctx);
 
@@ -254,6 +249,10 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
             Some((s, span)) => positive_duration(ctx, &t, "timeout", &s, &span),
             None => Some(Duration::seconds(30)),
         };
+        let retry_backoff = match retry_backoff {
+            Some((s, span)) => positive_duration(ctx, &t, "retry_backoff", &s, &span),
+            None => Some(Duration::seconds(1)),
+        };
         let max_bytes = match max_bytes {
             Some((s, span)) => parse_size(&s).map_err(|e| ctx.problem(&span, &t.key("max_bytes"), e)).ok(),
             None => Some(10 << 20),
@@ -267,7 +266,8 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
             Some(max_bytes),
             Some(stale_after),
             Some(mapping),
-        ) = (id, format, source, schedule, timeout, max_bytes, stale_after, mapping)
+            Some(retry_backoff),
+        ) = (id, format, source, schedule, timeout, max_bytes, stale_after, mapping, retry_backoff)
         {
             out.push(FeedConfig {
                 id,
@@ -280,10 +280,29 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
                 allow_local,
                 stale_after,
                 mapping,
+                retries,
+                retry_backoff,
             });
         }
     }
     out
+}
+
+/// A whole number in `range` at `key`, written into `slot`; a problem on its line otherwise.
+fn count(t: &mut Table<'_, '_>, ctx: &mut Ctx<'_>, key: &str, range: std::ops::RangeInclusive<u32>, slot: &mut u32) {
+    if let Some((n, span)) = t.int(ctx, key) {
+        match u32::try_from(n) {
+            Ok(v) if range.contains(&v) => *slot = v,
+            _ if *range.end() == u32::MAX => {
+                ctx.problem(&span, &t.key(key), format!("must be a whole number of at least {}", range.start()));
+            }
+            _ => ctx.problem(
+                &span,
+                &t.key(key),
+                format!("must be a whole number from {} to {}", range.start(), range.end()),
+            ),
+        }
+    }
 }
 
 /// A duration longer than zero, or a problem on its line.

@@ -118,13 +118,82 @@ impl FetchError {
     }
 }
 
-/// Fetches one feed.
+impl FetchError {
+    /// Whether trying again soon may succeed: a network error or a timeout, or a status
+    /// that says the server is briefly unable (408, 500, 502, 503, 504). Not 429: the
+    /// server asked us to slow down, so the next scheduled poll is soon enough.
+    #[must_use]
+    pub fn transient(&self) -> bool {
+        match self {
+            FetchError::Network { .. } | FetchError::Timeout { .. } => true,
+            FetchError::Status { status, .. } => matches!(status, 408 | 500 | 502 | 503 | 504),
+            FetchError::File { .. } | FetchError::TooLarge { .. } | FetchError::Refused { .. } => false,
+        }
+    }
+}
+
+/// Fetches one feed. A transient failure is retried up to `retries` times, after
+/// `retry_backoff` doubling with jitter, but only while the feed's `timeout` (the budget
+/// of the whole fetch, retries included) leaves room: a poll never outlasts its timeout,
+/// and a failure that outlives the retries counts once.
 ///
 /// # Errors
-/// A [`FetchError`] naming the feed.
+/// The last attempt's [`FetchError`], naming the feed.
 pub async fn fetch(http: &HttpFetcher, feed: &FeedConfig, validators: &Validators) -> Result<Fetched, FetchError> {
-    match &feed.source {
-        FeedSource::Path(path) => file::read(feed, path).await,
-        FeedSource::Url(url) => http.get(feed, url, validators).await,
+    let budget = feed.timeout.to_std().unwrap_or(StdDuration::from_secs(30));
+    let deadline = tokio::time::Instant::now() + budget;
+    let mut attempt = 0;
+    loop {
+        let result = match &feed.source {
+            FeedSource::Path(path) => file::read(feed, path).await,
+            FeedSource::Url(url) => {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                tokio::time::timeout(left, http.get(feed, url, validators)).await.unwrap_or_else(|_| {
+                    Err(FetchError::Timeout { feed: feed.id.clone(), target: url.to_string(), after: budget })
+                })
+            }
+        };
+        let err = match result {
+            Err(e) if attempt < feed.retries && e.transient() => e,
+            done => return done,
+        };
+        attempt += 1;
+        let base = feed.retry_backoff.to_std().unwrap_or(StdDuration::from_secs(1));
+        let wait = retry_wait(base, attempt, crate::clock::jitter());
+        if tokio::time::Instant::now() + wait >= deadline {
+            return Err(err);
+        }
+        tracing::debug!(borderwatch.feed.id = %feed.id, attempt, wait_ms = wait.as_millis(), error = %err, "Fetch failed; retrying.");
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// The wait before retry `attempt` (1-based): `base` doubling, times a factor in
+/// [0.5, 1) from `jitter` in [0, 1).
+fn retry_wait(base: StdDuration, attempt: u32, jitter: f64) -> StdDuration {
+    let doubled = base.saturating_mul(1 << attempt.saturating_sub(1).min(10));
+    doubled.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_waits_double_and_jitter_stays_within_half_to_whole() {
+        let base = StdDuration::from_millis(100);
+        assert_eq!(retry_wait(base, 1, 0.0), StdDuration::from_millis(50));
+        assert_eq!(retry_wait(base, 1, 1.0), StdDuration::from_millis(100));
+        assert_eq!(retry_wait(base, 3, 0.0), StdDuration::from_millis(200));
+        assert_eq!(retry_wait(base, 40, 0.0), StdDuration::from_millis(51_200), "capped at 2^10");
+    }
+
+    #[test]
+    fn only_network_timeouts_and_brief_server_errors_are_retried() {
+        let status = |status| FetchError::Status { feed: "f".into(), url: "u".into(), status };
+        assert!(status(503).transient() && status(500).transient() && status(408).transient());
+        assert!(!status(404).transient() && !status(429).transient() && !status(501).transient());
+        let refused = FetchError::Refused { feed: "f".into(), url: "u".into(), reason: "r".into() };
+        assert!(!refused.transient());
     }
 }

@@ -77,7 +77,9 @@ async fn a_500_a_timeout_and_garbage_under_the_daemon_keep_the_records_and_raise
     ])
     .await;
     let dir = tempdir();
-    let cfg = write_config(dir.path(), &[("afpak", loopback_source(&server.url("/status.json")))], "");
+    // One reply per poll: retries would spend the next poll's reply (they have their own test).
+    let source = format!("{}\nretries = 0", loopback_source(&server.url("/status.json")));
+    let cfg = write_config(dir.path(), &[("afpak", source)], "");
     let config = Config::load(&cfg).unwrap();
     let state = config.daemon.state.clone();
     let d = start(config);

@@ -203,3 +203,61 @@ async fn at_most_two_requests_are_in_flight_to_one_host() {
         most.load(std::sync::atomic::Ordering::SeqCst)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_brief_server_error_is_retried_with_growing_waits_and_counts_as_no_failure() {
+    let good = native(&[("torkham", "open", None)]);
+    let server = Server::sequence(vec![
+        Reply::status(503, "busy"),
+        Reply::status(502, "bad gateway"),
+        Reply::ok(good.clone()),
+        // Second poll: three 500s exhaust two retries and count as one failure.
+        Reply::status(500, "down"),
+        Reply::status(500, "down"),
+        Reply::status(500, "down"),
+        // Third poll: a 404 is not retried.
+        Reply::status(404, "gone"),
+        Reply::ok(good),
+    ])
+    .await;
+    let dir = tempdir();
+    let source = format!("{}\nretries = 2\nretry_backoff = \"100ms\"", loopback_source(&server.url("/f")));
+    let cfg = write_config(dir.path(), &[("f", source)], "");
+    let p = poller(&cfg);
+    let feed = p.config.feeds[0].clone();
+
+    let r = p.poll(&feed).await;
+    assert!(matches!(r.outcome, Ok(Outcome::Baseline(_))), "{:?}", r.outcome);
+    let at: Vec<_> = server.seen.lock().unwrap().iter().map(|s| s.at).collect();
+    assert_eq!(at.len(), 3, "503 and 502 retried, then the body");
+    let (first, second) = (at[1] - at[0], at[2] - at[1]);
+    println!("waits before the retries: {first:?}, {second:?}");
+    assert!(first >= Duration::from_millis(50) && first < Duration::from_millis(1000), "{first:?}");
+    assert!(second >= Duration::from_millis(100), "the second wait is at least the doubled base's half: {second:?}");
+    assert_eq!(p.store.lock().unwrap().feed_state("f").unwrap().failures, 0, "a blip is not a failure");
+
+    let r = p.poll(&feed).await;
+    let err = r.outcome.expect_err("three 500s").to_string();
+    assert!(err.contains("answered 500"), "{err}");
+    assert_eq!(server.hits(), 6);
+    assert_eq!(p.store.lock().unwrap().feed_state("f").unwrap().failures, 1, "one failed poll, not three");
+
+    let r = p.poll(&feed).await;
+    assert!(r.outcome.expect_err("404").to_string().contains("answered 404"));
+    assert_eq!(server.hits(), 7, "a 404 is final");
+    assert_eq!(p.store.lock().unwrap().feed_state("f").unwrap().failures, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_stay_within_the_feeds_timeout() {
+    let server = Server::start(|_| Reply::status(503, "busy")).await;
+    let dir = tempdir();
+    let source = format!("{}\nretry_backoff = \"5s\"", loopback_source(&server.url("/f")));
+    let cfg = write_config(dir.path(), &[("f", source)], "");
+    let p = poller(&cfg);
+    let started = std::time::Instant::now();
+    let r = p.poll(&p.config.feeds[0].clone()).await;
+    assert!(r.outcome.is_err());
+    assert_eq!(server.hits(), 1, "a retry 2.5–5 s away does not fit the 2 s timeout, so none is made");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+}

@@ -50,7 +50,9 @@ async fn a_500_a_timeout_and_garbage_change_nothing_and_alert_no_status() {
     ])
     .await;
     let dir = tempdir();
-    let cfg = write_config(dir.path(), &[("afpak", loopback_source(&server.url("/status.json")))], "");
+    // One reply per poll: retries would spend the next poll's reply (they have their own test).
+    let source = format!("{}\nretries = 0", loopback_source(&server.url("/status.json")));
+    let cfg = write_config(dir.path(), &[("afpak", source)], "");
     let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
     let p = poller(&cfg, &clock);
     let feed = p.config.feeds[0].clone();
