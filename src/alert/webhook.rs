@@ -97,7 +97,7 @@ impl Sink for WebhookSink {
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
         Box::pin(async move {
             let fail = |message: String| NotifyError { sink: self.config.name.clone(), message };
-            policy::check_url(&self.config.url, self.config.allow_http, self.config.allow_local)
+            policy::check_url(&self.config.url, self.config.allow_http, &self.config.allow_local)
                 .map_err(|e| fail(e.to_string()))?;
             let body = serde_json::to_vec(&payload(&self.config.name, alert)).expect("payload serializes");
             let mut req = self

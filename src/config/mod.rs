@@ -116,8 +116,8 @@ pub struct FeedConfig {
     pub max_bytes: u64,
     /// Plain http is allowed for this feed.
     pub allow_http: bool,
-    /// Loopback, private and link-local targets are allowed for this feed.
-    pub allow_local: bool,
+    /// The loopback, private and link-local targets this feed may reach.
+    pub allow_local: crate::fetch::policy::Local,
     /// Raise `feed_failing` as soon as a failing feed's last good poll is this old, even
     /// before `failures_before_alert` failures (off by default).
     pub stale_after: Option<Duration>,
@@ -167,7 +167,7 @@ pub struct WebhookConfig {
     /// Plain http is allowed.
     pub allow_http: bool,
     /// Loopback and private targets are allowed.
-    pub allow_local: bool,
+    pub allow_local: crate::fetch::policy::Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,
 }

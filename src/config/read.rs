@@ -104,6 +104,19 @@ impl<'a, 'i> Table<'a, 'i> {
         self.typed(ctx, key, "true or false", DeValue::as_bool).map(|x| x.0)
     }
 
+    /// `true`/`false`, or a list of strings (`Err` holds the list).
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn bool_or_list(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        key: &str,
+    ) -> Option<Result<bool, Vec<(String, Range<usize>)>>> {
+        if self.table.get(key).is_some_and(|v| v.get_ref().as_array().is_some()) {
+            return self.str_list(ctx, key).map(Err);
+        }
+        self.typed(ctx, key, "true, false or a list of addresses", DeValue::as_bool).map(|x| Ok(x.0))
+    }
+
     pub(crate) fn int(&mut self, ctx: &mut Ctx<'_>, key: &str) -> Option<(i64, Range<usize>)> {
         self.typed(ctx, key, "an integer", |v| {
             v.as_integer().and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok())

@@ -197,7 +197,7 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
         let timeout = t.str(ctx, "timeout");
         let max_bytes = t.str(ctx, "max_bytes");
         let allow_http = t.bool(ctx, "allow_http").unwrap_or(false);
-        let allow_local = t.bool(ctx, "allow_local").unwrap_or(false);
+        let allow_local = allow_local(ctx, &mut t);
         let stale_after = t.str(ctx, "stale_after");
         let mut retries = 2;
         count(&mut t, ctx, "retries", 0..=10, &mut retries);
@@ -233,7 +233,7 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
                 None
             }
             (None, Some((p, _))) => Some(FeedSource::Path(base.join(p))),
-            (Some((u, span)), None) => allowed_url(ctx, &t, &u, &span, allow_http, allow_local).map(FeedSource::Url),
+            (Some((u, span)), None) => allowed_url(ctx, &t, &u, &span, allow_http, &allow_local).map(FeedSource::Url),
         };
         let tz = match zone {
             Some((z, span)) => parse_tz(&z).map_err(|e| ctx.problem(&span, &t.key("timezone"), e)).ok(),
@@ -438,9 +438,9 @@ fn webhook(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<Webh
     let secret_file = t.str(ctx, "secret_file");
     let timeout = t.str(ctx, "timeout");
     let allow_http = t.bool(ctx, "allow_http").unwrap_or(false);
-    let allow_local = t.bool(ctx, "allow_local").unwrap_or(false);
+    let allow_local = allow_local(ctx, t);
     let quiet = quiet(ctx, t);
-    let url = url.and_then(|(u, span)| allowed_url(ctx, t, &u, &span, allow_http, allow_local));
+    let url = url.and_then(|(u, span)| allowed_url(ctx, t, &u, &span, allow_http, &allow_local));
     let secret = match secret_file {
         None => Some(None),
         Some((f, span)) => {
@@ -514,6 +514,23 @@ fn quiet(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>) -> Option<Option<QuietHours>>
     }
 }
 
+/// `allow_local`: `true`, `false` (the default) or a list of IP addresses.
+fn allow_local(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>) -> policy::Local {
+    match t.bool_or_list(ctx, "allow_local") {
+        None | Some(Ok(false)) => policy::Local::Denied,
+        Some(Ok(true)) => policy::Local::Any,
+        Some(Err(list)) => policy::Local::Only(
+            list.into_iter()
+                .filter_map(|(a, span)| {
+                    a.parse()
+                        .map_err(|_| ctx.problem(&span, &t.key("allow_local"), format!("{a:?} is not an IP address")))
+                        .ok()
+                })
+                .collect(),
+        ),
+    }
+}
+
 /// A `url` value that parses and passes the address policy, or a problem on its line.
 fn allowed_url(
     ctx: &mut Ctx<'_>,
@@ -521,7 +538,7 @@ fn allowed_url(
     u: &str,
     span: &std::ops::Range<usize>,
     allow_http: bool,
-    allow_local: bool,
+    allow_local: &policy::Local,
 ) -> Option<reqwest::Url> {
     let checked = reqwest::Url::parse(u)
         .map_err(|e| format!("`{u}` is not a URL: {e}"))

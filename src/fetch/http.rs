@@ -24,7 +24,7 @@ const PER_HOST: usize = 2;
 /// Builds and keeps one client per address policy, and bounds requests per host.
 #[derive(Debug, Default, Clone)]
 pub struct HttpFetcher {
-    clients: Arc<Mutex<HashMap<(bool, bool), reqwest::Client>>>,
+    clients: Arc<Mutex<HashMap<(bool, policy::Local), reqwest::Client>>>,
     hosts: Arc<Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>>,
 }
 
@@ -32,17 +32,17 @@ pub struct HttpFetcher {
 /// never connected to.
 #[derive(Debug)]
 struct PolicyResolver {
-    allow_local: bool,
+    allow_local: policy::Local,
 }
 
 impl Resolve for PolicyResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let allow_local = self.allow_local;
+        let allow_local = self.allow_local.clone();
         Box::pin(async move {
             let host = name.as_str().to_string();
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let allowed: Vec<SocketAddr> =
-                addrs.iter().copied().filter(|a| policy::check_ip(a.ip(), allow_local).is_ok()).collect();
+                addrs.iter().copied().filter(|a| policy::check_ip(a.ip(), &allow_local).is_ok()).collect();
             if allowed.is_empty() {
                 let refused = addrs.first().map_or_else(|| "no address".to_string(), |a| a.ip().to_string());
                 let e: Box<dyn std::error::Error + Send + Sync> =
@@ -56,19 +56,21 @@ impl Resolve for PolicyResolver {
 }
 
 impl HttpFetcher {
-    fn client(&self, allow_http: bool, allow_local: bool) -> Result<reqwest::Client, String> {
+    fn client(&self, allow_http: bool, allow_local: &policy::Local) -> Result<reqwest::Client, String> {
         let mut clients = self.clients.lock().expect("client cache lock");
-        if let Some(c) = clients.get(&(allow_http, allow_local)) {
+        let key = (allow_http, allow_local.clone());
+        if let Some(c) = clients.get(&key) {
             return Ok(c.clone());
         }
+        let local = allow_local.clone();
         let redirects = redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() >= MAX_REDIRECTS {
                 return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
             }
             let from = attempt.previous().last().cloned();
             let verdict = match &from {
-                Some(from) => policy::check_redirect(from, attempt.url(), allow_http, allow_local),
-                None => policy::check_url(attempt.url(), allow_http, allow_local),
+                Some(from) => policy::check_redirect(from, attempt.url(), allow_http, &local),
+                None => policy::check_url(attempt.url(), allow_http, &local),
             };
             match verdict {
                 Ok(()) => attempt.follow(),
@@ -82,11 +84,11 @@ impl HttpFetcher {
             .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT)
             .redirect(redirects)
-            .dns_resolver(Arc::new(PolicyResolver { allow_local }))
+            .dns_resolver(Arc::new(PolicyResolver { allow_local: allow_local.clone() }))
             .no_proxy()
             .build()
             .map_err(|e| e.to_string())?;
-        clients.insert((allow_http, allow_local), c.clone());
+        clients.insert(key, c.clone());
         Ok(c)
     }
 
@@ -97,7 +99,7 @@ impl HttpFetcher {
     pub async fn get(&self, feed: &FeedConfig, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
         let refused =
             |e: PolicyError| FetchError::Refused { feed: feed.id.clone(), url: url.to_string(), reason: e.to_string() };
-        policy::check_url(url, feed.allow_http, feed.allow_local).map_err(refused)?;
+        policy::check_url(url, feed.allow_http, &feed.allow_local).map_err(refused)?;
         let timeout = feed.timeout.to_std().unwrap_or(StdDuration::from_secs(30));
         let host = url.host_str().unwrap_or_default().to_string();
         let gate = Arc::clone(
@@ -129,11 +131,14 @@ impl HttpFetcher {
         let failed = |e: reqwest::Error| {
             if e.is_timeout() {
                 FetchError::Timeout { feed: feed.id.clone(), target: url.to_string(), after: timeout }
+            } else if e.is_redirect() {
+                // The redirect policy refused a hop (or there were too many) before connecting.
+                FetchError::Refused { feed: feed.id.clone(), url: url.to_string(), reason: error_chain(&e) }
             } else {
                 network(&error_chain(&e))
             }
         };
-        let client = self.client(feed.allow_http, feed.allow_local).map_err(|e| network(&e))?;
+        let client = self.client(feed.allow_http, &feed.allow_local).map_err(|e| network(&e))?;
         let mut req = client.get(url.clone()).timeout(timeout);
         if let Some(etag) = &validators.etag {
             req = req.header(IF_NONE_MATCH, etag);
@@ -151,10 +156,12 @@ impl HttpFetcher {
             // say why it was refused rather than just its status.
             let target = resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("");
             let reason = match resp.url().join(target) {
-                Ok(to) => policy::check_redirect(resp.url(), &to, feed.allow_http, feed.allow_local).err().map_or_else(
-                    || format!("redirect to {to} not followed"),
-                    |e| format!("redirect to {to} refused: {e}"),
-                ),
+                Ok(to) => {
+                    policy::check_redirect(resp.url(), &to, feed.allow_http, &feed.allow_local).err().map_or_else(
+                        || format!("redirect to {to} not followed"),
+                        |e| format!("redirect to {to} refused: {e}"),
+                    )
+                }
                 Err(e) => format!("redirect to `{target}` is not a URL: {e}"),
             };
             return Err(FetchError::Refused { feed: feed.id.clone(), url: url.to_string(), reason });

@@ -1,7 +1,8 @@
 //! Which targets a feed may fetch from, as pure functions over URLs and addresses.
 //!
 //! https by default; plain http only with `allow_http`; loopback, private, link-local,
-//! unique-local, unspecified and cloud-metadata addresses only with `allow_local`. The
+//! unique-local, unspecified and cloud-metadata addresses only with `allow_local`
+//! (`true` for any, or a list of the addresses the feed may reach). The
 //! same rules apply to the feed URL, to every redirect target and to every address a
 //! host name resolves to, so no connection to a refused address is ever attempted.
 
@@ -19,11 +20,39 @@ pub enum PolicyError {
     #[error("plain http is not allowed for this feed (set allow_http = true)")]
     PlainHttp,
     /// A local or private address without `allow_local`.
-    #[error("address {0} is loopback, private, link-local or metadata (set allow_local = true to allow it)")]
+    #[error(
+        "address {0} is loopback, private, link-local or metadata and not allowed for this feed \
+         (allow_local = true, or a list that names it)"
+    )]
     LocalAddress(IpAddr),
     /// The URL names no host.
     #[error("the URL has no host")]
     NoHost,
+}
+
+/// Which local or private addresses a feed may reach.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum Local {
+    /// None (`allow_local` unset or `false`).
+    #[default]
+    Denied,
+    /// Any (`allow_local = true`).
+    Any,
+    /// Only these (`allow_local = ["127.0.0.1"]`): a redirect or DNS answer to another
+    /// local address is still refused.
+    Only(Vec<IpAddr>),
+}
+
+impl Local {
+    /// Whether a local address `ip` may be reached.
+    #[must_use]
+    pub fn allows(&self, ip: IpAddr) -> bool {
+        match self {
+            Local::Denied => false,
+            Local::Any => true,
+            Local::Only(list) => list.contains(&ip),
+        }
+    }
 }
 
 /// True for addresses that must not be reached without `allow_local`.
@@ -58,8 +87,8 @@ pub fn is_local(ip: IpAddr) -> bool {
 ///
 /// # Errors
 /// [`PolicyError::LocalAddress`] when it is local and the feed does not allow that.
-pub fn check_ip(ip: IpAddr, allow_local: bool) -> Result<(), PolicyError> {
-    if !allow_local && is_local(ip) {
+pub fn check_ip(ip: IpAddr, allow_local: &Local) -> Result<(), PolicyError> {
+    if is_local(ip) && !allow_local.allows(ip) {
         return Err(PolicyError::LocalAddress(ip));
     }
     Ok(())
@@ -69,7 +98,7 @@ pub fn check_ip(ip: IpAddr, allow_local: bool) -> Result<(), PolicyError> {
 ///
 /// # Errors
 /// The first rule the URL breaks.
-pub fn check_url(url: &Url, allow_http: bool, allow_local: bool) -> Result<(), PolicyError> {
+pub fn check_url(url: &Url, allow_http: bool, allow_local: &Local) -> Result<(), PolicyError> {
     match url.scheme() {
         "https" => {}
         "http" if allow_http => {}
@@ -82,7 +111,7 @@ pub fn check_url(url: &Url, allow_http: bool, allow_local: bool) -> Result<(), P
         Some(url::Host::Ipv6(ip)) => check_ip(IpAddr::V6(ip), allow_local),
         Some(url::Host::Domain(d)) => {
             let d = d.trim_end_matches('.').to_ascii_lowercase();
-            if !allow_local && (d == "localhost" || d.ends_with(".localhost")) {
+            if *allow_local == Local::Denied && (d == "localhost" || d.ends_with(".localhost")) {
                 Err(PolicyError::LocalAddress(IpAddr::from([127, 0, 0, 1])))
             } else {
                 Ok(())
@@ -96,7 +125,7 @@ pub fn check_url(url: &Url, allow_http: bool, allow_local: bool) -> Result<(), P
 ///
 /// # Errors
 /// The rule the redirect breaks.
-pub fn check_redirect(from: &Url, to: &Url, allow_http: bool, allow_local: bool) -> Result<(), PolicyError> {
+pub fn check_redirect(from: &Url, to: &Url, allow_http: bool, allow_local: &Local) -> Result<(), PolicyError> {
     check_url(to, allow_http, allow_local)?;
     if from.scheme() == "https" && to.scheme() != "https" {
         return Err(PolicyError::Scheme(to.scheme().to_string()));
@@ -114,13 +143,13 @@ mod tests {
 
     #[test]
     fn https_by_default_http_by_permission() {
-        assert!(check_url(&url("https://example.org/f.json"), false, false).is_ok());
-        assert_eq!(check_url(&url("http://example.org/f.json"), false, false), Err(PolicyError::PlainHttp));
-        assert!(check_url(&url("http://example.org/f.json"), true, false).is_ok());
+        assert!(check_url(&url("https://example.org/f.json"), false, &Local::Denied).is_ok());
+        assert_eq!(check_url(&url("http://example.org/f.json"), false, &Local::Denied), Err(PolicyError::PlainHttp));
+        assert!(check_url(&url("http://example.org/f.json"), true, &Local::Denied).is_ok());
         assert!(
-            matches!(check_url(&url("file:///etc/passwd"), true, true), Err(PolicyError::Scheme(s)) if s == "file")
+            matches!(check_url(&url("file:///etc/passwd"), true, &Local::Any), Err(PolicyError::Scheme(s)) if s == "file")
         );
-        assert!(matches!(check_url(&url("ftp://example.org/x"), true, true), Err(PolicyError::Scheme(_))));
+        assert!(matches!(check_url(&url("ftp://example.org/x"), true, &Local::Any), Err(PolicyError::Scheme(_))));
     }
 
     #[test]
@@ -139,20 +168,36 @@ mod tests {
             "https://localhost/",
             "https://100.64.0.1/",
         ] {
-            assert!(matches!(check_url(&url(u), false, false), Err(PolicyError::LocalAddress(_))), "{u}");
-            assert!(check_url(&url(u), false, true).is_ok(), "{u}");
+            assert!(matches!(check_url(&url(u), false, &Local::Denied), Err(PolicyError::LocalAddress(_))), "{u}");
+            assert!(check_url(&url(u), false, &Local::Any).is_ok(), "{u}");
         }
-        assert!(check_url(&url("https://93.184.216.34/"), false, false).is_ok());
-        assert!(check_ip("8.8.8.8".parse().unwrap(), false).is_ok());
+        assert!(check_url(&url("https://93.184.216.34/"), false, &Local::Denied).is_ok());
+        assert!(check_ip("8.8.8.8".parse().unwrap(), &Local::Denied).is_ok());
     }
 
     #[test]
     fn redirects_may_not_downgrade_or_leave_http() {
         let from = url("https://example.org/a");
-        assert!(check_redirect(&from, &url("https://example.com/b"), true, false).is_ok());
-        assert!(check_redirect(&from, &url("http://example.com/b"), true, false).is_err());
-        assert!(check_redirect(&from, &url("file:///etc/passwd"), true, true).is_err());
-        assert!(check_redirect(&url("http://example.org/"), &url("https://example.org/"), true, false).is_ok());
-        assert!(check_redirect(&from, &url("https://169.254.169.254/"), false, false).is_err());
+        assert!(check_redirect(&from, &url("https://example.com/b"), true, &Local::Denied).is_ok());
+        assert!(check_redirect(&from, &url("http://example.com/b"), true, &Local::Denied).is_err());
+        assert!(check_redirect(&from, &url("file:///etc/passwd"), true, &Local::Any).is_err());
+        assert!(check_redirect(&url("http://example.org/"), &url("https://example.org/"), true, &Local::Denied).is_ok());
+        assert!(check_redirect(&from, &url("https://169.254.169.254/"), false, &Local::Denied).is_err());
+    }
+
+    #[test]
+    fn a_list_allows_exactly_the_addresses_it_names() {
+        let only = Local::Only(vec!["127.0.0.1".parse().unwrap(), "10.1.2.3".parse().unwrap()]);
+        assert!(check_url(&url("http://127.0.0.1:8080/f"), true, &only).is_ok());
+        assert!(check_url(&url("https://10.1.2.3/f"), false, &only).is_ok());
+        let from = url("http://127.0.0.1:8080/f");
+        for to in ["http://127.0.0.2:8080/f", "https://169.254.169.254/", "https://10.1.2.4/", "http://[::1]/"] {
+            let e = check_redirect(&from, &url(to), true, &only).unwrap_err();
+            assert!(matches!(e, PolicyError::LocalAddress(_)), "{to}: {e}");
+        }
+        assert!(check_redirect(&from, &url("https://example.org/"), true, &only).is_ok(), "public stays allowed");
+        assert!(check_url(&url("http://localhost/"), true, &only).is_ok(), "the name is left to the DNS filter");
+        assert!(check_ip("127.0.0.1".parse().unwrap(), &only).is_ok());
+        assert!(check_ip("127.0.0.2".parse().unwrap(), &only).is_err());
     }
 }

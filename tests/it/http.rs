@@ -261,3 +261,28 @@ async fn retries_stay_within_the_feeds_timeout() {
     assert_eq!(server.hits(), 1, "a retry 2.5–5 s away does not fit the 2 s timeout, so none is made");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_to_a_local_address_the_feed_may_not_reach_is_refused_before_connecting() {
+    // The only listener on 127.0.0.2 counts connection attempts; a wrong policy would
+    // reach it, and still only on loopback.
+    let trap = std::net::TcpListener::bind("127.0.0.2:0").expect("bind 127.0.0.2");
+    trap.set_nonblocking(true).unwrap();
+    let target = format!("http://127.0.0.2:{}/f", trap.local_addr().unwrap().port());
+    let server = Server::sequence(vec![Reply::status(302, "").header("Location", &target)]).await;
+    let dir = tempdir();
+    let source = format!("url = \"{}\"\nallow_http = true\nallow_local = [\"127.0.0.1\"]", server.url("/f"));
+    let cfg = write_config(dir.path(), &[("f", source)], "");
+    let p = poller(&cfg);
+    let e = p.poll(&p.config.feeds[0].clone()).await.outcome.unwrap_err();
+    assert_eq!(e.reason(), "refused");
+    let e = e.to_string();
+    assert!(
+        e.contains(&format!("redirect to {target} refused: address 127.0.0.2 is loopback"))
+            && e.contains("not allowed for this feed"),
+        "{e}"
+    );
+    assert_eq!(server.hits(), 1, "the feed's own address, which the list allows, was reached");
+    assert!(trap.accept().is_err_and(|e| e.kind() == std::io::ErrorKind::WouldBlock), "no connection to 127.0.0.2");
+    assert!(p.store.lock().unwrap().all_records().unwrap().is_empty());
+}
