@@ -58,9 +58,10 @@ fn lines(html: &str) -> Vec<String> {
 
 pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Vec<RawRecord>, ParseError> {
     let err = |place: String, message: String| ParseError { feed: feed.to_string(), format: "cbp-rss", place, message };
-    let text = String::from_utf8_lossy(body);
+    let text = std::str::from_utf8(body)
+        .map_err(|e| err(format!("byte {}", e.valid_up_to()), "invalid UTF-8 (the feed declares UTF-8)".into()))?;
     let channel_time = PUB_DATE
-        .captures(&text)
+        .captures(text)
         .and_then(|c| NaiveDateTime::parse_from_str(&c[1], "%d %b %Y %H:%M:%S").ok())
         .map(|wall| local_to_utc(wall, chrono_tz::America::New_York));
     // The description holds unescaped HTML (`<br/>`, `<h4>`), which an XML parser reads as
@@ -68,8 +69,11 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
     if !text.contains("<rss") || !text.contains("<channel") {
         return Err(err("document".into(), "not an RSS document (no <rss><channel>)".into()));
     }
+    if !text.trim_end().ends_with("</rss>") {
+        return Err(err(format!("byte {}", text.len()), "truncated: the document ends before </rss>".into()));
+    }
     let mut out = Vec::new();
-    for (i, item) in ITEM.captures_iter(&text).enumerate() {
+    for (i, item) in ITEM.captures_iter(text).enumerate() {
         let field = |re: &Regex| -> Option<String> {
             re.captures(&item[1]).map(|c| c[1].replace("<![CDATA[", "").replace("]]>", ""))
         };

@@ -94,9 +94,13 @@ static TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 pub(super) fn parse_html(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseError> {
     let err =
         |place: String, message: String| ParseError { feed: feed.to_string(), format: "cbsa-html", place, message };
-    let text = String::from_utf8_lossy(body);
+    let text = std::str::from_utf8(body)
+        .map_err(|e| err(format!("byte {}", e.valid_up_to()), "invalid UTF-8 (the page declares UTF-8)".into()))?;
     let start = text.find("id=\"bwttaf\"").ok_or_else(|| err("document".into(), "no table #bwttaf".into()))?;
-    let table = &text[start..text[start..].find("</table>").map_or(text.len(), |e| start + e)];
+    let end = text[start..]
+        .find("</table>")
+        .ok_or_else(|| err(format!("byte {}", text.len()), "truncated: table #bwttaf is not closed".into()))?;
+    let table = &text[start..start + end];
     let mut out = Vec::new();
     for (i, row) in ROW.captures_iter(table).enumerate() {
         let place = format!("row {}", i + 1);

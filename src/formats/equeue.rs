@@ -28,6 +28,9 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
     };
     let doc: Value = serde_json::from_slice(body)
         .map_err(|e| err(&format!("line {} column {}", e.line(), e.column()), e.to_string()))?;
+    if !doc.is_object() {
+        return Err(err("document", format!("expected a JSON object, found {}", kind(&doc))));
+    }
     let info = doc.get("info").filter(|i| i.is_object()).ok_or_else(|| err("info", "missing".into()))?;
     let name = info
         .get("nameEn")
@@ -57,4 +60,15 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
         evidence: Some(format!("electronic queue: {}", counts.join(", "))),
         ..RawRecord::default()
     }])
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }

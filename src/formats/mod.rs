@@ -177,6 +177,7 @@ pub fn parse(
     gazetteer: &Gazetteer,
     now: DateTime<Utc>,
 ) -> Result<Vec<RawRecord>, ParseError> {
+    json_is_utf8(format, feed, body)?;
     match format {
         Format::BorderwatchJson => native::parse(feed, body),
         Format::Rss | Format::Atom => news::parse(feed, format.name(), body, gazetteer, now),
@@ -195,6 +196,20 @@ pub fn parse(
     }
 }
 
+/// JSON is UTF-8 (RFC 8259 §8.1): a bad byte is reported as such, at its offset, rather
+/// than as whatever syntax error the JSON reader makes of it.
+fn json_is_utf8(format: Format, feed: &str, body: &[u8]) -> Result<(), ParseError> {
+    if !matches!(format, Format::BorderwatchJson | Format::CbpJson | Format::ByEqueue | Format::Json) {
+        return Ok(());
+    }
+    std::str::from_utf8(body).map(drop).map_err(|e| ParseError {
+        feed: feed.to_string(),
+        format: format.name(),
+        place: format!("byte {}", e.valid_up_to()),
+        message: "invalid UTF-8 (JSON is UTF-8)".into(),
+    })
+}
+
 /// Reads `body` for a configured feed: its format, and its field mapping if it has one.
 ///
 /// # Errors
@@ -205,6 +220,7 @@ pub fn parse_feed(
     gazetteer: &Gazetteer,
     now: DateTime<Utc>,
 ) -> Result<Vec<RawRecord>, ParseError> {
+    json_is_utf8(feed.format, &feed.id, body)?;
     match (feed.format, &feed.mapping) {
         (Format::Json, Some(m)) => generic::parse_json(&feed.id, body, m),
         (Format::Csv, Some(m)) => generic::parse_csv(&feed.id, body, m),

@@ -120,7 +120,7 @@ fn malformed_cbp_bodies_name_the_feed_and_the_place() {
         (b"42", "at document: expected an array of ports"),
         (br#"[{"port_number":"070801","port_name":"Alexandria Bay"}]"#, "at [0].port_status: missing"),
         (br#"[{"port_name":"X","port_status":"Open"}]"#, "at [0].port_number: missing"),
-        (b"\xff\xfe[]", "at line 1"),
+        (b"\xff\xfe[]", "at byte 0: invalid UTF-8"),
     ];
     for (body, place) in cases {
         let e = formats::parse(Format::CbpJson, "us-cbp", body, &g, now()).unwrap_err().to_string();
@@ -287,4 +287,133 @@ fn records_of(format: Format, name: &str) -> Vec<String> {
         .into_iter()
         .filter_map(|r| r.crossing)
         .collect()
+}
+
+/// A real capture, then each malformed variant of it, as consecutive polls of one feed:
+/// every variant is a parse error naming the feed, the format and the place, and the
+/// stored records stay exactly as the capture left them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_malformed_variant_of_every_format_names_its_place_and_keeps_the_state() {
+    let html = std::fs::read_to_string(shared("cbsa_bwt_menu-eng_2022-07-07.html")).unwrap();
+    let equeue = std::fs::read_to_string(shared("by_belarusborder_monitoring_brest_2024-09-30.jsonl")).unwrap();
+    let equeue = equeue.lines().next().unwrap().to_string();
+    let csv = std::fs::read_to_string(shared("cbsa_bwt-eng_csv_2012-09-27_partial.csv")).unwrap();
+    let csv_header = csv.lines().next().unwrap();
+    let cases: Vec<(&str, Vec<u8>, Vec<(&str, Vec<u8>, &str)>)> = vec![
+        (
+            "cbp-json",
+            std::fs::read(shared("cbp_bwtnew_2022-06-29.json")).unwrap(),
+            vec![
+                ("wrong root", b"<html>down</html>".to_vec(), "at line 1 column 1"),
+                (
+                    "missing field",
+                    br#"[{"port_name":"X","port_status":"Open"}]"#.to_vec(),
+                    "at [0].port_number: missing",
+                ),
+            ],
+        ),
+        (
+            "cbp-rss",
+            std::fs::read(shared("cbp_bwtrss_brownsville_20260813T060823Z.xml")).unwrap(),
+            vec![
+                ("wrong root", br#"{"ports": []}"#.to_vec(), "at document: not an RSS document"),
+                (
+                    "missing field",
+                    b"<rss><channel><item><title>Brownsville - B&amp;M</title></item></channel></rss>".to_vec(),
+                    "at item[0].description: missing",
+                ),
+            ],
+        ),
+        (
+            "cbp-xml",
+            std::fs::read(shared("cbp_bwt_xml_legacy_2014-04-28.xml")).unwrap(),
+            vec![
+                ("wrong root", b"<html><body>down</body></html>".to_vec(), "at document: no <border_wait_time>"),
+                (
+                    "missing field",
+                    b"<border_wait_time><port><port_name>X</port_name></port></border_wait_time>".to_vec(),
+                    "port_number",
+                ),
+            ],
+        ),
+        (
+            "cbsa-csv",
+            std::fs::read(shared("cbsa_bwt-eng_csv_2012-09-27_partial.csv")).unwrap(),
+            vec![
+                ("wrong root", br#"{"offices": []}"#.to_vec(), "at line 1: expected a `Customs Office;;"),
+                (
+                    "missing field",
+                    format!("{csv_header}\nX;;Y\n").into_bytes(),
+                    "at line 2: 2 fields where the header has",
+                ),
+            ],
+        ),
+        (
+            "cbsa-html",
+            html.clone().into_bytes(),
+            vec![
+                ("wrong root", b"<html><body>Maintenance</body></html>".to_vec(), "at document: no table #bwttaf"),
+                ("missing field", html.replace("<time", "<span").into_bytes(), "at row 1: no <time datetime>"),
+            ],
+        ),
+        (
+            "by-equeue",
+            equeue.clone().into_bytes(),
+            vec![
+                ("wrong root", b"[1, 2, 3]".to_vec(), "at document"),
+                ("missing field", br#"{"carLiveQueue": []}"#.to_vec(), "at info: missing"),
+            ],
+        ),
+        (
+            "borderwatch-json",
+            crate::helpers::native(&[("torkham", "open", None)]).into_bytes(),
+            vec![
+                ("wrong root", b"[]".to_vec(), "at line 1 column 2"),
+                ("missing field", br#"{"records":[{"until":"2030-01-01"}]}"#.to_vec(), "missing field `status`"),
+            ],
+        ),
+    ];
+    for (format, good, specific) in cases {
+        let dir = tempdir();
+        let body = dir.path().join("body");
+        std::fs::write(&body, &good).unwrap();
+        std::fs::write(
+            dir.path().join("bw.toml"),
+            format!(
+                "[daemon]\nstate = \"s.db\"\n[[feed]]\nid = \"m\"\nformat = \"{format}\"\npath = \"body\"\nschedule = \"* * * * *\"\n"
+            ),
+        )
+        .unwrap();
+        let config = Config::load(&dir.path().join("bw.toml")).unwrap();
+        let store = Store::open(&config.daemon.state).unwrap();
+        let p = Poller::new(Arc::new(config), store, Arc::new(FixedClock::new(now())));
+        let feed = p.config.feeds[0].clone();
+        let r = p.poll(&feed).await;
+        assert!(matches!(r.outcome, Ok(Outcome::Baseline(_))), "{format}: the capture itself: {:?}", r.outcome);
+        let before = p.store.lock().unwrap().all_records().unwrap();
+        assert!(!before.is_empty(), "{format}");
+
+        let cut = good.len().min(200) / 2 * 2;
+        let mut bad_utf8 = good[..cut].to_vec();
+        bad_utf8.extend_from_slice(b"\xff\xfe");
+        bad_utf8.extend_from_slice(&good[cut..]);
+        let mut variants = vec![("truncated", good[..good.len() / 2].to_vec(), ""), ("wrong encoding", bad_utf8, "")];
+        variants.extend(specific);
+        for (what, bytes, place) in variants {
+            std::fs::write(&body, &bytes).unwrap();
+            let r = p.poll(&feed).await;
+            let e = r.outcome.expect_err(&format!("{format} {what}")).to_string();
+            println!("{format:>16} {what:<14} {e}");
+            let prefix = format!("feed m: cannot parse {format} at ");
+            assert!(e.starts_with(&prefix), "{format} {what}: {e}");
+            assert!(e.contains(place), "{format} {what}: expected `{place}` in {e}");
+            if what == "wrong encoding" {
+                assert!(
+                    e.contains("UTF-8") || e.contains("utf-8") || e.contains("ill-formed"),
+                    "{format}: says it is the encoding: {e}"
+                );
+            }
+            assert_eq!(p.store.lock().unwrap().all_records().unwrap(), before, "{format} {what}: state kept");
+        }
+    }
 }
