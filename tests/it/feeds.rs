@@ -299,7 +299,8 @@ async fn every_malformed_variant_of_every_format_names_its_place_and_keeps_the_s
     let equeue = equeue.lines().next().unwrap().to_string();
     let csv = std::fs::read_to_string(shared("cbsa_bwt-eng_csv_2012-09-27_partial.csv")).unwrap();
     let csv_header = csv.lines().next().unwrap();
-    let cases: Vec<(&str, Vec<u8>, Vec<(&str, Vec<u8>, &str)>)> = vec![
+    type Variant<'a> = (&'a str, Vec<u8>, &'a str);
+    let cases: Vec<(&str, Vec<u8>, Vec<Variant>)> = vec![
         (
             "cbp-json",
             std::fs::read(shared("cbp_bwtnew_2022-06-29.json")).unwrap(),
