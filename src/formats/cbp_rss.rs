@@ -22,15 +22,31 @@ static PUB_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<pubDate>\s*\w{3},\s*(\d{1,2} \w{3} \d{4} \d{1,2}:\d{2}:\d{2})").expect("pubDate regex")
 });
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]{0,200}>").expect("tag regex"));
-static TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<title>(.*?)</title>").expect("title regex"));
-static DESCRIPTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)<description>(.*?)</description>").expect("description regex"));
-static ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<item>(.*?)</item>").expect("item regex"));
-static LANE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(General|Sentri|Fast|Ready|NEXUS)\s+Lanes:\s*(.*?)\s*$").expect("lane regex")
-});
 static ZONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(EDT|EST|CDT|CST|MDT|MST|PDT|PST)\b").expect("zone regex"));
+
+/// The text of each `<tag>…</tag>` in `text`, in order (no nesting in this feed).
+fn elements<'a>(text: &'a str, tag: &str) -> impl Iterator<Item = &'a str> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = rest.find(&open)? + open.len();
+        let len = rest[start..].find(&close)?;
+        let inner = &rest[start..start + len];
+        rest = &rest[start + len + close.len()..];
+        Some(inner)
+    })
+}
+
+/// A lane line, `General Lanes: At 1:00 pm CDT 40 min delay`: its type and its value.
+fn lane(line: &str) -> Option<(&str, &str)> {
+    let (kind, value) = line.split_once(':')?;
+    let kind = kind.trim().strip_suffix("Lanes")?.trim_end();
+    ["General", "Sentri", "Fast", "Ready", "NEXUS"]
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(kind))
+        .then(|| (kind, value.trim()))
+}
 
 fn zone(label: &str) -> &'static str {
     match label {
@@ -73,34 +89,35 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
         return Err(err(format!("byte {}", text.len()), "truncated: the document ends before </rss>".into()));
     }
     let mut out = Vec::new();
-    for (i, item) in ITEM.captures_iter(text).enumerate() {
-        let field = |re: &Regex| -> Option<String> {
-            re.captures(&item[1]).map(|c| c[1].replace("<![CDATA[", "").replace("]]>", ""))
+    for (i, item) in elements(text, "item").enumerate() {
+        let field = |tag: &str| -> Option<String> {
+            elements(item, tag).next().map(|c| c.replace("<![CDATA[", "").replace("]]>", ""))
         };
-        let title = field(&TITLE).map(|t| t.replace("&amp;", "&")).unwrap_or_default();
+        let title = field("title").map(|t| t.replace("&amp;", "&")).unwrap_or_default();
         let title = title.trim().trim_end_matches('-').trim().to_string();
         if title.is_empty() {
             return Err(err(format!("item[{i}].title"), "missing".into()));
         }
-        let html = field(&DESCRIPTION).ok_or_else(|| err(format!("item[{i}].description"), "missing".into()))?;
+        let html = field("description").ok_or_else(|| err(format!("item[{i}].description"), "missing".into()))?;
+        let text_lines = lines(&html);
         let mut group = String::new();
         let mut hours = None;
         let mut closed = Vec::new();
         let mut pending = false;
         let mut tz = None;
         let mut notice = None;
-        for l in lines(&html) {
+        for l in &text_lines {
             if let Some(h) = l.strip_prefix("Hours:") {
                 hours = Some(h.trim().to_string());
             } else if let Some(n) = l.strip_prefix("Border Notice:") {
                 notice = Some(n.trim().to_string());
-            } else if let Some(c) = LANE.captures(&l) {
-                let value = c[2].to_ascii_lowercase();
+            } else if let Some((kind, value)) = lane(l) {
                 if tz.is_none() {
-                    tz = ZONE.captures(&c[2]).map(|z| zone(&z[1]));
+                    tz = ZONE.captures(value).map(|z| zone(&z[1]));
                 }
+                let value = value.to_ascii_lowercase();
                 if value.starts_with("lanes closed") {
-                    closed.push(format!("{group} {}", &c[1]).trim().to_string());
+                    closed.push(format!("{group} {kind}").trim().to_string());
                 } else if value.starts_with("update pending") {
                     pending = true;
                 }
@@ -133,7 +150,7 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
             scope,
             tz: Some(tz_name.to_string()),
             observed_at: observed_at.clone(),
-            evidence: Some(lines(&html).join("; ")),
+            evidence: Some(text_lines.join("; ")),
             transient: pending,
             ..RawRecord::default()
         });
