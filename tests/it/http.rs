@@ -289,6 +289,7 @@ async fn a_redirect_to_a_local_address_the_feed_may_not_reach_is_refused_before_
 
 /// Peak resident memory (KiB) of `borderwatch check` on `cfg`, read from the child's own
 /// rusage (wait4), so other tests in this process do not blur it.
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also reports its rusage
 fn peak_rss_of_check(cfg: &std::path::Path) -> (i64, std::process::ExitStatus) {
     use std::os::unix::process::ExitStatusExt;
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
