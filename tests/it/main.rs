@@ -4,6 +4,7 @@ mod alerts;
 mod cli;
 mod daemon;
 mod desktop;
+mod faults;
 mod feeds;
 mod helpers;
 mod http;
