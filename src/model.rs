@@ -260,3 +260,29 @@ pub struct Alert {
     /// The record before the change.
     pub previous: Option<Record>,
 }
+
+/// `s` cut to at most `max` characters, ending in `…` when cut: feed text that reaches
+/// records, errors and logs stays bounded whatever a feed sends.
+#[must_use]
+pub fn clip(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((end, _)) => {
+            let cut = s[..end].char_indices().next_back().map_or(0, |(i, _)| i);
+            std::borrow::Cow::Owned(format!("{}…", &s[..cut]))
+        }
+    }
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::clip;
+
+    #[test]
+    fn clip_keeps_short_text_and_cuts_long_text_on_a_character_boundary() {
+        assert_eq!(clip("Torkham", 7), "Torkham");
+        assert_eq!(clip("Torkham", 5), "Tork…");
+        assert_eq!(clip("ТоркхамТоркхам", 4).chars().count(), 4);
+        assert_eq!(clip("", 0), "");
+    }
+}

@@ -11,7 +11,7 @@ use chrono::{DateTime, Datelike, Utc};
 
 use crate::formats::{ParseError, RawRecord};
 use crate::gazetteer::{parse_tz, slug, Gazetteer};
-use crate::model::{Record, Status};
+use crate::model::{clip, Record, Status};
 use crate::timeutil::{expires_at, LocalWhen};
 
 /// A feed's records keyed by crossing id.
@@ -53,20 +53,28 @@ pub fn normalize(raw: RawRecord, source: &str, gazetteer: &Gazetteer, now: DateT
     let countries =
         raw.countries.filter(|c| !c.is_empty()).or_else(|| known.map(|k| k.countries.clone())).unwrap_or_default();
     Ok(Record {
-        crossing,
-        name,
+        crossing: crossing.chars().take(MAX_ID).collect(),
+        name: clip(&name, MAX_NAME).into_owned(),
         countries,
         status: raw.status.unwrap_or(Status::Unknown),
-        scope: raw.scope.filter(|s| !s.trim().is_empty()),
+        scope: raw.scope.filter(|s| !s.trim().is_empty()).map(|s| clip(&s, MAX_SCOPE).into_owned()),
         since: raw.since,
         expires_at: raw.until.as_deref().and_then(|u| expires_at(u, tz)),
         until: raw.until,
         tz: tz.name().to_string(),
         source: raw.source.unwrap_or_else(|| source.to_string()),
         observed_at,
-        evidence: raw.evidence,
+        evidence: raw.evidence.map(|e| clip(&e, MAX_EVIDENCE).into_owned()),
     })
 }
+
+/// The longest crossing id, name, scope and evidence a record keeps (characters); a feed
+/// that sends more has the rest cut, so one hostile value cannot bloat the state, the
+/// alerts or a log line.
+const MAX_ID: usize = 80;
+const MAX_NAME: usize = 200;
+const MAX_SCOPE: usize = 500;
+const MAX_EVIDENCE: usize = 2000;
 
 /// Normalizes a feed's raw records into a snapshot, and names the crossings whose
 /// record is transient ("Update Pending"): the caller keeps their last good record where

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::sink::{Delivery, NotifyError, Sink};
 use crate::config::{QuietHours, WebhookConfig};
-use crate::fetch::policy;
+use crate::fetch::{policy, redacted};
 use crate::model::{Alert, AlertKind};
 
 /// The payload version; bumped only when a field changes meaning.
@@ -108,12 +108,15 @@ impl Sink for WebhookSink {
             if let Some(secret) = &self.config.secret {
                 req = req.header("X-Borderwatch-Signature", signature(secret.expose(), &body));
             }
-            let resp =
-                req.body(body).send().await.map_err(|e| fail(format!("POST {} failed: {e}", self.config.url)))?;
+            let resp = req
+                .body(body)
+                .send()
+                .await
+                .map_err(|e| fail(format!("POST {} failed: {}", redacted(&self.config.url), e.without_url())))?;
             if resp.status().is_success() {
                 Ok(())
             } else {
-                Err(fail(format!("POST {} answered {}", self.config.url, resp.status().as_u16())))
+                Err(fail(format!("POST {} answered {}", redacted(&self.config.url), resp.status().as_u16())))
             }
         })
     }

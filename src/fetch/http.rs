@@ -11,7 +11,7 @@ use reqwest::header::{DATE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIE
 use reqwest::{redirect, StatusCode, Url};
 
 use super::policy::{self, PolicyError};
-use super::{FetchError, Fetched, Validators};
+use super::{redacted, FetchError, Fetched, Validators};
 use crate::config::FeedConfig;
 
 const USER_AGENT: &str = concat!("borderwatch/", env!("CARGO_PKG_VERSION"), " (border crossing monitor)");
@@ -98,7 +98,7 @@ impl HttpFetcher {
     /// A [`FetchError`] naming the feed and the URL.
     pub async fn get(&self, feed: &FeedConfig, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
         let refused =
-            |e: PolicyError| FetchError::Refused { feed: feed.id.clone(), url: url.to_string(), reason: e.to_string() };
+            |e: PolicyError| FetchError::Refused { feed: feed.id.clone(), url: redacted(url), reason: e.to_string() };
         policy::check_url(url, feed.allow_http, &feed.allow_local).map_err(refused)?;
         let timeout = feed.timeout.to_std().unwrap_or(StdDuration::from_secs(30));
         let host = url.host_str().unwrap_or_default().to_string();
@@ -112,7 +112,7 @@ impl HttpFetcher {
         let _permit = gate.acquire_owned().await.expect("host gates are never closed");
         let work = self.get_capped(feed, url, validators, timeout);
         tokio::time::timeout(timeout, work).await.unwrap_or_else(|_| {
-            Err(FetchError::Timeout { feed: feed.id.clone(), target: url.to_string(), after: timeout })
+            Err(FetchError::Timeout { feed: feed.id.clone(), target: redacted(url), after: timeout })
         })
     }
 
@@ -125,15 +125,17 @@ impl HttpFetcher {
     ) -> Result<Fetched, FetchError> {
         let network = |e: &dyn std::fmt::Display| FetchError::Network {
             feed: feed.id.clone(),
-            url: url.to_string(),
+            url: redacted(url),
             message: e.to_string(),
         };
         let failed = |e: reqwest::Error| {
+            // The URL is in our own message already, with any password hidden.
+            let e = e.without_url();
             if e.is_timeout() {
-                FetchError::Timeout { feed: feed.id.clone(), target: url.to_string(), after: timeout }
+                FetchError::Timeout { feed: feed.id.clone(), target: redacted(url), after: timeout }
             } else if e.is_redirect() {
                 // The redirect policy refused a hop (or there were too many) before connecting.
-                FetchError::Refused { feed: feed.id.clone(), url: url.to_string(), reason: error_chain(&e) }
+                FetchError::Refused { feed: feed.id.clone(), url: redacted(url), reason: error_chain(&e) }
             } else {
                 network(&error_chain(&e))
             }
@@ -164,10 +166,10 @@ impl HttpFetcher {
                 }
                 Err(e) => format!("redirect to `{target}` is not a URL: {e}"),
             };
-            return Err(FetchError::Refused { feed: feed.id.clone(), url: url.to_string(), reason });
+            return Err(FetchError::Refused { feed: feed.id.clone(), url: redacted(url), reason });
         }
         if !status.is_success() {
-            return Err(FetchError::Status { feed: feed.id.clone(), url: url.to_string(), status: status.as_u16() });
+            return Err(FetchError::Status { feed: feed.id.clone(), url: redacted(url), status: status.as_u16() });
         }
         let header = |name| {
             resp.headers().get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_string)
@@ -178,12 +180,12 @@ impl HttpFetcher {
         if resp.content_length().is_some_and(|n| n > limit)
             && resp.headers().get(reqwest::header::CONTENT_ENCODING).is_none()
         {
-            return Err(FetchError::TooLarge { feed: feed.id.clone(), target: url.to_string(), limit });
+            return Err(FetchError::TooLarge { feed: feed.id.clone(), target: redacted(url), limit });
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(failed)? {
             if (bytes.len() + chunk.len()) as u64 > limit {
-                return Err(FetchError::TooLarge { feed: feed.id.clone(), target: url.to_string(), limit });
+                return Err(FetchError::TooLarge { feed: feed.id.clone(), target: redacted(url), limit });
             }
             bytes.extend_from_slice(&chunk);
         }

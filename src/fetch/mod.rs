@@ -132,6 +132,17 @@ impl FetchError {
     }
 }
 
+/// `url` for messages and logs, with a password in it shown as `***`.
+#[must_use]
+pub fn redacted(url: &reqwest::Url) -> String {
+    if url.password().is_none() {
+        return url.to_string();
+    }
+    let mut shown = url.clone();
+    let _ = shown.set_password(Some("***"));
+    shown.to_string()
+}
+
 /// Fetches one feed. A transient failure is retried up to `retries` times, after
 /// `retry_backoff` doubling with jitter, but only while the feed's `timeout` (the budget
 /// of the whole fetch, retries included) leaves room: a poll never outlasts its timeout,
@@ -149,7 +160,7 @@ pub async fn fetch(http: &HttpFetcher, feed: &FeedConfig, validators: &Validator
             FeedSource::Url(url) => {
                 let left = deadline.saturating_duration_since(tokio::time::Instant::now());
                 tokio::time::timeout(left, http.get(feed, url, validators)).await.unwrap_or_else(|_| {
-                    Err(FetchError::Timeout { feed: feed.id.clone(), target: url.to_string(), after: budget })
+                    Err(FetchError::Timeout { feed: feed.id.clone(), target: redacted(url), after: budget })
                 })
             }
         };

@@ -32,14 +32,14 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
     let text = text.trim_start_matches('\u{feff}');
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header = lines.next().ok_or_else(|| err("line 1".into(), "empty document".into()))?;
-    let cells = |l: &str| -> Vec<String> {
-        let mut v: Vec<String> = l.split(";;").map(|c| c.trim().to_string()).collect();
-        if v.last().is_some_and(String::is_empty) {
-            v.pop();
-        }
-        v
+    // The fields of a line, and how many there are: a line with a million separators is
+    // counted, not copied (at most 64 fields are kept).
+    let cells = |l: &str| -> (Vec<String>, usize) {
+        let l = l.trim_end();
+        let l = l.strip_suffix(";;").unwrap_or(l);
+        (l.split(";;").take(64).map(|c| c.trim().to_string()).collect(), l.split(";;").count())
     };
-    let head = cells(header);
+    let (head, _) = cells(header);
     if head.len() < 4 || !head[0].to_ascii_lowercase().contains("office") {
         return Err(err(
             "line 1".into(),
@@ -48,10 +48,10 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
     }
     let mut out = Vec::new();
     for (i, line) in lines.enumerate() {
-        let row = cells(line);
+        let (row, count) = cells(line);
         let place = format!("line {}", i + 2);
-        if row.len() != head.len() {
-            return Err(err(place, format!("{} fields where the header has {}", row.len(), head.len())));
+        if count != head.len() {
+            return Err(err(place, format!("{count} fields where the header has {}", head.len())));
         }
         let (office, location, updated) = (&row[0], &row[1], &row[2]);
         let (stamp, label) = updated.rsplit_once(' ').unwrap_or((updated, ""));

@@ -151,9 +151,11 @@ impl From<Record> for RawRecord {
     }
 }
 
+use crate::model::clip;
+
 /// Why a body could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("feed {feed}: cannot parse {format} at {place}: {message}")]
+#[error("feed {feed}: cannot parse {format} at {}: {}", clip(.place, 200), clip(.message, 500))]
 pub struct ParseError {
     /// Feed id.
     pub feed: String,
@@ -178,6 +180,9 @@ pub fn parse(
     now: DateTime<Utc>,
 ) -> Result<Vec<RawRecord>, ParseError> {
     json_is_utf8(format, feed, body)?;
+    if matches!(format, Format::Rss | Format::Atom | Format::CbpRss) {
+        no_doctype(format, feed, body)?;
+    }
     match format {
         Format::BorderwatchJson => native::parse(feed, body),
         Format::Rss | Format::Atom => news::parse(feed, format.name(), body, gazetteer, now),
@@ -208,6 +213,30 @@ fn json_is_utf8(format: Format, feed: &str, body: &[u8]) -> Result<(), ParseErro
         place: format!("byte {}", e.valid_up_to()),
         message: "invalid UTF-8 (JSON is UTF-8)".into(),
     })
+}
+
+/// Refuses an XML document that declares a DOCTYPE before its root element. No feed
+/// needs one, and refusing it outright means no entity (billion laughs, or an external
+/// `SYSTEM "file:///etc/passwd"`) can ever be expanded or fetched, whatever a parser
+/// below would do with it. (`cbp-xml` makes the same check in its own reader.)
+fn no_doctype(format: Format, feed: &str, body: &[u8]) -> Result<(), ParseError> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(body);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::DocType(_)) => {
+                return Err(ParseError {
+                    feed: feed.to_string(),
+                    format: format.name(),
+                    place: format!("byte {}", reader.buffer_position()),
+                    message: "a DOCTYPE is not allowed (entities are never expanded)".into(),
+                })
+            }
+            Ok(Event::Start(_) | Event::Empty(_) | Event::Eof) | Err(_) => return Ok(()),
+            Ok(_) => buf.clear(),
+        }
+    }
 }
 
 /// Reads `body` for a configured feed: its format, and its field mapping if it has one.

@@ -338,3 +338,28 @@ pub fn http_get(addr: &str, path: &str) -> (u16, String) {
     let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
     (status, body)
 }
+
+/// Runs the binary with `args` in `dir` under GNU time and returns its peak resident
+/// memory in KiB, its exit status and its stderr. (The kernel's own figure for a child
+/// spawned from this big test process would start at this process's size: a vfork'd
+/// child's exec records the parent's peak. GNU time forks from its own small image.)
+pub fn peak_rss(dir: &Path, args: &[&str]) -> (i64, std::process::ExitStatus, String) {
+    let report = dir.join(format!("rss-{}-{:?}.txt", std::process::id(), std::thread::current().id()));
+    let out = std::process::Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(&report)
+        .arg(env!("CARGO_BIN_EXE_borderwatch"))
+        .args(args)
+        .args(["--log-format", "json"])
+        .current_dir(dir)
+        .env_remove("BORDERWATCH_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .output()
+        .expect("GNU time (/usr/bin/time, Debian package `time`)");
+    let text = std::fs::read_to_string(&report).expect("time's report");
+    let _ = std::fs::remove_file(&report);
+    let kib = text.lines().filter_map(|l| l.trim().parse().ok()).next_back().expect("a %M figure");
+    (kib, out.status, String::from_utf8_lossy(&out.stderr).into_owned())
+}

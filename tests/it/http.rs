@@ -9,7 +9,7 @@ use borderwatch::model::Status;
 use borderwatch::poll::{Outcome, Poller};
 use borderwatch::store::Store;
 
-use crate::helpers::{loopback_source, native, tempdir, write_config, Reply, Server};
+use crate::helpers::{loopback_source, native, peak_rss, tempdir, write_config, Reply, Server};
 
 fn poller(cfg: &std::path::Path) -> Poller {
     let config = Config::load(cfg).unwrap();
@@ -287,27 +287,6 @@ async fn a_redirect_to_a_local_address_the_feed_may_not_reach_is_refused_before_
     assert!(p.store.lock().unwrap().all_records().unwrap().is_empty());
 }
 
-/// Peak resident memory (KiB) of `borderwatch check` on `cfg`, read from the child's own
-/// rusage (wait4), so other tests in this process do not blur it.
-#[allow(clippy::zombie_processes)] // reaped by wait4, which also reports its rusage
-fn peak_rss_of_check(cfg: &std::path::Path) -> (i64, std::process::ExitStatus) {
-    use std::os::unix::process::ExitStatusExt;
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
-        .args(["check", "--config", cfg.to_str().unwrap(), "--log-format", "json"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let pid = i32::try_from(child.id()).unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: wait4 on our own child's pid with valid out-pointers.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid);
-    (usage.ru_maxrss, std::process::ExitStatus::from_raw(status))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_huge_body_a_gzip_bomb_and_a_trickle_grow_resident_memory_by_less_than_20_mb() {
     let good = Server::sequence(vec![Reply::ok(native(&[("torkham", "open", None)]))]).await;
@@ -316,14 +295,18 @@ async fn a_huge_body_a_gzip_bomb_and_a_trickle_grow_resident_memory_by_less_than
     let slow = Server::sequence(vec![Reply::ok("x").repeated(10, Duration::from_secs(5))]).await;
     let quiet = tempdir();
     let alone = feed_config(quiet.path(), &[("good", good.url("/f"))]);
-    let (base, status) = tokio::task::spawn_blocking(move || peak_rss_of_check(&alone)).await.unwrap();
+    let check = |cfg: std::path::PathBuf| {
+        let dir = cfg.parent().unwrap().to_path_buf();
+        move || peak_rss(&dir, &["check", "--config", cfg.to_str().unwrap()])
+    };
+    let (base, status, _) = tokio::task::spawn_blocking(check(alone)).await.unwrap();
     assert_eq!(status.code(), Some(1), "the good feed alone: a baseline");
     let loud = tempdir();
     let all = feed_config(
         loud.path(),
         &[("good", good.url("/f")), ("huge", huge.url("/f")), ("bomb", bomb.url("/f")), ("slow", slow.url("/f"))],
     );
-    let (peak, status) = tokio::task::spawn_blocking(move || peak_rss_of_check(&all)).await.unwrap();
+    let (peak, status, _) = tokio::task::spawn_blocking(check(all)).await.unwrap();
     assert_eq!(status.code(), Some(2), "three feeds failed, clearly, and check said so");
     let state = Store::open(&loud.path().join("state.db")).unwrap();
     assert_eq!(state.all_records().unwrap().len(), 1, "the good feed's record is stored all the same");

@@ -7,6 +7,7 @@ mod desktop;
 mod faults;
 mod feeds;
 mod helpers;
+mod hostile;
 mod http;
 mod operate;
 mod pipeline;
