@@ -231,8 +231,11 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             rt.block_on(async {
                 let shutdown = tokio_util::sync::CancellationToken::new();
                 let s = shutdown.clone();
+                // Registered before the daemon starts, so a SIGTERM at any moment is a
+                // clean stop, never the default kill.
+                let signalled = shutdown_signal();
                 tokio::spawn(async move {
-                    wait_for_signal().await;
+                    signalled.await;
                     tracing::info!(event.action = "shutdown", "Shutdown requested.");
                     s.cancel();
                 });
@@ -570,17 +573,21 @@ fn print_check(result: &CheckResult, json: bool, now: chrono::DateTime<chrono::U
     }
 }
 
-async fn wait_for_signal() {
+/// SIGTERM or Ctrl-C, registered now; the returned future ends when one arrives.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     use tokio::signal::unix::{signal, SignalKind};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
+    let term = signal(SignalKind::terminate());
+    async move {
+        match term {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
             }
-        }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
     }
 }

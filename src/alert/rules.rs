@@ -51,7 +51,9 @@ pub fn for_changes(changes: &[Change], feed: &str, baseline: bool, now: DateTime
     if baseline {
         return Vec::new();
     }
-    let stamp = format_instant(&now);
+    // Milliseconds: a restart's catch-up poll may follow a poll within the same second,
+    // and each of their changes needs its own key (found by the kill test).
+    let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     changes
         .iter()
         .filter_map(|c| {

@@ -2,6 +2,7 @@
 
 mod alerts;
 mod cli;
+mod crash;
 mod daemon;
 mod desktop;
 mod faults;
