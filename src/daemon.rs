@@ -52,6 +52,10 @@ pub enum RunError {
 /// without a wake-up, e.g. by another process).
 const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(3600);
 
+/// How long a stop waits for the last delivery round, well inside systemd's
+/// `TimeoutStopSec=30s`: what it does not deliver stays in the outbox for the next start.
+const FINAL_DELIVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// What every task works with now; a reload replaces it whole.
 #[derive(Clone)]
 pub struct Live {
@@ -150,8 +154,11 @@ pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken
     feeds.stop_all().await;
     while tasks.join_next().await.is_some() {}
     let last = live.borrow().clone();
-    if let Err(e) = deliver_pending(&last.poller.store, &last.sinks, &last.poller.clock).await {
-        tracing::error!(error = %e, "Final alert delivery failed.");
+    let last_round = deliver_pending(&last.poller.store, &last.sinks, &last.poller.clock);
+    match tokio::time::timeout(FINAL_DELIVERY, last_round).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, "Final alert delivery failed; the alerts stay queued."),
+        Err(_) => tracing::warn!("Final alert delivery took over 5 s; what was not delivered stays queued."),
     }
     tracing::info!(event.action = "stop", "Daemon stopped.");
     Ok(())
@@ -368,7 +375,14 @@ async fn dispatcher(live: watch::Receiver<Live>, wake: Arc<Notify>, shutdown: Ca
     let mut attempt = 0;
     loop {
         let Live { poller: p, sinks } = live.borrow().clone();
-        let wait = match deliver_pending(&p.store, &sinks, &p.clock).await {
+        // A stop does not wait for a hung sink: an alert cut off here was not marked
+        // delivered, so the final round (bounded) or the next start sends it again,
+        // under the same key.
+        let round = tokio::select! {
+            r = deliver_pending(&p.store, &sinks, &p.clock) => r,
+            () = shutdown.cancelled() => return,
+        };
+        let wait = match round {
             Ok(round) if round.failed_sinks == 0 => {
                 attempt = 0;
                 IDLE_REDELIVERY

@@ -210,3 +210,32 @@ async fn every_line_of_a_whole_daemon_run_keeps_the_log_contract() {
     assert_eq!(hostile_lines.len(), 1, "the hostile name reaches one line, its alert: {hostile_lines:#?}");
     assert!(hostile_lines[0].contains(r"Evil\nLine \u001b[31mRed"), "escaped: {}", hostile_lines[0]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_within_a_bound_even_when_a_sink_hangs_and_keeps_what_was_not_delivered() {
+    let hook = Server::start(|_| Reply::ok("").delayed(Duration::from_secs(60))).await;
+    let dir = tempdir();
+    std::fs::write(dir.path().join("feed.json"), native(&[("torkham", "open", Some("2020-01-01"))])).unwrap();
+    let path = dir.path().join("borderwatch.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[daemon]\nstate = \"state.db\"\n\n[[feed]]\nid = \"f\"\nformat = \"borderwatch-json\"\npath = \"feed.json\"\n\
+             schedule = \"0 0 1 1 *\"\n\n[[sink]]\nkind = \"webhook\"\nid = \"ops\"\nurl = \"{}\"\ntimeout = \"50s\"\n\
+             allow_http = true\nallow_local = true\n",
+            hook.url("/hook")
+        ),
+    )
+    .unwrap();
+    let mut daemon = Running::start(&path, &[]);
+    wait_until(Duration::from_secs(10), "the expired alert in the log", || daemon.count("alert") >= 1).await;
+    wait_until(Duration::from_secs(10), "the webhook attempt", || hook.hits() >= 1).await;
+    let asked = std::time::Instant::now();
+    let status = daemon.stop();
+    let took = asked.elapsed();
+    println!("stopped {took:?} after SIGTERM with a webhook hanging for 60 s");
+    assert!(status.success(), "{status:?}");
+    assert!(took < Duration::from_secs(8), "the stop waited {took:?}: the final round is bounded at 5 s");
+    let store = borderwatch::store::Store::open(&dir.path().join("state.db")).unwrap();
+    assert_eq!(store.pending("ops").unwrap().len(), 1, "the undelivered alert stays queued for the next start");
+}
