@@ -13,3 +13,4 @@ mod http;
 mod operate;
 mod pipeline;
 mod service;
+mod time;
