@@ -296,7 +296,9 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// What the passing of time makes due: the expiry ladder, route alerts and, when
-/// `repeat_closed` is set, reminders of lasting closures. Reads the records once, queues
+/// `repeat_closed` is set, reminders of lasting closures. After the state was rebuilt
+/// from corruption, what came due before the rebuild is held, not sent: the lost state
+/// most likely sent it already. Reads the records once, queues
 /// the due alerts in one transaction, and returns the new ones with the next instant at
 /// which something else comes due (what the expiry clock sleeps until).
 ///
@@ -316,6 +318,11 @@ pub fn queue_due(
     if let Some(every) = alerts.repeat_closed {
         due.extend(rules::repeats_due(&records, every, now));
         next = next.into_iter().chain(rules::next_repeat_instant(&records, every, now)).min();
+    }
+    if let Some(rebuilt) = store.rebuilt_at(now)? {
+        let (before, after): (Vec<Alert>, Vec<Alert>) = due.into_iter().partition(|a| a.at <= rebuilt);
+        store.suppress(&before)?;
+        due = after;
     }
     Ok((store.queue_alerts(&due)?, next))
 }

@@ -99,6 +99,12 @@ CREATE TABLE deliveries (
 -- sources_disagree looks up every feed's record for a changed crossing.
 CREATE INDEX records_crossing ON records (crossing);
 ",
+    r"
+-- A state rebuilt after corruption records the alerts that came due before the rebuild
+-- as held (suppressed), not sent again: the lost state most likely sent them.
+ALTER TABLE alerts ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+",
 ];
 
 /// How long a statement waits for another process's write lock.
@@ -147,7 +153,12 @@ impl Store {
                     action: "create file",
                     source,
                 })?;
-                Self::open_checked(path)
+                let store = Self::open_checked(path)?;
+                store
+                    .conn
+                    .execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('rebuilt_at', 'pending')", [])
+                    .map_err(store.err("mark the rebuild"))?;
+                Ok(store)
             }
             Err(e) => Err(e),
         }

@@ -284,6 +284,49 @@ impl Store {
         Ok(fresh)
     }
 
+    /// When the state was rebuilt after corruption, if it was: the first call after the
+    /// rebuild fixes that instant at `now` (the caller's clock).
+    ///
+    /// # Errors
+    /// A [`StoreError`] when the mark cannot be read or fixed.
+    pub fn rebuilt_at(&self, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
+        let mark: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'rebuilt_at'", [], |r| r.get(0))
+            .optional()
+            .map_err(self.err("read the rebuild mark"))?;
+        match mark.as_deref() {
+            Some("pending") => {
+                let at = format_instant(&now);
+                self.conn
+                    .execute("UPDATE meta SET value = ?1 WHERE key = 'rebuilt_at'", [&at])
+                    .map_err(self.err("fix the rebuild mark"))?;
+                Ok(Some(at))
+            }
+            _ => Ok(mark),
+        }
+    }
+
+    /// Records alerts as held: they count as fired (never queued again) but are not sent.
+    ///
+    /// # Errors
+    /// A [`StoreError`]; nothing is written then.
+    pub fn suppress(&mut self, alerts: &[Alert]) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(sql(&path, "begin"))?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO alerts (key, kind, created_at, json, suppressed) VALUES (?1, ?2, ?3, ?4, 1)",
+                )
+                .map_err(sql(&path, "hold alerts"))?;
+            for a in alerts {
+                insert.execute(params![a.key, a.alert.as_str(), a.at, json(a)]).map_err(sql(&path, "hold alerts"))?;
+            }
+        }
+        tx.commit().map_err(sql(&path, "commit held alerts"))
+    }
+
     /// True when an alert with this key has fired.
     ///
     /// # Errors
@@ -302,7 +345,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT json FROM alerts a WHERE NOT EXISTS
+                "SELECT json FROM alerts a WHERE suppressed = 0 AND NOT EXISTS
                  (SELECT 1 FROM deliveries d WHERE d.key = a.key AND d.sink = ?1) ORDER BY rowid",
             )
             .map_err(self.err("read outbox"))?;
@@ -310,13 +353,15 @@ impl Store {
         self.parse_alerts(rows, "read outbox")
     }
 
-    /// Every alert in the ledger, oldest first.
+    /// Every alert raised (not those held after a rebuild), oldest first.
     ///
     /// # Errors
     /// A [`StoreError`] when rows cannot be read.
     pub fn alerts(&self) -> Result<Vec<Alert>, StoreError> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT json FROM alerts ORDER BY rowid").map_err(self.err("read alerts"))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT json FROM alerts WHERE suppressed = 0 ORDER BY rowid")
+            .map_err(self.err("read alerts"))?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(self.err("read alerts"))?;
         self.parse_alerts(rows, "read alerts")
     }

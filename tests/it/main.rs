@@ -13,4 +13,5 @@ mod http;
 mod operate;
 mod pipeline;
 mod service;
+mod storage;
 mod time;
