@@ -180,9 +180,32 @@ pub fn parse(
     now: DateTime<Utc>,
 ) -> Result<Vec<RawRecord>, ParseError> {
     json_is_utf8(format, feed, body)?;
-    if matches!(format, Format::Rss | Format::Atom | Format::CbpRss) {
-        no_doctype(format, feed, body)?;
+    match format {
+        Format::Rss | Format::Atom => xml_prologue(format, feed, body, true)?,
+        Format::CbpRss => xml_prologue(format, feed, body, false)?,
+        _ => {}
     }
+    // A panic in a parser (ours or a library's) on some input must not take the daemon
+    // down: it becomes this feed's parse error. Parsing touches no shared state.
+    let parsed =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_unguarded(format, feed, body, gazetteer, now)));
+    parsed.unwrap_or_else(|_| {
+        Err(ParseError {
+            feed: feed.to_string(),
+            format: format.name(),
+            place: "document".into(),
+            message: "the parser failed on this input (an internal error; the body is kept out of the state)".into(),
+        })
+    })
+}
+
+fn parse_unguarded(
+    format: Format,
+    feed: &str,
+    body: &[u8],
+    gazetteer: &Gazetteer,
+    now: DateTime<Utc>,
+) -> Result<Vec<RawRecord>, ParseError> {
     match format {
         Format::BorderwatchJson => native::parse(feed, body),
         Format::Rss | Format::Atom => news::parse(feed, format.name(), body, gazetteer, now),
@@ -219,23 +242,33 @@ fn json_is_utf8(format: Format, feed: &str, body: &[u8]) -> Result<(), ParseErro
 /// needs one, and refusing it outright means no entity (billion laughs, or an external
 /// `SYSTEM "file:///etc/passwd"`) can ever be expanded or fetched, whatever a parser
 /// below would do with it. (`cbp-xml` makes the same check in its own reader.)
-fn no_doctype(format: Format, feed: &str, body: &[u8]) -> Result<(), ParseError> {
+///
+/// With `whole`, the rest of the document is read too, for a second XML declaration:
+/// feed-rs panics on one that names an encoding (found by fuzzing).
+fn xml_prologue(format: Format, feed: &str, body: &[u8], whole: bool) -> Result<(), ParseError> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(body);
     let mut buf = Vec::new();
+    let mut first = true;
+    let refuse = |at: u64, message: &str| ParseError {
+        feed: feed.to_string(),
+        format: format.name(),
+        place: format!("byte {at}"),
+        message: message.into(),
+    };
     loop {
         match reader.read_event_into(&mut buf) {
             Ok(Event::DocType(_)) => {
-                return Err(ParseError {
-                    feed: feed.to_string(),
-                    format: format.name(),
-                    place: format!("byte {}", reader.buffer_position()),
-                    message: "a DOCTYPE is not allowed (entities are never expanded)".into(),
-                })
+                return Err(refuse(reader.buffer_position(), "a DOCTYPE is not allowed (entities are never expanded)"))
             }
-            Ok(Event::Start(_) | Event::Empty(_) | Event::Eof) | Err(_) => return Ok(()),
+            Ok(Event::Decl(_)) if !first => {
+                return Err(refuse(reader.buffer_position(), "a second XML declaration (one is allowed, at the top)"))
+            }
+            Ok(Event::Start(_) | Event::Empty(_)) if !whole => return Ok(()),
+            Ok(Event::Eof) | Err(_) => return Ok(()),
             Ok(_) => buf.clear(),
         }
+        first = false;
     }
 }
 

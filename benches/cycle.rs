@@ -1,0 +1,98 @@
+//! One poll cycle of 1,000 feeds served over HTTP on loopback: every feed fetched,
+//! parsed, diffed and committed, all at once as the daemon's feed tasks would when their
+//! schedules coincide. The feeds are spread over ten loopback hosts (127.0.0.1–10), at
+//! most two requests in flight per host. Each round the server flips one crossing of
+//! every feed, so every poll parses, diffs and commits a change with its alert.
+//! Run: `cargo bench --bench cycle`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use borderwatch::clock::FixedClock;
+use borderwatch::config::Config;
+use borderwatch::poll::Poller;
+use borderwatch::store::Store;
+use criterion::{criterion_group, criterion_main, Criterion};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const FEEDS: usize = 1000;
+const HOSTS: usize = 10;
+
+/// A minimal HTTP/1.1 server on `127.0.0.{host}`: every answer is the feed body of the
+/// current round.
+async fn serve(host: usize, round: Arc<AtomicUsize>) -> u16 {
+    let listener = tokio::net::TcpListener::bind(format!("127.0.0.{host}:0")).await.expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let round = round.load(Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let mut got = 0;
+                while !buf[..got].windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut buf[got..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => got += n,
+                    }
+                }
+                let status = if round % 2 == 0 { "open" } else { "closed" };
+                let body = format!(
+                    r#"{{"records":[{{"crossing":"torkham","status":"{status}"}},{{"crossing":"chaman","status":"open","until":"2030-04-15"}}]}}"#
+                );
+                let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(body.as_bytes()).await;
+            });
+        }
+    });
+    port
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let round = Arc::new(AtomicUsize::new(0));
+    let ports: Vec<u16> = rt.block_on(async {
+        let mut ports = Vec::new();
+        for host in 1..=HOSTS {
+            ports.push(serve(host, Arc::clone(&round)).await);
+        }
+        ports
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = String::from("[daemon]\nstate = \"state.db\"\n");
+    for i in 0..FEEDS {
+        let host = i % HOSTS;
+        cfg.push_str(&format!(
+            "[[feed]]\nid = \"f{i}\"\nformat = \"borderwatch-json\"\nurl = \"http://127.0.0.{}:{}/{i}\"\n\
+             schedule = \"* * * * *\"\nallow_http = true\nallow_local = true\nretries = 0\n",
+            host + 1,
+            ports[host]
+        ));
+    }
+    std::fs::write(dir.path().join("bw.toml"), cfg).unwrap();
+    let config = Config::load(&dir.path().join("bw.toml")).unwrap();
+    let store = Store::open(&config.daemon.state).unwrap();
+    let clock = FixedClock::new(chrono::Utc::now());
+    let p = Poller::new(Arc::new(config), store, Arc::new(clock.clone()));
+    let feeds = p.config.feeds.clone();
+    let cycle = |p: &Poller| {
+        let polls = feeds.iter().map(|f| p.poll(f));
+        let reports = rt.block_on(futures_util::future::join_all(polls));
+        assert!(reports.iter().all(|r| r.outcome.is_ok()), "every poll succeeds");
+    };
+    cycle(&p);
+    let mut g = c.benchmark_group("cycle");
+    g.sample_size(10);
+    g.bench_function("1000 feeds on loopback, one change each", |b| {
+        b.iter(|| {
+            round.fetch_add(1, Ordering::SeqCst);
+            clock.advance(chrono::Duration::minutes(1));
+            cycle(&p);
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
