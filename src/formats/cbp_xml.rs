@@ -36,9 +36,24 @@ fn read(text: &str) -> Result<(Map<String, Value>, Vec<Value>), String> {
             }
             Event::Text(t) => {
                 if let Some((_, _, s)) = stack.last_mut() {
-                    let raw = t.into_inner().into_owned();
+                    let raw = t.into_inner();
                     let unescaped = quick_xml::escape::unescape(&raw).map_err(|e| format!("text `{raw}`: {e}"))?;
                     s.push_str(&unescaped);
+                }
+            }
+            // `B&amp;M`: the reader hands entity and character references over on their
+            // own; the predefined ones and character references are resolved, any other
+            // stays as written (no DTD, so nothing else is defined).
+            Event::GeneralRef(r) => {
+                if let Some((_, _, s)) = stack.last_mut() {
+                    let written = format!("&{};", r.into_inner());
+                    s.push_str(&quick_xml::escape::unescape(&written).map_or(written.clone(), |c| c.into_owned()));
+                }
+            }
+            // The construction notices come as CDATA.
+            Event::CData(c) => {
+                if let Some((_, _, s)) = stack.last_mut() {
+                    s.push_str(&c.into_inner());
                 }
             }
             Event::End(_) => {

@@ -201,6 +201,18 @@ fn the_cbp_xml_capture_reads_like_the_json_one() {
     let milltown = recs.iter().find(|r| r.crossing == "cbp-011502-milltown").unwrap();
     assert_eq!(milltown.status, Status::Open, "closed at 21:41 outside hours 6 am-6 pm: the nightly closure");
     assert_eq!(recs.iter().filter(|r| r.status == Status::Closed).count(), 11);
+    let bm = recs.iter().find(|r| r.crossing == "cbp-535501-b-m").expect("B&amp;M read as B&M");
+    assert_eq!(bm.name, "Brownsville – B&M");
+
+    // Construction notices come as CDATA; a dated closure in one is read as in cbp-json.
+    let xml = "<border_wait_time><last_updated_date>2022-7-1</last_updated_date><last_updated_time>10:0:0</last_updated_time>\
+        <port><port_number>070801</port_number><border>Canadian Border</border><port_name>Alexandria Bay</port_name>\
+        <crossing_name>Thousand Islands Bridge</crossing_name><hours>24 hrs/day</hours><port_status>Open</port_status>\
+        <construction_notice><![CDATA[The bridge will be closed to all traffic from July 4 until July 6 for deck repairs.]]>\
+        </construction_notice></port></border_wait_time>";
+    let raw = formats::parse(Format::CbpXml, "cbp", xml.as_bytes(), &g, now()).unwrap();
+    assert_eq!(raw.len(), 2, "the port and the closure in its CDATA notice: {raw:#?}");
+    assert_eq!(raw[1].until.as_deref(), Some("2022-07-06"));
 
     for (bad, place) in [
         (&b"<border_wait_time><port><port_number>1</port_number>"[..], "ends inside an element"),
