@@ -57,16 +57,16 @@ async fn metrics(State(s): State<Shared>) -> Response {
     let live = s.live.borrow().clone();
     let names: Vec<String> = live.sinks.iter().map(|k| k.name().to_string()).collect();
     let store = Arc::clone(&live.poller.store);
-    let sink_names = names.clone();
-    let figures = blocking(move || {
-        let names: Vec<&str> = sink_names.iter().map(String::as_str).collect();
-        store.lock().expect("store lock").figures(&names)
+    let (figures, names) = blocking(move || {
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let figures = store.lock().expect("store lock").figures(&refs);
+        (figures, names)
     })
     .await;
     match figures {
         Ok(f) => {
-            let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            let body = crate::metrics::render(&live.poller.config, &names, &s.health.counters(), &f);
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let body = crate::metrics::render(&live.poller.config, &refs, &s.health.counters(), &f);
             ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], body).into_response()
         }
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
