@@ -243,32 +243,35 @@ fn json_is_utf8(format: Format, feed: &str, body: &[u8]) -> Result<(), ParseErro
 /// `SYSTEM "file:///etc/passwd"`) can ever be expanded or fetched, whatever a parser
 /// below would do with it. (`cbp-xml` makes the same check in its own reader.)
 ///
-/// With `whole`, the rest of the document is read too, for a second XML declaration:
-/// feed-rs panics on one that names an encoding (found by fuzzing).
-fn xml_prologue(format: Format, feed: &str, body: &[u8], whole: bool) -> Result<(), ParseError> {
+/// With `second_decl`, a second `<?xml` anywhere after the start is refused too: feed-rs
+/// panics on one that names an encoding (found by fuzzing). It is searched for as bytes,
+/// since the lenient parser below reads on past errors that would stop a strict reader.
+fn xml_prologue(format: Format, feed: &str, body: &[u8], second_decl: bool) -> Result<(), ParseError> {
     use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(body);
-    let mut buf = Vec::new();
-    let mut first = true;
-    let refuse = |at: u64, message: &str| ParseError {
+    let refuse = |at: usize, message: &str| ParseError {
         feed: feed.to_string(),
         format: format.name(),
         place: format!("byte {at}"),
         message: message.into(),
     };
+    if second_decl {
+        let first = body.windows(5).position(|w| w == b"<?xml");
+        let start = first.map_or(0, |i| i + 5);
+        if let Some(i) = body[start..].windows(5).position(|w| w == b"<?xml") {
+            return Err(refuse(start + i, "a second XML declaration (one is allowed, at the top)"));
+        }
+    }
+    let mut reader = quick_xml::Reader::from_reader(body);
+    let mut buf = Vec::new();
     loop {
         match reader.read_event_into(&mut buf) {
             Ok(Event::DocType(_)) => {
-                return Err(refuse(reader.buffer_position(), "a DOCTYPE is not allowed (entities are never expanded)"))
+                let at = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+                return Err(refuse(at, "a DOCTYPE is not allowed (entities are never expanded)"));
             }
-            Ok(Event::Decl(_)) if !first => {
-                return Err(refuse(reader.buffer_position(), "a second XML declaration (one is allowed, at the top)"))
-            }
-            Ok(Event::Start(_) | Event::Empty(_)) if !whole => return Ok(()),
-            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(Event::Start(_) | Event::Empty(_) | Event::Eof) | Err(_) => return Ok(()),
             Ok(_) => buf.clear(),
         }
-        first = false;
     }
 }
 
