@@ -243,9 +243,10 @@ fn json_is_utf8(format: Format, feed: &str, body: &[u8]) -> Result<(), ParseErro
 /// `SYSTEM "file:///etc/passwd"`) can ever be expanded or fetched, whatever a parser
 /// below would do with it. (`cbp-xml` makes the same check in its own reader.)
 ///
-/// With `second_decl`, a second `<?xml` anywhere after the start is refused too: feed-rs
-/// panics on one that names an encoding (found by fuzzing). It is searched for as bytes,
-/// since the lenient parser below reads on past errors that would stop a strict reader.
+/// With `second_decl`, a second `<?xml` anywhere after the start, or a declaration that
+/// is not closed, is refused too: feed-rs panics on such documents when they name an
+/// encoding (found by fuzzing). They are searched for as bytes, since the lenient parser
+/// below reads on past errors that would stop a strict reader.
 fn xml_prologue(format: Format, feed: &str, body: &[u8], second_decl: bool) -> Result<(), ParseError> {
     use quick_xml::events::Event;
     let refuse = |at: usize, message: &str| ParseError {
@@ -259,6 +260,15 @@ fn xml_prologue(format: Format, feed: &str, body: &[u8], second_decl: bool) -> R
         let start = first.map_or(0, |i| i + 5);
         if let Some(i) = body[start..].windows(5).position(|w| w == b"<?xml") {
             return Err(refuse(start + i, "a second XML declaration (one is allowed, at the top)"));
+        }
+        // The declaration must close (`?>`) before anything else opens or closes.
+        if first.is_some() {
+            let rest = &body[start..];
+            let end = rest.windows(2).position(|w| w == b"?>");
+            let broken = rest.iter().position(|&b| b == b'<' || b == b'>');
+            if end.is_none() || broken.is_some_and(|b| Some(b) < end) {
+                return Err(refuse(start, "the XML declaration is not closed with `?>`"));
+            }
         }
     }
     let mut reader = quick_xml::Reader::from_reader(body);

@@ -180,4 +180,13 @@ fn a_second_xml_declaration_is_an_error_not_a_panic() {
         assert!(stderr(&out).contains("a second XML declaration"), "{}", stderr(&out));
         assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     }
+    // The third finding: one declaration, never closed.
+    std::fs::write(dir.path().join("news.xml"), "<?xml version='1.0' encoding='ISO-8859-1'?,><rss></rss>").unwrap();
+    let out = bin(dir.path(), &["parse", "--format", "atom", "news.xml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot parse atom at byte 5: the XML declaration is not closed"),
+        "{}",
+        stderr(&out)
+    );
 }
