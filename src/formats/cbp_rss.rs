@@ -21,7 +21,6 @@ use crate::timeutil::local_to_utc;
 static PUB_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<pubDate>\s*\w{3},\s*(\d{1,2} \w{3} \d{4} \d{1,2}:\d{2}:\d{2})").expect("pubDate regex")
 });
-static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]{0,200}>").expect("tag regex"));
 static ZONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(EDT|EST|CDT|CST|MDT|MST|PDT|PST)\b").expect("zone regex"));
 
@@ -59,17 +58,76 @@ fn zone(label: &str) -> &'static str {
 }
 
 /// Decodes the entities the feed uses and drops tags, keeping `<br/>` and `<h4>` as line
-/// breaks.
+/// breaks; each line's whitespace is collapsed. One pass over the text.
 fn lines(html: &str) -> Vec<String> {
-    let marked = html.replace("<br/>", "\n").replace("<br />", "\n").replace("<h4>", "\n").replace("</h4>", "\n");
-    let plain = TAG.replace_all(&marked, "").into_owned();
-    plain
-        .replace("&amp;", "&")
-        .replace("&nbsp;", " ")
-        .split('\n')
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect()
+    let mut out = Vec::new();
+    let mut line = Line::default();
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&', '\n']) {
+        line.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('\n') {
+            line.end(&mut out);
+            rest = &rest[1..];
+        } else if rest.starts_with('&') {
+            let (text, len) = if rest.starts_with("&amp;") {
+                ("&", 5)
+            } else if rest.starts_with("&nbsp;") {
+                (" ", 6)
+            } else {
+                ("&", 1)
+            };
+            line.push_str(text);
+            rest = &rest[len..];
+        } else {
+            // A tag is `<`, at most 200 characters other than `>`, then `>`.
+            match rest[1..].char_indices().take(201).find(|(_, c)| *c == '>') {
+                Some((end, _)) => {
+                    if matches!(&rest[1..=end], "br/" | "br /" | "h4" | "/h4") {
+                        line.end(&mut out);
+                    }
+                    rest = &rest[end + 2..];
+                }
+                None => {
+                    line.push_str("<");
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    line.push_str(rest);
+    line.end(&mut out);
+    out
+}
+
+/// A line being built: words joined by one space.
+#[derive(Default)]
+struct Line {
+    text: String,
+    space: bool,
+}
+
+impl Line {
+    fn push_str(&mut self, s: &str) {
+        for c in s.chars() {
+            if c.is_whitespace() {
+                self.space = !self.text.is_empty();
+            } else {
+                if self.space {
+                    self.text.push(' ');
+                    self.space = false;
+                }
+                self.text.push(c);
+            }
+        }
+    }
+
+    fn end(&mut self, out: &mut Vec<String>) {
+        if !self.text.is_empty() {
+            out.push(std::mem::take(&mut self.text));
+        }
+        self.space = false;
+    }
 }
 
 pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Vec<RawRecord>, ParseError> {
@@ -166,4 +224,17 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines;
+
+    #[test]
+    fn lines_break_at_br_and_h4_drop_other_tags_and_decode_the_feeds_entities() {
+        let html = "Hours: 24 hrs/day <br/> <h4><b> Passenger   Vehicles </b></h4>B&amp;M&nbsp;Bridge<br />a < b\nc";
+        assert_eq!(lines(html), ["Hours: 24 hrs/day", "Passenger Vehicles", "B&M Bridge", "a < b", "c"]);
+        let unclosed = format!("x <{}", "y".repeat(300));
+        assert_eq!(lines(&unclosed), [format!("x <{}", "y".repeat(300))], "not a tag: no `>` within 200 characters");
+    }
 }
