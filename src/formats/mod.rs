@@ -243,8 +243,8 @@ fn json_is_utf8(format: Format, feed: &str, body: &[u8]) -> Result<(), ParseErro
 /// `SYSTEM "file:///etc/passwd"`) can ever be expanded or fetched, whatever a parser
 /// below would do with it. (`cbp-xml` makes the same check in its own reader.)
 ///
-/// With `second_decl`, a second `<?xml` anywhere after the start, or a declaration that
-/// is not closed, is refused too: feed-rs panics on such documents when they name an
+/// With `second_decl`, an `<?xml` anywhere but at the top, or a declaration that is not
+/// closed, is refused too: feed-rs panics on such documents when they name an
 /// encoding (found by fuzzing). They are searched for as bytes, since the lenient parser
 /// below reads on past errors that would stop a strict reader.
 fn xml_prologue(format: Format, feed: &str, body: &[u8], second_decl: bool) -> Result<(), ParseError> {
@@ -256,13 +256,15 @@ fn xml_prologue(format: Format, feed: &str, body: &[u8], second_decl: bool) -> R
         message: message.into(),
     };
     if second_decl {
-        let first = body.windows(5).position(|w| w == b"<?xml");
-        let start = first.map_or(0, |i| i + 5);
+        let lead = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
+        let top = body.len() - lead.len() + lead.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let declared = body[top..].starts_with(b"<?xml");
+        let start = if declared { top + 5 } else { 0 };
         if let Some(i) = body[start..].windows(5).position(|w| w == b"<?xml") {
-            return Err(refuse(start + i, "a second XML declaration (one is allowed, at the top)"));
+            return Err(refuse(start + i, "an XML declaration that is not at the top"));
         }
         // The declaration must close (`?>`) before anything else opens or closes.
-        if first.is_some() {
+        if declared {
             let rest = &body[start..];
             let end = rest.windows(2).position(|w| w == b"?>");
             let broken = rest.iter().position(|&b| b == b'<' || b == b'>');

@@ -177,9 +177,21 @@ fn a_second_xml_declaration_is_an_error_not_a_panic() {
         let out = bin(dir.path(), &["parse", "--format", "rss", "news.xml"]);
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
         assert!(stderr(&out).contains("cannot parse rss at byte"), "{}", stderr(&out));
-        assert!(stderr(&out).contains("a second XML declaration"), "{}", stderr(&out));
+        assert!(stderr(&out).contains("an XML declaration that is not at the top"), "{}", stderr(&out));
         assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     }
+    // The fourth: the only declaration, in the middle.
+    std::fs::write(
+        dir.path().join("news.xml"),
+        "<rss><channel><?xml version='1.0' encoding='ISO-8859-1'?></channel></rss>",
+    )
+    .unwrap();
+    let out = bin(dir.path(), &["parse", "--format", "rss", "news.xml"]);
+    assert!(
+        stderr(&out).contains("cannot parse rss at byte 14: an XML declaration that is not at the top"),
+        "{}",
+        stderr(&out)
+    );
     // The third finding: one declaration, never closed.
     std::fs::write(dir.path().join("news.xml"), "<?xml version='1.0' encoding='ISO-8859-1'?,><rss></rss>").unwrap();
     let out = bin(dir.path(), &["parse", "--format", "atom", "news.xml"]);
