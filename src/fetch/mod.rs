@@ -116,9 +116,7 @@ impl FetchError {
             FetchError::Refused { .. } => "refused",
         }
     }
-}
 
-impl FetchError {
     /// Whether trying again soon may succeed: a network error or a timeout, or a status
     /// that says the server is briefly unable (408, 500, 502, 503, 504). Not 429: the
     /// server asked us to slow down, so the next scheduled poll is soon enough.
