@@ -55,7 +55,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT count(*) FROM alerts a WHERE NOT EXISTS
+                "SELECT count(*) FROM alerts a WHERE suppressed = 0 AND NOT EXISTS
                  (SELECT 1 FROM deliveries d WHERE d.key = a.key AND d.sink = ?1)",
             )
             .map_err(err())?;
