@@ -192,6 +192,21 @@ fn a_second_xml_declaration_is_an_error_not_a_panic() {
         "{}",
         stderr(&out)
     );
+    // The fifth: one long declaration at the top, closed, naming an encoding. The
+    // declaration is now read here and the document handed on as UTF-8 without it.
+    let long = format!("<?xml version{}='1.0' encoding='ISO-8859-1'?><rss></rss>", "Z".repeat(120));
+    std::fs::write(dir.path().join("news.xml"), long).unwrap();
+    let out = bin(dir.path(), &["parse", "--format", "rss", "news.xml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    let latin1 = b"<?xml version='1.0' encoding='ISO-8859-1'?><rss version='2.0'><channel><title>t</title>\
+        <item><title>Caf\xe9 news</title><pubDate>Mon, 24 Mar 2025 00:00:00 GMT</pubDate>\
+        <description>The Torkham crossing was closed until April 15.</description></item></channel></rss>"
+        .to_vec();
+    std::fs::write(dir.path().join("news.xml"), latin1).unwrap();
+    let out = bin(dir.path(), &["parse", "--format", "rss", "news.xml"]);
+    assert!(out.status.success(), "ISO-8859-1 is read: {}", stderr(&out));
+    assert!(stdout(&out).contains("\"until\":\"2025-04-15\""), "{}", stdout(&out));
     // The third finding: one declaration, never closed.
     std::fs::write(dir.path().join("news.xml"), "<?xml version='1.0' encoding='ISO-8859-1'?,><rss></rss>").unwrap();
     let out = bin(dir.path(), &["parse", "--format", "atom", "news.xml"]);
