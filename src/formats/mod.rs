@@ -270,48 +270,60 @@ fn xml_error(format: Format, feed: &str, at: usize, message: &str) -> ParseError
     ParseError { feed: feed.to_string(), format: format.name(), place: format!("byte {at}"), message: message.into() }
 }
 
-/// A news feed as feed-rs gets it: UTF-8, without its XML declaration. feed-rs (through
-/// quick-xml) panics on declarations that name an encoding in ways the fuzzer kept
-/// finding (one in the middle, one never closed, one longer than its look-ahead), so the
-/// declaration is read and decoded here: UTF-8 as it is, ISO-8859-1 (and its
-/// Windows-1252 cousin, read the same way) decoded byte by byte; any other encoding, a
-/// declaration anywhere but at the top, or one that is not closed, is an error.
+/// A news feed as feed-rs gets it: UTF-8, without its XML declaration or any other
+/// processing instruction. feed-rs (through quick-xml) panics on declarations that name
+/// an encoding in ways the fuzzer kept finding (one in the middle, one never closed, one
+/// longer than its look-ahead, one with a stray byte in `xml`), and only a `<?…?>` can
+/// be read as a declaration; none of them carries feed content. So the declaration is
+/// read here (UTF-8 as it is; ISO-8859-1, and Windows-1252 read the same way, decoded
+/// byte by byte; any other encoding is an error) and every `<?…?>` is dropped.
 fn news_body<'a>(format: Format, feed: &str, body: &'a [u8]) -> Result<std::borrow::Cow<'a, [u8]>, ParseError> {
     use std::borrow::Cow;
     let lead = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
     let top = body.len() - lead.len() + lead.iter().take_while(|b| b.is_ascii_whitespace()).count();
-    let declared = body[top..].starts_with(b"<?xml");
-    let after_top = if declared { top + 5 } else { 0 };
-    if let Some(i) = body[after_top..].windows(5).position(|w| w == b"<?xml") {
-        return Err(xml_error(format, feed, after_top + i, "an XML declaration that is not at the top"));
+    let mut latin1 = false;
+    let mut start = 0;
+    if body[top..].starts_with(b"<?xml") {
+        let Some(len) = body[top..].windows(2).position(|w| w == b"?>") else {
+            return Err(xml_error(format, feed, top + 5, "the XML declaration is not closed with `?>`"));
+        };
+        let decl = String::from_utf8_lossy(&body[top..top + len]).to_ascii_lowercase();
+        let encoding = decl.split_once("encoding").and_then(|(_, v)| {
+            let v = v.trim_start().strip_prefix('=')?.trim_start();
+            let quote = v.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+            v[1..].split(quote).next().map(str::to_string)
+        });
+        latin1 = match encoding.as_deref() {
+            None | Some("utf-8" | "utf8") => false,
+            Some("iso-8859-1" | "latin1" | "latin-1" | "windows-1252" | "us-ascii" | "ascii") => true,
+            Some(other) => {
+                let message =
+                    format!("encoding `{}` is not read (UTF-8 and ISO-8859-1 are)", crate::model::clip(other, 40));
+                return Err(xml_error(format, feed, top, &message));
+            }
+        };
+        start = top + len + 2;
     }
-    if !declared {
-        return Ok(Cow::Borrowed(body));
-    }
-    let decl_len = body[top..].windows(2).position(|w| w == b"?>");
-    let broken = body[top + 1..].iter().position(|&b| b == b'<' || b == b'>').map(|i| i + 1);
-    let Some(decl_len) = decl_len.filter(|&n| broken.is_none_or(|b| b > n)) else {
-        return Err(xml_error(format, feed, top + 5, "the XML declaration is not closed with `?>`"));
-    };
-    let decl = String::from_utf8_lossy(&body[top..top + decl_len]).to_ascii_lowercase();
-    let rest = &body[top + decl_len + 2..];
-    let encoding = decl.split_once("encoding").and_then(|(_, v)| {
-        let v = v.trim_start().strip_prefix('=')?.trim_start();
-        let quote = v.chars().next().filter(|q| *q == '"' || *q == '\'')?;
-        v[1..].split(quote).next().map(str::to_string)
-    });
-    match encoding.as_deref() {
-        None | Some("utf-8" | "utf8") => Ok(Cow::Borrowed(rest)),
-        Some("iso-8859-1" | "latin1" | "latin-1" | "windows-1252" | "us-ascii" | "ascii") => {
-            Ok(Cow::Owned(rest.iter().map(|&b| char::from(b)).collect::<String>().into_bytes()))
+    let rest = &body[start..];
+    let mut text: Cow<'a, [u8]> = Cow::Borrowed(rest);
+    if rest.windows(2).any(|w| w == b"<?") {
+        let mut kept = Vec::with_capacity(rest.len());
+        let mut at = 0;
+        while let Some(i) = rest[at..].windows(2).position(|w| w == b"<?") {
+            kept.extend_from_slice(&rest[at..at + i]);
+            let Some(len) = rest[at + i..].windows(2).position(|w| w == b"?>") else {
+                let message = "a processing instruction (`<?`) is not closed with `?>`";
+                return Err(xml_error(format, feed, start + at + i, message));
+            };
+            at += i + len + 2;
         }
-        Some(other) => Err(xml_error(
-            format,
-            feed,
-            top,
-            &format!("encoding `{}` is not read (UTF-8 and ISO-8859-1 are)", crate::model::clip(other, 40)),
-        )),
+        kept.extend_from_slice(&rest[at..]);
+        text = Cow::Owned(kept);
     }
+    if latin1 {
+        text = Cow::Owned(text.iter().map(|&b| char::from(b)).collect::<String>().into_bytes());
+    }
+    Ok(text)
 }
 
 /// Reads `body` for a configured feed: its format, and its field mapping if it has one.
