@@ -193,11 +193,17 @@ pub fn parse(
         }
         _ => body,
     };
-    // A panic in a parser (ours or a library's) on some input must not take the daemon
-    // down: it becomes this feed's parse error. Parsing touches no shared state.
-    let parsed =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_unguarded(format, feed, body, gazetteer, now)));
-    parsed.unwrap_or_else(|_| {
+    guarded(format, feed, || parse_unguarded(format, feed, body, gazetteer, now))
+}
+
+/// Runs a parser so that a panic in it (ours or a library's) on some input cannot take
+/// the daemon down: it becomes this feed's parse error. Parsing touches no shared state.
+fn guarded(
+    format: Format,
+    feed: &str,
+    parser: impl FnOnce() -> Result<Vec<RawRecord>, ParseError>,
+) -> Result<Vec<RawRecord>, ParseError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(parser)).unwrap_or_else(|_| {
         Err(ParseError {
             feed: feed.to_string(),
             format: format.name(),
@@ -238,12 +244,9 @@ fn json_is_utf8(format: Format, feed: &str, body: &[u8]) -> Result<(), ParseErro
     if !matches!(format, Format::BorderwatchJson | Format::CbpJson | Format::ByEqueue | Format::Json) {
         return Ok(());
     }
-    std::str::from_utf8(body).map(drop).map_err(|e| ParseError {
-        feed: feed.to_string(),
-        format: format.name(),
-        place: format!("byte {}", e.valid_up_to()),
-        message: "invalid UTF-8 (JSON is UTF-8)".into(),
-    })
+    std::str::from_utf8(body)
+        .map(drop)
+        .map_err(|e| at_byte(format, feed, e.valid_up_to(), "invalid UTF-8 (JSON is UTF-8)"))
 }
 
 /// Refuses an XML document that declares a DOCTYPE before its root element. No feed
@@ -258,7 +261,7 @@ fn no_doctype(format: Format, feed: &str, body: &[u8]) -> Result<(), ParseError>
         match reader.read_event_into(&mut buf) {
             Ok(Event::DocType(_)) => {
                 let at = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-                return Err(xml_error(format, feed, at, "a DOCTYPE is not allowed (entities are never expanded)"));
+                return Err(at_byte(format, feed, at, "a DOCTYPE is not allowed (entities are never expanded)"));
             }
             Ok(Event::Start(_) | Event::Empty(_) | Event::Eof) | Err(_) => return Ok(()),
             Ok(_) => buf.clear(),
@@ -266,7 +269,8 @@ fn no_doctype(format: Format, feed: &str, body: &[u8]) -> Result<(), ParseError>
     }
 }
 
-fn xml_error(format: Format, feed: &str, at: usize, message: &str) -> ParseError {
+/// A parse error at a byte offset.
+fn at_byte(format: Format, feed: &str, at: usize, message: &str) -> ParseError {
     ParseError { feed: feed.to_string(), format: format.name(), place: format!("byte {at}"), message: message.into() }
 }
 
@@ -285,7 +289,7 @@ fn news_body<'a>(format: Format, feed: &str, body: &'a [u8]) -> Result<std::borr
     let mut start = 0;
     if body[top..].starts_with(b"<?xml") {
         let Some(len) = body[top..].windows(2).position(|w| w == b"?>") else {
-            return Err(xml_error(format, feed, top + 5, "the XML declaration is not closed with `?>`"));
+            return Err(at_byte(format, feed, top + 5, "the XML declaration is not closed with `?>`"));
         };
         let decl = String::from_utf8_lossy(&body[top..top + len]).to_ascii_lowercase();
         let encoding = decl.split_once("encoding").and_then(|(_, v)| {
@@ -299,7 +303,7 @@ fn news_body<'a>(format: Format, feed: &str, body: &'a [u8]) -> Result<std::borr
             Some(other) => {
                 let message =
                     format!("encoding `{}` is not read (UTF-8 and ISO-8859-1 are)", crate::model::clip(other, 40));
-                return Err(xml_error(format, feed, top, &message));
+                return Err(at_byte(format, feed, top, &message));
             }
         };
         start = top + len + 2;
@@ -313,7 +317,7 @@ fn news_body<'a>(format: Format, feed: &str, body: &'a [u8]) -> Result<std::borr
             kept.extend_from_slice(&rest[at..at + i]);
             let Some(len) = rest[at + i..].windows(2).position(|w| w == b"?>") else {
                 let message = "a processing instruction (`<?`) is not closed with `?>`";
-                return Err(xml_error(format, feed, start + at + i, message));
+                return Err(at_byte(format, feed, start + at + i, message));
             };
             at += i + len + 2;
         }
@@ -336,10 +340,12 @@ pub fn parse_feed(
     gazetteer: &Gazetteer,
     now: DateTime<Utc>,
 ) -> Result<Vec<RawRecord>, ParseError> {
-    json_is_utf8(feed.format, &feed.id, body)?;
     match (feed.format, &feed.mapping) {
-        (Format::Json, Some(m)) => generic::parse_json(&feed.id, body, m),
-        (Format::Csv, Some(m)) => generic::parse_csv(&feed.id, body, m),
+        (Format::Json, Some(m)) => {
+            json_is_utf8(feed.format, &feed.id, body)?;
+            guarded(feed.format, &feed.id, || generic::parse_json(&feed.id, body, m))
+        }
+        (Format::Csv, Some(m)) => guarded(feed.format, &feed.id, || generic::parse_csv(&feed.id, body, m)),
         (format, _) => parse(format, &feed.id, body, gazetteer, now),
     }
 }
