@@ -319,10 +319,9 @@ pub fn queue_due(
         due.extend(rules::repeats_due(&records, every, now));
         next = next.into_iter().chain(rules::next_repeat_instant(&records, every, now)).min();
     }
+    let mut held = Vec::new();
     if let Some(rebuilt) = store.rebuilt_at(now)? {
-        let (before, after): (Vec<Alert>, Vec<Alert>) = due.into_iter().partition(|a| a.at <= rebuilt);
-        store.suppress(&before)?;
-        due = after;
+        (held, due) = due.into_iter().partition(|a| a.at <= rebuilt);
     }
-    Ok((store.queue_alerts(&due)?, next))
+    Ok((store.queue_and_hold(&due, &held)?, next))
 }

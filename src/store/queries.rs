@@ -277,8 +277,18 @@ impl Store {
     /// # Errors
     /// A [`StoreError`]; nothing is written then.
     pub fn queue_alerts(&mut self, alerts: &[Alert]) -> Result<Vec<Alert>, StoreError> {
+        self.queue_and_hold(alerts, &[])
+    }
+
+    /// Queues `alerts` and records `held` as fired without sending them (after a
+    /// rebuild), in one transaction; returns the queued ones that were new.
+    ///
+    /// # Errors
+    /// A [`StoreError`]; nothing is written then.
+    pub fn queue_and_hold(&mut self, alerts: &[Alert], held: &[Alert]) -> Result<Vec<Alert>, StoreError> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(sql(&path, "begin"))?;
+        insert_held(&tx, held).map_err(sql(&path, "hold alerts"))?;
         let fresh = insert_alerts(&tx, alerts).map_err(sql(&path, "queue alerts"))?;
         tx.commit().map_err(sql(&path, "commit alerts"))?;
         Ok(fresh)
@@ -305,26 +315,6 @@ impl Store {
             }
             _ => Ok(mark),
         }
-    }
-
-    /// Records alerts as held: they count as fired (never queued again) but are not sent.
-    ///
-    /// # Errors
-    /// A [`StoreError`]; nothing is written then.
-    pub fn suppress(&mut self, alerts: &[Alert]) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(sql(&path, "begin"))?;
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO alerts (key, kind, created_at, json, suppressed) VALUES (?1, ?2, ?3, ?4, 1)",
-                )
-                .map_err(sql(&path, "hold alerts"))?;
-            for a in alerts {
-                insert.execute(params![a.key, a.alert.as_str(), a.at, json(a)]).map_err(sql(&path, "hold alerts"))?;
-            }
-        }
-        tx.commit().map_err(sql(&path, "commit held alerts"))
     }
 
     /// True when an alert with this key has fired.
@@ -431,11 +421,21 @@ impl Store {
 }
 
 fn insert_alerts(tx: &rusqlite::Transaction<'_>, alerts: &[Alert]) -> rusqlite::Result<Vec<Alert>> {
+    insert_into_ledger(tx, alerts, false)
+}
+
+/// Held alerts count as fired (never queued again) but are never sent.
+fn insert_held(tx: &rusqlite::Transaction<'_>, alerts: &[Alert]) -> rusqlite::Result<Vec<Alert>> {
+    insert_into_ledger(tx, alerts, true)
+}
+
+fn insert_into_ledger(tx: &rusqlite::Transaction<'_>, alerts: &[Alert], held: bool) -> rusqlite::Result<Vec<Alert>> {
     let mut fresh = Vec::new();
-    let mut insert =
-        tx.prepare_cached("INSERT OR IGNORE INTO alerts (key, kind, created_at, json) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO alerts (key, kind, created_at, json, suppressed) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
     for a in alerts {
-        let n = insert.execute(params![a.key, a.alert.as_str(), a.at, json(a)])?;
+        let n = insert.execute(params![a.key, a.alert.as_str(), a.at, json(a), held])?;
         if n == 1 {
             fresh.push(a.clone());
         }
