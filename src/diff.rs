@@ -1,10 +1,11 @@
 //! Diff: the new snapshot of a feed against its last good one.
 //!
-//! Input: the stored records (with how many good polls each has been missing from) and
-//! a new snapshot. Output: the changes, and the missing-counts to store. A crossing only
-//! counts as removed after `removal_after` consecutive good polls without it, so one
-//! flaky page does not make crossings vanish. The plausibility gate lives here too: a
-//! snapshot that is empty or lost too much of the last one is held as suspect.
+//! Input: the stored records (with how many consecutive good polls each has been missing
+//! from) and a new snapshot. Output: the changes, and the missing-counts that change. A
+//! crossing only counts as removed after `removal_after` consecutive good polls without
+//! it, so one flaky page does not make crossings vanish; any good poll that reports it
+//! again, changed or not, starts the count afresh. The plausibility gate lives here too:
+//! a snapshot that is empty or lost too much of the last one is suspect.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +17,8 @@ use crate::normalize::Snapshot;
 pub struct Stored {
     /// The record as last seen.
     pub record: Record,
-    /// Consecutive good polls the crossing has been missing from.
+    /// Consecutive good polls the crossing has been missing from (0 when the last one
+    /// reported it).
     pub missing: u32,
 }
 
@@ -25,8 +27,9 @@ pub struct Stored {
 pub struct Diff {
     /// Changes, in crossing order.
     pub changes: Vec<Change>,
-    /// Crossings missing from the snapshot but not yet removed, with their new count.
-    pub still_missing: BTreeMap<String, u32>,
+    /// Crossings whose missing-count changes, with the new count: one more for a
+    /// crossing still missing but not yet removed, 0 for one reported again.
+    pub recount: BTreeMap<String, u32>,
 }
 
 /// Compares `next` with `prev`.
@@ -37,6 +40,9 @@ pub fn diff(prev: &BTreeMap<String, Stored>, next: &Snapshot, removal_after: u32
         match prev.get(id) {
             None => out.changes.push(change(ChangeKind::Added, None, Some(cur))),
             Some(old) => {
+                if old.missing > 0 {
+                    out.recount.insert(id.clone(), 0);
+                }
                 let old = &old.record;
                 let kind = if old.status != cur.status {
                     Some(ChangeKind::StatusChanged)
@@ -61,7 +67,7 @@ pub fn diff(prev: &BTreeMap<String, Stored>, next: &Snapshot, removal_after: u32
         if missing >= removal_after {
             out.changes.push(change(ChangeKind::Removed, Some(&old.record), None));
         } else {
-            out.still_missing.insert(id.clone(), missing);
+            out.recount.insert(id.clone(), missing);
         }
     }
     out
@@ -174,10 +180,20 @@ mod tests {
         let mut prev = stored(&before);
         let d = diff(&prev, &after, 2);
         assert!(d.changes.is_empty());
-        assert_eq!(d.still_missing["b"], 1);
+        assert_eq!(d.recount["b"], 1);
         prev.get_mut("b").unwrap().missing = 1;
         let d = diff(&prev, &after, 2);
         assert_eq!(d.changes[0].kind, ChangeKind::Removed);
+    }
+
+    #[test]
+    fn a_crossing_reported_again_unchanged_starts_its_count_afresh() {
+        let both = [rec("a", Status::Open, None), rec("b", Status::Open, None)];
+        let mut prev = stored(&both);
+        prev.get_mut("b").unwrap().missing = 1;
+        let d = diff(&prev, &snap(&both), 2);
+        assert!(d.changes.is_empty(), "the record is the same");
+        assert_eq!(d.recount, BTreeMap::from([("b".to_string(), 0)]), "but its count goes back to 0");
     }
 
     #[test]

@@ -207,7 +207,7 @@ impl Poller {
                 feed: &feed.id,
                 now,
                 changes: &d.changes,
-                still_missing: &d.still_missing,
+                recount: &d.recount,
                 validators: &validators,
                 content_hash: &hash,
                 alerts: &alerts,
@@ -262,7 +262,7 @@ fn next_stored(mut prev: BTreeMap<String, Stored>, d: &Diff) -> BTreeMap<String,
         }
     }
     for s in prev.values_mut() {
-        s.missing = d.still_missing.get(&s.record.crossing).copied().unwrap_or(0);
+        s.missing = d.recount.get(&s.record.crossing).copied().unwrap_or(s.missing);
     }
     prev
 }

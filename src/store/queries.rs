@@ -54,8 +54,8 @@ pub struct Apply<'a> {
     pub now: DateTime<Utc>,
     /// The changes found.
     pub changes: &'a [Change],
-    /// Crossings still missing, with their counts.
-    pub still_missing: &'a BTreeMap<String, u32>,
+    /// Crossings whose missing-count changes (0 for one reported again), with the count.
+    pub recount: &'a BTreeMap<String, u32>,
     /// Validators of the response.
     pub validators: &'a Validators,
     /// Hash of the body.
@@ -199,7 +199,7 @@ impl Store {
             )
             .map_err(e("store record"))?;
         }
-        for (crossing, missing) in a.still_missing {
+        for (crossing, missing) in a.recount {
             tx.execute(
                 "UPDATE records SET missing = ?3 WHERE feed = ?1 AND crossing = ?2",
                 params![a.feed, crossing, missing],

@@ -13,5 +13,6 @@ mod http;
 mod operate;
 mod pipeline;
 mod service;
+mod shape;
 mod storage;
 mod time;
