@@ -38,7 +38,7 @@ impl CheckResult {
         !self.alerts.is_empty()
             || self.reports.iter().any(|r| match &r.outcome {
                 Ok(Outcome::Baseline(s)) => !s.is_empty(),
-                Ok(Outcome::Applied(_, c)) => !c.is_empty(),
+                Ok(Outcome::Applied(_, c) | Outcome::Suspect(_, c)) => !c.is_empty(),
                 _ => false,
             })
     }
@@ -172,6 +172,7 @@ pub async fn replay(
         mapping: base_mapping.clone(),
         retries: 0,
         retry_backoff: chrono::Duration::seconds(1),
+        accept_after: crate::config::DEFAULT_ACCEPT_AFTER,
     };
     let config = match base {
         Some(c) => Config { feeds: Vec::new(), sinks: Vec::new(), ..c },

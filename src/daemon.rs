@@ -266,7 +266,12 @@ async fn feed_task(ctx: FeedCtx, feed: FeedConfig, stop: CancellationToken) {
             r = p.poll(&feed) => r,
             () = stop.cancelled() => return,
         };
-        if matches!(report.outcome, Ok(crate::poll::Outcome::Baseline(_) | crate::poll::Outcome::Applied(..))) {
+        if matches!(
+            report.outcome,
+            Ok(crate::poll::Outcome::Baseline(_)
+                | crate::poll::Outcome::Applied(..)
+                | crate::poll::Outcome::Suspect(..))
+        ) {
             ctx.changed.notify_one();
         }
         if !report.alerts.is_empty() {

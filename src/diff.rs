@@ -5,7 +5,10 @@
 //! crossing only counts as removed after `removal_after` consecutive good polls without
 //! it, so one flaky page does not make crossings vanish; any good poll that reports it
 //! again, changed or not, starts the count afresh. The plausibility gate lives here too:
-//! a snapshot that is empty or lost too much of the last one is suspect.
+//! a snapshot that is empty or lost too much of the last one is suspect. A suspect
+//! snapshot's records are diffed as usual, but the removals it implies are held
+//! ([`Removals::Held`]) until every crossing it lacks has been missing from
+//! `accept_after` consecutive polls: then the shrink is the feed's new shape.
 
 use std::collections::BTreeMap;
 
@@ -30,11 +33,27 @@ pub struct Diff {
     /// Crossings whose missing-count changes, with the new count: one more for a
     /// crossing still missing but not yet removed, 0 for one reported again.
     pub recount: BTreeMap<String, u32>,
+    /// A held shrink lasted long enough: its removals are among the changes.
+    pub accepted: bool,
+}
+
+/// What happens to crossings a snapshot lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removals {
+    /// A plausible snapshot: a crossing is removed once missing from this many
+    /// consecutive good polls (`removal_after`).
+    After(u32),
+    /// A suspect snapshot: nothing is removed, unless every crossing it lacks has been
+    /// missing from `accept_after` consecutive polls; then all of them are.
+    Held {
+        /// The feed's `accept_after`.
+        accept_after: u32,
+    },
 }
 
 /// Compares `next` with `prev`.
 #[must_use]
-pub fn diff(prev: &BTreeMap<String, Stored>, next: &Snapshot, removal_after: u32) -> Diff {
+pub fn diff(prev: &BTreeMap<String, Stored>, next: &Snapshot, removals: Removals) -> Diff {
     let mut out = Diff::default();
     for (id, cur) in next {
         match prev.get(id) {
@@ -59,12 +78,20 @@ pub fn diff(prev: &BTreeMap<String, Stored>, next: &Snapshot, removal_after: u32
             }
         }
     }
-    for (id, old) in prev {
-        if next.contains_key(id) {
-            continue;
+    let lacked = || prev.iter().filter(|(id, _)| !next.contains_key(*id));
+    out.accepted = match removals {
+        Removals::After(_) => false,
+        Removals::Held { accept_after } => {
+            lacked().next().is_some() && lacked().all(|(_, old)| old.missing + 1 >= accept_after)
         }
+    };
+    for (id, old) in lacked() {
         let missing = old.missing + 1;
-        if missing >= removal_after {
+        let removed = match removals {
+            Removals::After(n) => missing >= n,
+            Removals::Held { .. } => out.accepted,
+        };
+        if removed {
             out.changes.push(change(ChangeKind::Removed, Some(&old.record), None));
         } else {
             out.recount.insert(id.clone(), missing);
@@ -150,7 +177,7 @@ mod tests {
     #[test]
     fn a_snapshot_does_not_differ_from_itself() {
         let recs = [rec("a", Status::Open, None), rec("b", Status::Closed, Some("2025-01-01"))];
-        assert_eq!(diff(&stored(&recs), &snap(&recs), 2), Diff::default());
+        assert_eq!(diff(&stored(&recs), &snap(&recs), Removals::After(2)), Diff::default());
     }
 
     #[test]
@@ -160,7 +187,7 @@ mod tests {
         let mut c = rec("c", Status::Open, None);
         c.scope = Some("cargo only".into());
         let after = [rec("a", Status::Closed, None), rec("b", Status::Open, None), c, rec("d", Status::Open, None)];
-        let d = diff(&stored(&before), &snap(&after), 2);
+        let d = diff(&stored(&before), &snap(&after), Removals::After(2));
         let kinds: Vec<_> = d.changes.iter().map(|c| (c.crossing.as_str(), c.kind)).collect();
         assert_eq!(
             kinds,
@@ -178,11 +205,11 @@ mod tests {
         let before = [rec("a", Status::Open, None), rec("b", Status::Open, None)];
         let after = snap(&[rec("a", Status::Open, None)]);
         let mut prev = stored(&before);
-        let d = diff(&prev, &after, 2);
+        let d = diff(&prev, &after, Removals::After(2));
         assert!(d.changes.is_empty());
         assert_eq!(d.recount["b"], 1);
         prev.get_mut("b").unwrap().missing = 1;
-        let d = diff(&prev, &after, 2);
+        let d = diff(&prev, &after, Removals::After(2));
         assert_eq!(d.changes[0].kind, ChangeKind::Removed);
     }
 
@@ -191,9 +218,30 @@ mod tests {
         let both = [rec("a", Status::Open, None), rec("b", Status::Open, None)];
         let mut prev = stored(&both);
         prev.get_mut("b").unwrap().missing = 1;
-        let d = diff(&prev, &snap(&both), 2);
+        let d = diff(&prev, &snap(&both), Removals::After(2));
         assert!(d.changes.is_empty(), "the record is the same");
         assert_eq!(d.recount, BTreeMap::from([("b".to_string(), 0)]), "but its count goes back to 0");
+    }
+
+    #[test]
+    fn a_suspect_shrink_is_held_until_every_lacked_crossing_missed_accept_after_polls() {
+        let mut prev =
+            stored(&[rec("a", Status::Open, None), rec("b", Status::Open, None), rec("c", Status::Open, None)]);
+        let only_a = snap(&[rec("a", Status::Closed, None)]);
+        let held = Removals::Held { accept_after: 3 };
+        let d = diff(&prev, &only_a, held);
+        assert_eq!(d.changes.iter().map(|c| c.kind).collect::<Vec<_>>(), [ChangeKind::StatusChanged]);
+        assert_eq!(d.recount, BTreeMap::from([("b".to_string(), 1), ("c".to_string(), 1)]));
+        assert!(!d.accepted);
+        prev.get_mut("b").unwrap().missing = 2;
+        prev.get_mut("c").unwrap().missing = 1;
+        assert!(!diff(&prev, &only_a, held).accepted, "c has missed only two polls");
+        prev.get_mut("c").unwrap().missing = 2;
+        let d = diff(&prev, &only_a, held);
+        assert!(d.accepted);
+        let removed: Vec<_> =
+            d.changes.iter().filter(|c| c.kind == ChangeKind::Removed).map(|c| c.crossing.as_str()).collect();
+        assert_eq!(removed, ["b", "c"]);
     }
 
     #[test]

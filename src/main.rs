@@ -546,7 +546,8 @@ fn print_check(result: &CheckResult, json: bool, now: chrono::DateTime<chrono::U
             Ok(Outcome::Unchanged) => "unchanged".to_string(),
             Ok(Outcome::Baseline(s)) => format!("baseline stored, {} records", s.len()),
             Ok(Outcome::Applied(s, c)) => format!("{} records, {} changes", s.len(), c.len()),
-            Ok(Outcome::Suspect(why)) => format!("held as suspect: {why}"),
+            Ok(Outcome::Suspect(why, c)) => format!("suspect, removals held: {why}; {} changes", c.len()),
+            Ok(Outcome::Empty(why)) => format!("held as suspect: {why}"),
             Err(e) => format!("FAILED: {e}"),
         };
         println!("feed {}: {}", r.feed, commands::printable(&what));

@@ -182,8 +182,11 @@ pub enum AlertKind {
     FeedFailing,
     /// A failing feed works again.
     FeedRecovered,
-    /// A feed returned an implausible snapshot, which was held.
+    /// A feed returned an implausible snapshot; the removals it implies were held.
     FeedSuspect,
+    /// A feed's lasting shrink was accepted as its new shape: the crossings it stopped
+    /// reporting were removed.
+    FeedShapeAccepted,
     /// Two feeds say different things about one crossing.
     SourcesDisagree,
     /// Every crossing of a route is closed, or the last open one is about to close.
@@ -201,6 +204,7 @@ impl AlertKind {
             AlertKind::FeedFailing => "feed_failing",
             AlertKind::FeedRecovered => "feed_recovered",
             AlertKind::FeedSuspect => "feed_suspect",
+            AlertKind::FeedShapeAccepted => "feed_shape_accepted",
             AlertKind::SourcesDisagree => "sources_disagree",
             AlertKind::RouteBlocked => "route_blocked",
         }

@@ -4,7 +4,9 @@
 //! Failure policy: a fetch or parse failure is not a change. The last good snapshot
 //! stays, no status alert fires, the failure is counted, and one `feed_failing` fires
 //! when the count reaches the configured threshold. An unchanged poll (304, or the same
-//! body as last time) writes nothing unless it ends a failure streak.
+//! body as last time) writes nothing unless it ends a failure streak or a crossing is
+//! counted missing. A suspect snapshot (see [`crate::diff`]) updates the crossings it
+//! reports and holds the removals it implies; an empty one changes nothing.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -16,10 +18,10 @@ use crate::alert::dispatch::blocking;
 use crate::alert::rules;
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig};
-use crate::diff::{diff, plausible, Diff, Stored};
+use crate::diff::{diff, plausible, Diff, Removals, Stored, Suspect};
 use crate::fetch::{fetch, FetchError, Fetched, HttpFetcher};
 use crate::formats::{self, ParseError};
-use crate::model::{Alert, Change};
+use crate::model::{Alert, Change, ChangeKind};
 use crate::normalize::{snapshot, Snapshot};
 use crate::store::{Apply, Store, StoreError};
 
@@ -32,8 +34,11 @@ pub enum Outcome {
     Baseline(Snapshot),
     /// A good poll applied, with its changes (possibly none).
     Applied(Snapshot, Vec<Change>),
-    /// An implausible snapshot, held; the reason.
-    Suspect(String),
+    /// A shrunken snapshot: the reason, and the changes applied from the crossings it
+    /// still reports (the removals it implies are held).
+    Suspect(String, Vec<Change>),
+    /// A snapshot with no records, held whole; the reason.
+    Empty(String),
 }
 
 /// Why a poll failed.
@@ -135,7 +140,10 @@ impl Poller {
             )
         })
         .await;
-        if matches!(outcome, Ok(Outcome::Unchanged | Outcome::Baseline(_) | Outcome::Applied(..))) {
+        if matches!(
+            outcome,
+            Ok(Outcome::Unchanged | Outcome::Baseline(_) | Outcome::Applied(..) | Outcome::Suspect(..))
+        ) {
             self.last_ok.lock().expect("last-ok lock").insert(feed.id.clone(), now);
         }
         match &outcome {
@@ -189,12 +197,31 @@ impl Poller {
                     snap.insert(id.clone(), p.record.clone());
                 }
             }
-            if let Err(why) = plausible(&prev, &snap, self.config.alerts.suspect_drop) {
-                let fresh = store.queue_alerts(&[rules::feed_suspect(&feed.id, &why.to_string(), &hash, now)])?;
-                return Ok((Outcome::Suspect(why.to_string()), fresh));
+            let suspect = match plausible(&prev, &snap, self.config.alerts.suspect_drop) {
+                Err(why @ Suspect::Empty(_)) => {
+                    let fresh = store.queue_alerts(&[rules::feed_suspect(&feed.id, &why.to_string(), &hash, now)])?;
+                    return Ok((Outcome::Empty(why.to_string()), fresh));
+                }
+                Err(why) => Some(why.to_string()),
+                Ok(()) => None,
+            };
+            let removals = match suspect {
+                Some(_) => Removals::Held { accept_after: feed.accept_after },
+                None => Removals::After(self.config.alerts.removal_after),
+            };
+            let d = diff(&prev, &snap, removals);
+            let mut alerts = Vec::new();
+            if let (Some(why), false) = (&suspect, d.accepted) {
+                alerts.push(rules::feed_suspect(&feed.id, why, &hash, now));
             }
-            let d = diff(&prev, &snap, self.config.alerts.removal_after);
-            let mut alerts = rules::for_changes(&d.changes, &feed.id, baseline, now);
+            if d.accepted {
+                let (removed, kept): (Vec<Change>, Vec<Change>) =
+                    d.changes.iter().cloned().partition(|c| c.kind == ChangeKind::Removed);
+                alerts.extend(rules::for_changes(&kept, &feed.id, baseline, now));
+                alerts.push(rules::feed_shape_accepted(&feed.id, &removed, feed.accept_after, now));
+            } else {
+                alerts.extend(rules::for_changes(&d.changes, &feed.id, baseline, now));
+            }
             recovered(&mut alerts, store)?;
             for r in d.changes.iter().filter_map(|c| c.current.as_ref()) {
                 let mut all = store.records_elsewhere(&r.crossing, &feed.id)?;
@@ -214,7 +241,11 @@ impl Poller {
             })?;
             let next = next_stored(prev, &d);
             self.snapshots.lock().expect("snapshot cache lock").insert(feed.id.clone(), next);
-            let outcome = if baseline { Outcome::Baseline(snap) } else { Outcome::Applied(snap, d.changes) };
+            let outcome = match suspect {
+                _ if baseline => Outcome::Baseline(snap),
+                Some(why) if !d.accepted => Outcome::Suspect(why, d.changes),
+                _ => Outcome::Applied(snap, d.changes),
+            };
             Ok((outcome, fresh))
         })();
         match result {
@@ -276,14 +307,22 @@ fn log_outcome(feed: &str, o: &Outcome) {
             tracing::info!(event.action = "poll", event.outcome = "success", borderwatch.feed.id = %feed, records = s.len(), "Baseline stored.")
         }
         Outcome::Applied(s, c) => {
-            for ch in c {
-                tracing::info!(event.action = "record_changed", borderwatch.feed.id = %feed, borderwatch.crossing.id = %ch.crossing, change = ch.kind.as_str(), "Record changed.");
-            }
+            log_changes(feed, c);
             tracing::info!(event.action = "poll", event.outcome = "success", borderwatch.feed.id = %feed, records = s.len(), changes = c.len(), "Poll completed.");
         }
-        Outcome::Suspect(why) => {
-            tracing::warn!(event.action = "poll", event.outcome = "suspect", borderwatch.feed.id = %feed, reason = %why, "Snapshot held as suspect; keeping the last good data.")
+        Outcome::Suspect(why, c) => {
+            log_changes(feed, c);
+            tracing::warn!(event.action = "poll", event.outcome = "suspect", borderwatch.feed.id = %feed, reason = %why, changes = c.len(), "Snapshot suspect; the crossings it reports are updated, the removals it implies held.")
         }
+        Outcome::Empty(why) => {
+            tracing::warn!(event.action = "poll", event.outcome = "suspect", borderwatch.feed.id = %feed, reason = %why, "Snapshot empty; held, keeping the last good data.")
+        }
+    }
+}
+
+fn log_changes(feed: &str, changes: &[Change]) {
+    for ch in changes {
+        tracing::info!(event.action = "record_changed", borderwatch.feed.id = %feed, borderwatch.crossing.id = %ch.crossing, change = ch.kind.as_str(), "Record changed.");
     }
 }
 

@@ -192,6 +192,27 @@ pub fn feed_recovered(feed: &str, failures: u32, last_ok: Option<DateTime<Utc>>,
     a
 }
 
+/// One `feed_shape_accepted` alert for a shrink that lasted `polls` polls and is now the
+/// feed's shape: the `removed` changes, one alert for all of them.
+#[must_use]
+pub fn feed_shape_accepted(feed: &str, removed: &[Change], polls: u32, now: DateTime<Utc>) -> Alert {
+    let names: Vec<&str> = removed.iter().filter_map(|c| c.previous.as_ref()).map(|r| r.name.as_str()).collect();
+    let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let mut a = base(
+        AlertKind::FeedShapeAccepted,
+        Severity::Warning,
+        format!("feed_shape_accepted:{feed}:{stamp}"),
+        now,
+        format!(
+            "Feed {feed} has reported fewer crossings for {polls} polls in a row; accepted as its new shape, \
+             no longer reported: {}.",
+            names.join(", ")
+        ),
+    );
+    a.feed = Some(feed.to_string());
+    a
+}
+
 /// One `feed_suspect` alert per distinct implausible body.
 #[must_use]
 pub fn feed_suspect(feed: &str, reason: &str, content_hash: &str, now: DateTime<Utc>) -> Alert {
@@ -200,7 +221,10 @@ pub fn feed_suspect(feed: &str, reason: &str, content_hash: &str, now: DateTime<
         Severity::Warning,
         format!("feed_suspect:{feed}:{}", &content_hash[..content_hash.len().min(16)]),
         now,
-        format!("Feed {feed} sent an implausible snapshot, held without applying it: {reason}."),
+        format!(
+            "Feed {feed} sent an implausible snapshot: {reason}. The crossings it still reports are \
+             updated; the ones it lacks are kept until the shrink lasts."
+        ),
     );
     a.feed = Some(feed.to_string());
     a

@@ -90,6 +90,10 @@ impl Default for AlertsConfig {
     }
 }
 
+/// Consecutive suspect polls with the same shrink after which it is accepted as the
+/// feed's new shape, unless the feed sets `accept_after`.
+pub const DEFAULT_ACCEPT_AFTER: u32 = 3;
+
 /// Where a feed's bytes come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedSource {
@@ -128,6 +132,9 @@ pub struct FeedConfig {
     /// The wait before the first retry, doubled for each next one, with jitter
     /// (default 1s).
     pub retry_backoff: Duration,
+    /// A suspect shrink is accepted as the feed's new shape once every crossing it lacks
+    /// has been missing from this many consecutive polls (default 3, at least 2).
+    pub accept_after: u32,
 }
 
 /// One `[[sink]]`.

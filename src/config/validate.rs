@@ -202,6 +202,8 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
         let mut retries = 2;
         count(&mut t, ctx, "retries", 0..=10, &mut retries);
         let retry_backoff = t.str(ctx, "retry_backoff");
+        let mut accept_after = super::DEFAULT_ACCEPT_AFTER;
+        count(&mut t, ctx, "accept_after", 2..=u32::MAX, &mut accept_after);
         let mapping = mapping(ctx, &mut t, format.as_ref().map(|f| f.0.as_str()));
         t.finish(ctx);
 
@@ -282,6 +284,7 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
                 mapping,
                 retries,
                 retry_backoff,
+                accept_after,
             });
         }
     }
