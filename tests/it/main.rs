@@ -10,6 +10,7 @@ mod feeds;
 mod helpers;
 mod hostile;
 mod http;
+mod model;
 mod operate;
 mod pipeline;
 mod service;
