@@ -1,6 +1,6 @@
-//! Government feeds, read from the real captures in `../shared/feeds/` in place.
+//! Government feeds, read from the real captures in `tests/fixtures/feeds/`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use borderwatch::clock::FixedClock;
@@ -12,18 +12,14 @@ use borderwatch::poll::{Outcome, Poller};
 use borderwatch::store::Store;
 use chrono::{DateTime, Utc};
 
-use crate::helpers::tempdir;
-
-fn shared(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/feeds").join(name)
-}
+use crate::helpers::{feed_fixture, tempdir};
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2022-07-01T01:00:00Z").unwrap().with_timezone(&Utc)
 }
 
 fn records(name: &str) -> Vec<borderwatch::model::Record> {
-    records_as(Format::CbpJson, &std::fs::read(shared(name)).unwrap())
+    records_as(Format::CbpJson, &std::fs::read(feed_fixture(name)).unwrap())
 }
 
 /// A body read by an adapter and normalized, as a poll would.
@@ -67,7 +63,7 @@ fn every_cbp_json_capture_parses_with_its_values() {
 async fn the_real_before_and_after_pair_gives_exactly_its_status_changes() {
     let dir = tempdir();
     let feed = dir.path().join("bwt.json");
-    std::fs::copy(shared("cbp_bwtnew_2022-06-29.json"), &feed).unwrap();
+    std::fs::copy(feed_fixture("cbp_bwtnew_2022-06-29.json"), &feed).unwrap();
     std::fs::write(
         dir.path().join("bw.toml"),
         "[daemon]\nstate = \"s.db\"\n[[feed]]\nid = \"cbp\"\nformat = \"cbp-json\"\npath = \"bwt.json\"\nschedule = \"*/15 * * * *\"\n",
@@ -80,7 +76,7 @@ async fn the_real_before_and_after_pair_gives_exactly_its_status_changes() {
     let r = p.poll(&f).await;
     assert!(matches!(r.outcome, Ok(Outcome::Baseline(ref s)) if s.len() == 76), "{:?}", r.outcome);
     assert!(r.alerts.is_empty());
-    std::fs::copy(shared("cbp_bwtpublicmod_2022-07-01.json"), &feed).unwrap();
+    std::fs::copy(feed_fixture("cbp_bwtpublicmod_2022-07-01.json"), &feed).unwrap();
     let r = p.poll(&f).await;
     let mut changes: Vec<(String, Status, Status)> = r
         .alerts
@@ -113,7 +109,7 @@ async fn the_real_before_and_after_pair_gives_exactly_its_status_changes() {
 #[test]
 fn malformed_cbp_bodies_name_the_feed_and_the_place() {
     let g = Gazetteer::built_in();
-    let full = std::fs::read(shared("cbp_bwtnew_2022-06-29.json")).unwrap();
+    let full = std::fs::read(feed_fixture("cbp_bwtnew_2022-06-29.json")).unwrap();
     let truncated = &full[..full.len() / 2];
     let cases: Vec<(&[u8], &str)> = vec![
         (truncated, "at line"),
@@ -131,7 +127,7 @@ fn malformed_cbp_bodies_name_the_feed_and_the_place() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replaying_ten_days_of_brownsville_rss_alerts_on_lane_closures_never_on_update_pending() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/feeds/series/cbp_bwtrss_brownsville");
+    let dir = feed_fixture("series/cbp_bwtrss_brownsville");
     let files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(files.len(), 424);
     let (alerts, n) = borderwatch::commands::replay(None, Format::CbpRss, files, None).await.unwrap();
@@ -188,7 +184,7 @@ fn a_dated_closure_in_a_construction_notice_becomes_the_ports_record_when_it_beg
 #[test]
 fn the_cbp_xml_capture_reads_like_the_json_one() {
     let g = Gazetteer::built_in();
-    let recs = records_as(Format::CbpXml, &std::fs::read(shared("cbp_bwt_xml_legacy_2014-04-28.xml")).unwrap());
+    let recs = records_as(Format::CbpXml, &std::fs::read(feed_fixture("cbp_bwt_xml_legacy_2014-04-28.xml")).unwrap());
     assert_eq!(recs.len(), 71, "<number_of_ports>71</number_of_ports>");
     let alex = recs.iter().find(|r| r.crossing == "cbp-070801-thousand-islands-bridge").unwrap();
     assert_eq!(alex.status, Status::Restricted, "its NEXUS/SENTRI lanes were closed");
@@ -229,7 +225,7 @@ fn the_cbp_xml_capture_reads_like_the_json_one() {
 
 #[test]
 fn the_cbsa_csv_capture_parses_and_its_malformed_variants_name_the_line() {
-    let body = std::fs::read(shared("cbsa_bwt-eng_csv_2012-09-27_partial.csv")).unwrap();
+    let body = std::fs::read(feed_fixture("cbsa_bwt-eng_csv_2012-09-27_partial.csv")).unwrap();
     let g = Gazetteer::built_in();
     let parse = |b: &[u8]| formats::parse(Format::CbsaCsv, "cbsa", b, &g, now());
     let recs: Vec<_> = parse(&body)
@@ -258,7 +254,7 @@ fn the_cbsa_csv_capture_parses_and_its_malformed_variants_name_the_line() {
 
 #[test]
 fn each_belarus_queue_snapshot_is_one_open_checkpoint_without_plates() {
-    let text = std::fs::read_to_string(shared("by_belarusborder_monitoring_brest_2024-09-30.jsonl")).unwrap();
+    let text = std::fs::read_to_string(feed_fixture("by_belarusborder_monitoring_brest_2024-09-30.jsonl")).unwrap();
     let g = Gazetteer::built_in();
     let mut seen = Vec::new();
     for line in text.lines() {
@@ -280,7 +276,7 @@ fn each_belarus_queue_snapshot_is_one_open_checkpoint_without_plates() {
 #[test]
 fn the_cbsa_page_gives_its_25_offices_with_colonless_offsets_read_right() {
     let g = Gazetteer::built_in();
-    let recs = records_as(Format::CbsaHtml, &std::fs::read(shared("cbsa_bwt_menu-eng_2022-07-07.html")).unwrap());
+    let recs = records_as(Format::CbsaHtml, &std::fs::read(feed_fixture("cbsa_bwt_menu-eng_2022-07-07.html")).unwrap());
     assert_eq!(recs.len(), 25);
     assert_eq!(recs[0].crossing, "cbsa-st-stephen");
     assert_eq!(borderwatch::model::format_instant(&recs[0].observed_at), "2022-07-07T12:52:00Z", "09:52-0300");
@@ -294,7 +290,7 @@ fn the_cbsa_page_gives_its_25_offices_with_colonless_offsets_read_right() {
 
 fn records_of(format: Format, name: &str) -> Vec<String> {
     let g = Gazetteer::built_in();
-    formats::parse(format, "x", &std::fs::read(shared(name)).unwrap(), &g, now())
+    formats::parse(format, "x", &std::fs::read(feed_fixture(name)).unwrap(), &g, now())
         .unwrap()
         .into_iter()
         .filter_map(|r| r.crossing)
@@ -306,16 +302,16 @@ fn records_of(format: Format, name: &str) -> Vec<String> {
 /// stored records stay exactly as the capture left them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_malformed_variant_of_every_format_names_its_place_and_keeps_the_state() {
-    let html = std::fs::read_to_string(shared("cbsa_bwt_menu-eng_2022-07-07.html")).unwrap();
-    let equeue = std::fs::read_to_string(shared("by_belarusborder_monitoring_brest_2024-09-30.jsonl")).unwrap();
+    let html = std::fs::read_to_string(feed_fixture("cbsa_bwt_menu-eng_2022-07-07.html")).unwrap();
+    let equeue = std::fs::read_to_string(feed_fixture("by_belarusborder_monitoring_brest_2024-09-30.jsonl")).unwrap();
     let equeue = equeue.lines().next().unwrap().to_string();
-    let csv = std::fs::read_to_string(shared("cbsa_bwt-eng_csv_2012-09-27_partial.csv")).unwrap();
+    let csv = std::fs::read_to_string(feed_fixture("cbsa_bwt-eng_csv_2012-09-27_partial.csv")).unwrap();
     let csv_header = csv.lines().next().unwrap();
     type Variant<'a> = (&'a str, Vec<u8>, &'a str);
     let cases: Vec<(&str, Vec<u8>, Vec<Variant>)> = vec![
         (
             "cbp-json",
-            std::fs::read(shared("cbp_bwtnew_2022-06-29.json")).unwrap(),
+            std::fs::read(feed_fixture("cbp_bwtnew_2022-06-29.json")).unwrap(),
             vec![
                 ("wrong root", b"<html>down</html>".to_vec(), "at line 1 column 1"),
                 (
@@ -327,7 +323,7 @@ async fn every_malformed_variant_of_every_format_names_its_place_and_keeps_the_s
         ),
         (
             "cbp-rss",
-            std::fs::read(shared("cbp_bwtrss_brownsville_20260813T060823Z.xml")).unwrap(),
+            std::fs::read(feed_fixture("cbp_bwtrss_brownsville_20260813T060823Z.xml")).unwrap(),
             vec![
                 ("wrong root", br#"{"ports": []}"#.to_vec(), "at document: not an RSS document"),
                 (
@@ -339,7 +335,7 @@ async fn every_malformed_variant_of_every_format_names_its_place_and_keeps_the_s
         ),
         (
             "cbp-xml",
-            std::fs::read(shared("cbp_bwt_xml_legacy_2014-04-28.xml")).unwrap(),
+            std::fs::read(feed_fixture("cbp_bwt_xml_legacy_2014-04-28.xml")).unwrap(),
             vec![
                 ("wrong root", b"<html><body>down</body></html>".to_vec(), "at document: no <border_wait_time>"),
                 (
@@ -351,7 +347,7 @@ async fn every_malformed_variant_of_every_format_names_its_place_and_keeps_the_s
         ),
         (
             "cbsa-csv",
-            std::fs::read(shared("cbsa_bwt-eng_csv_2012-09-27_partial.csv")).unwrap(),
+            std::fs::read(feed_fixture("cbsa_bwt-eng_csv_2012-09-27_partial.csv")).unwrap(),
             vec![
                 ("wrong root", br#"{"offices": []}"#.to_vec(), "at line 1: expected a `Customs Office;;"),
                 (
