@@ -105,7 +105,7 @@ pub(super) fn parse_csv(feed: &str, body: &[u8], m: &Mapping) -> Result<Vec<RawR
     }
     let mut out = Vec::new();
     for (i, row) in reader.records().enumerate() {
-        let place = |f: &str| format!("line {} {f}", i + 2);
+        let place = |f: &str| if f.is_empty() { format!("line {}", i + 2) } else { format!("line {} {f}", i + 2) };
         let row = row.map_err(|e| err(place(""), e.to_string()))?;
         let get = |column: &str| header.iter().position(|h| h == column).and_then(|k| row.get(k)).map(str::to_string);
         out.push(m.record(get).map_err(|(f, msg)| err(place(&f), msg))?);

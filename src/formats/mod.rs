@@ -349,3 +349,24 @@ pub fn parse_feed(
         (format, _) => parse(format, &feed.id, body, gazetteer, now),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first fuzz finding, given to the news parser as it came, without `news_body`
+    /// taking the declaration out: feed-rs (inside quick-xml) panics on it.
+    const PANICS_FEED_RS: &[u8] = b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>x</title><item>\
+        <title>Torkham closed</title><description>until April 15 <?xml version='1.0' encoding='ISO-8859-1'?>\
+        </description></item></channel></rss>";
+
+    #[test]
+    fn a_parser_panic_becomes_the_feeds_parse_error() {
+        let g = Gazetteer::built_in();
+        let raw = || news::parse("news", "rss", PANICS_FEED_RS, &g, Utc::now());
+        assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(raw)).is_err(), "the input still panics feed-rs");
+        let e = guarded(Format::Rss, "news", raw).unwrap_err();
+        assert_eq!((e.feed.as_str(), e.format, e.place.as_str()), ("news", "rss", "document"));
+        assert!(e.message.starts_with("the parser failed on this input"), "{e}");
+    }
+}
