@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use chrono::Duration;
 use chrono_tz::Tz;
 
-use crate::formats::Format;
 use crate::gazetteer::Gazetteer;
 use crate::schedule::Schedule;
+use crate::spec::{Format, Local, Mapping};
 
 /// A validated configuration.
 #[derive(Debug, Clone)]
@@ -117,17 +117,25 @@ pub struct FeedConfig {
     /// Plain http is allowed for this feed.
     pub allow_http: bool,
     /// The loopback, private and link-local targets this feed may reach.
-    pub allow_local: crate::fetch::policy::Local,
+    pub allow_local: Local,
     /// Raise `feed_failing` as soon as a failing feed's last good poll is this old, even
     /// before `failures_before_alert` failures (off by default).
     pub stale_after: Option<Duration>,
     /// Where the fields are, for the generic `json` and `csv` formats.
-    pub mapping: Option<crate::formats::generic::Mapping>,
+    pub mapping: Option<Mapping>,
     /// How often a transient fetch failure is retried within one poll (default 2).
     pub retries: u32,
     /// The wait before the first retry, doubled for each next one, with jitter
     /// (default 1s).
     pub retry_backoff: Duration,
+}
+
+impl FeedConfig {
+    /// What the parser needs of this feed.
+    #[must_use]
+    pub fn parse_spec(&self) -> crate::formats::ParseSpec<'_> {
+        crate::formats::ParseSpec { feed: &self.id, format: self.format, mapping: self.mapping.as_ref() }
+    }
 }
 
 /// One `[[sink]]`.
@@ -167,7 +175,7 @@ pub struct WebhookConfig {
     /// Plain http is allowed.
     pub allow_http: bool,
     /// Loopback and private targets are allowed.
-    pub allow_local: crate::fetch::policy::Local,
+    pub allow_local: Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,
 }
