@@ -8,7 +8,8 @@ use borderwatch::gazetteer::Gazetteer;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn sample(name: &str) -> Vec<u8> {
-    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/feeds").join(name)).expect("sample")
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds").join(name))
+        .expect("sample")
 }
 
 fn xml_events(bytes: &[u8]) -> usize {

@@ -4,7 +4,8 @@
 //!
 //! The modules follow the data flow: [`config`] → [`schedule`] → [`fetch`] →
 //! [`formats`] → [`normalize`] → [`diff`] → [`store`] → [`alert`], driven by [`poll`]
-//! (one poll of one feed) and [`daemon`] (all of them, forever).
+//! (one poll of one feed) and [`daemon`] (all of them, forever). [`spec`] holds the
+//! feed types config and the stages share.
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod alert;
@@ -27,6 +28,7 @@ pub mod normalize;
 pub mod poll;
 pub mod schedule;
 pub mod sd_notify;
+pub mod spec;
 pub mod store;
 pub mod timeutil;
 

@@ -185,7 +185,7 @@ impl Poller {
             if last_hash == Some(hash.as_str()) && !store.has_missing(&feed.id)? {
                 return Ok((Outcome::Unchanged, Vec::new()));
             }
-            let raw = formats::parse_feed(feed, &bytes, &self.config.gazetteer, now)?;
+            let raw = formats::parse_feed(&feed.parse_spec(), &bytes, &self.config.gazetteer, now)?;
             let (mut snap, held) = snapshot(raw, &feed.id, feed.format.name(), &self.config.gazetteer, now)?;
             let cached = self.snapshots.lock().expect("snapshot cache lock").remove(&feed.id);
             let prev = match cached {

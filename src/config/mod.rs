@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use chrono::Duration;
 use chrono_tz::Tz;
 
-use crate::formats::Format;
 use crate::gazetteer::Gazetteer;
 use crate::schedule::Schedule;
+use crate::spec::{Format, Local, Mapping};
 
 /// A validated configuration.
 #[derive(Debug, Clone)]
@@ -121,12 +121,12 @@ pub struct FeedConfig {
     /// Plain http is allowed for this feed.
     pub allow_http: bool,
     /// The loopback, private and link-local targets this feed may reach.
-    pub allow_local: crate::fetch::policy::Local,
+    pub allow_local: Local,
     /// Raise `feed_failing` as soon as a failing feed's last good poll is this old, even
     /// before `failures_before_alert` failures (off by default).
     pub stale_after: Option<Duration>,
     /// Where the fields are, for the generic `json` and `csv` formats.
-    pub mapping: Option<crate::formats::generic::Mapping>,
+    pub mapping: Option<Mapping>,
     /// How often a transient fetch failure is retried within one poll (default 2).
     pub retries: u32,
     /// The wait before the first retry, doubled for each next one, with jitter
@@ -135,6 +135,14 @@ pub struct FeedConfig {
     /// A suspect shrink is accepted as the feed's new shape once every crossing it lacks
     /// has been missing from this many consecutive polls (default 3, at least 2).
     pub accept_after: u32,
+}
+
+impl FeedConfig {
+    /// What the parser needs of this feed.
+    #[must_use]
+    pub fn parse_spec(&self) -> crate::formats::ParseSpec<'_> {
+        crate::formats::ParseSpec { feed: &self.id, format: self.format, mapping: self.mapping.as_ref() }
+    }
 }
 
 /// One `[[sink]]`.
@@ -174,7 +182,7 @@ pub struct WebhookConfig {
     /// Plain http is allowed.
     pub allow_http: bool,
     /// Loopback and private targets are allowed.
-    pub allow_local: crate::fetch::policy::Local,
+    pub allow_local: Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,
 }

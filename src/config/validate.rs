@@ -12,11 +12,10 @@ use super::{
     SinkConfig, WebhookConfig,
 };
 use crate::fetch::policy;
-use crate::formats::generic::{Mapping, FIELDS};
-use crate::formats::Format;
 use crate::gazetteer::{parse_tz, Gazetteer};
 use crate::model::Crossing;
 use crate::schedule::Schedule;
+use crate::spec::{Format, Mapping, FIELDS};
 use crate::timeutil::{parse_duration, parse_size};
 
 pub(super) fn validate(src: &str, path: &Path) -> Result<Config, ConfigError> {

@@ -30,30 +30,7 @@ pub enum PolicyError {
     NoHost,
 }
 
-/// Which local or private addresses a feed may reach.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum Local {
-    /// None (`allow_local` unset or `false`).
-    #[default]
-    Denied,
-    /// Any (`allow_local = true`).
-    Any,
-    /// Only these (`allow_local = ["127.0.0.1"]`): a redirect or DNS answer to another
-    /// local address is still refused.
-    Only(Vec<IpAddr>),
-}
-
-impl Local {
-    /// Whether a local address `ip` may be reached.
-    #[must_use]
-    pub fn allows(&self, ip: IpAddr) -> bool {
-        match self {
-            Local::Denied => false,
-            Local::Any => true,
-            Local::Only(list) => list.contains(&ip),
-        }
-    }
-}
+pub use crate::spec::Local;
 
 /// True for addresses that must not be reached without `allow_local`.
 #[must_use]

@@ -148,5 +148,14 @@ async fn every_ordered_pair_of_faults_gives_exactly_the_expected_alerts() {
         }
     }
     println!("{}", table.join("\n"));
-    assert_eq!(table.len(), 100);
+    // Every poll reached the server (a baseline and two polls per pair, no retries), and
+    // the matrix as a whole is the one written down, pair by pair, in the fixture: the
+    // model above and the rules cannot drift together unnoticed.
+    assert_eq!(server.hits(), 300, "a baseline and two polls for each of the 100 pairs");
+    let expected = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fault_matrix.txt"),
+    )
+    .unwrap();
+    let expected: Vec<&str> = expected.lines().collect();
+    assert_eq!(table, expected, "the fault matrix");
 }

@@ -11,6 +11,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// A fresh temp dir.
+/// A real feed capture kept in `tests/fixtures/feeds/` (each beside its `.source.txt`).
+pub fn feed_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds").join(name)
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
@@ -62,6 +67,9 @@ pub struct Reply {
     /// Send the body this many times over, pausing between copies (a huge or trickling
     /// body without holding it in memory); the Content-Length counts every copy.
     pub repeat: (usize, Duration),
+    /// Send the body with `Transfer-Encoding: chunked` (one chunk per copy) and no
+    /// Content-Length, so the size is known only by reading it.
+    pub chunked: bool,
 }
 
 impl Reply {
@@ -72,6 +80,7 @@ impl Reply {
             body: body.into(),
             delay: Duration::ZERO,
             repeat: (1, Duration::ZERO),
+            chunked: false,
         }
     }
     pub fn status(status: u16, body: &str) -> Self {
@@ -83,6 +92,10 @@ impl Reply {
     }
     pub fn repeated(mut self, times: usize, pause: Duration) -> Self {
         self.repeat = (times, pause);
+        self
+    }
+    pub fn chunked(mut self) -> Self {
+        self.chunked = true;
         self
     }
     pub fn delayed(mut self, d: Duration) -> Self {
@@ -160,11 +173,12 @@ impl Server {
                     let reply = responder(&req);
                     s.lock().unwrap().push(req);
                     tokio::time::sleep(reply.delay).await;
-                    let mut head = format!(
-                        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
-                        reply.status,
-                        reply.body.len() * reply.repeat.0
-                    );
+                    let length = if reply.chunked {
+                        "Transfer-Encoding: chunked".to_string()
+                    } else {
+                        format!("Content-Length: {}", reply.body.len() * reply.repeat.0)
+                    };
+                    let mut head = format!("HTTP/1.1 {} X\r\n{length}\r\nConnection: close\r\n", reply.status);
                     for (k, v) in &reply.headers {
                         head.push_str(&format!("{k}: {v}\r\n"));
                     }
@@ -174,9 +188,20 @@ impl Server {
                         if i > 0 {
                             tokio::time::sleep(reply.repeat.1).await;
                         }
-                        if sock.write_all(&reply.body).await.is_err() {
+                        let sent = if reply.chunked {
+                            let mut chunk = format!("{:x}\r\n", reply.body.len()).into_bytes();
+                            chunk.extend_from_slice(&reply.body);
+                            chunk.extend_from_slice(b"\r\n");
+                            sock.write_all(&chunk).await
+                        } else {
+                            sock.write_all(&reply.body).await
+                        };
+                        if sent.is_err() {
                             break;
                         }
+                    }
+                    if reply.chunked {
+                        let _ = sock.write_all(b"0\r\n\r\n").await;
                     }
                     let _ = sock.shutdown().await;
                 });

@@ -2,10 +2,7 @@
 //! must never surface. Each is a clear error with bounded memory, measured on the child
 //! process (wait4 rusage).
 
-use std::path::Path;
-use std::time::Duration;
-
-use crate::helpers::{bin, native, peak_rss, stderr, stdout, tempdir, Reply, Server};
+use crate::helpers::{bin, feed_fixture, native, peak_rss, stderr, stdout, tempdir, Reply, Server};
 
 /// A DOCTYPE with the billion-laughs chain, a quadratic blow-up entity and an external
 /// entity naming a local file.
@@ -65,10 +62,7 @@ fn deep_nesting_and_ten_megabyte_lines_are_bounded() {
         assert!(peak < 64 * MIB, "{format}: peak {peak} KiB");
     }
 
-    let csv = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/feeds/cbsa_bwt-eng_csv_2012-09-27_partial.csv"),
-    )
-    .unwrap();
+    let csv = std::fs::read_to_string(feed_fixture("cbsa_bwt-eng_csv_2012-09-27_partial.csv")).unwrap();
     let header = csv.lines().next().unwrap();
     std::fs::write(d.join("line.csv"), format!("{}\n", "y".repeat(10_000_000))).unwrap();
     std::fs::write(d.join("row.csv"), format!("{header}\n{}\n", "x;;".repeat(3_000_000))).unwrap();
@@ -145,7 +139,6 @@ async fn a_secret_canary_never_reaches_a_log_an_output_or_the_state() {
     let hits = hook.seen.lock().unwrap().clone();
     assert!(!hits.is_empty(), "the webhook was tried");
     assert!(hits.iter().all(|s| s.header("x-borderwatch-signature").is_some()), "and signed with the secret");
-    tokio::time::sleep(Duration::from_millis(100)).await;
     let mut stored = Vec::new();
     for e in std::fs::read_dir(&d).unwrap() {
         let p = e.unwrap().path();

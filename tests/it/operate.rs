@@ -51,9 +51,8 @@ async fn a_hundred_sighups_alternating_good_and_bad_configs_miss_and_repeat_no_p
     let path = dir.path().join("borderwatch.toml");
     let url = server.url("/feed");
     std::fs::write(&path, config(&url, "[\"7d\"]", false)).unwrap();
-    let mut daemon = Running::start(&path, &[]);
+    let mut daemon = Running::start(&path, &[("RUST_LOG", OsStr::new("info,borderwatch::daemon=debug"))]);
     let addr = daemon.listen_addr().await;
-    let begun = std::time::Instant::now();
     for i in 0..100 {
         let good = i % 2 == 0;
         let leads = if i % 4 == 0 { "[\"7d\", \"1d\"]" } else { "[\"3d\"]" };
@@ -61,8 +60,12 @@ async fn a_hundred_sighups_alternating_good_and_bad_configs_miss_and_repeat_no_p
         daemon.signal(libc::SIGHUP);
         wait_until(Duration::from_secs(10), "the reload's outcome", || daemon.count("config_reload") == i + 1).await;
     }
-    // Let the schedule run on a little after the last reload, and for 8 s in all.
-    tokio::time::sleep(Duration::from_secs(3).max(Duration::from_secs(8).saturating_sub(begun.elapsed()))).await;
+    // Let the schedule run on: two polls after the last reload, and four in all.
+    let polled = server.hits();
+    wait_until(Duration::from_secs(20), "two scheduled polls after the last reload", || {
+        server.hits() >= (polled + 2).max(4)
+    })
+    .await;
     let (code, metrics) = tokio::task::spawn_blocking(move || http_get(&addr, "/metrics")).await.unwrap();
     let events = daemon.events();
     let status = daemon.stop();
@@ -80,12 +83,24 @@ async fn a_hundred_sighups_alternating_good_and_bad_configs_miss_and_repeat_no_p
 
     let seen = server.seen.lock().unwrap().clone();
     assert!(seen.iter().all(|s| s.path == "/feed"), "no bad config ever took effect");
-    // The first poll is the start-up catch-up; from the second on, polls follow the
-    // two-second schedule: a duplicated poll shows as a gap near 0 s, a missed one near 4 s.
-    let gaps: Vec<f64> = seen.windows(2).skip(1).map(|w| (w[1].at - w[0].at).as_secs_f64()).collect();
-    println!("{} polls; gaps between scheduled polls: {gaps:.2?}", seen.len());
-    assert!(gaps.len() >= 3, "too few polls to judge: {gaps:?}");
-    assert!(gaps.iter().all(|g| (1.0..=3.0).contains(g)), "a poll was missed or repeated: {gaps:?}");
+    // The first poll is the start-up catch-up; from then on the feed task names the
+    // instant of each next poll. Across the reloads those instants run on the two-second
+    // grid with none skipped (a gap of 4 s) and none repeated (a gap of 0), and each
+    // one that came due was polled once: counts of the schedule, not of the wall clock.
+    let scheduled: Vec<chrono::DateTime<chrono::Utc>> = events
+        .iter()
+        .filter(|e| e["message"] == "Next poll scheduled.")
+        .map(|e| {
+            let at = e["next"].as_str().expect("next");
+            chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S UTC").expect(at).and_utc()
+        })
+        .collect();
+    let steps: Vec<i64> = scheduled.windows(2).map(|w| (w[1] - w[0]).num_milliseconds()).collect();
+    println!("{} polls; {} scheduled; steps {steps:?}", seen.len(), scheduled.len());
+    assert!(steps.len() >= 3, "too few polls to judge: {steps:?}");
+    assert!(steps.iter().all(|ms| *ms == 2000), "a poll was missed or repeated: {steps:?}");
+    let due = scheduled.len() - 1;
+    assert!((due..=due + 1).contains(&(seen.len() - 1)), "{} polls for {due} due instants", seen.len() - 1);
 
     assert_eq!(code, 200);
     let samples = parse_metrics(&metrics);

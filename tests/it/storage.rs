@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use borderwatch::clock::FixedClock;
 use borderwatch::config::Config;
@@ -10,7 +11,7 @@ use borderwatch::model::AlertKind;
 use borderwatch::poll::{Outcome, Poller};
 use borderwatch::store::Store;
 
-use crate::helpers::{bin, native, stderr, tempdir};
+use crate::helpers::{bin, http_get, native, stderr, tempdir, wait_until, Running};
 
 /// A 4 MiB tmpfs, unmounted on drop.
 struct SmallDisk(PathBuf);
@@ -19,19 +20,15 @@ impl SmallDisk {
     /// Mounts one at `at`; `None` (with the reason printed) where mounting is not allowed.
     fn mount(at: &Path) -> Option<SmallDisk> {
         std::fs::create_dir_all(at).unwrap();
-        let out = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
-            .arg(at)
-            .output()
-            .ok()?;
-        if out.status.success() {
-            Some(SmallDisk(at.to_path_buf()))
-        } else {
-            let why = String::from_utf8_lossy(&out.stderr).into_owned();
-            assert!(std::env::var_os("CI").is_none(), "CI runs as root and must mount a tmpfs: {why}");
-            eprintln!("SKIPPED: cannot mount a tmpfs here ({why})");
-            None
-        }
+        let out = std::process::Command::new("mount").args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"]).arg(at).output();
+        let why = match out {
+            Ok(out) if out.status.success() => return Some(SmallDisk(at.to_path_buf())),
+            Ok(out) => String::from_utf8_lossy(&out.stderr).into_owned(),
+            Err(e) => format!("cannot run mount: {e}"),
+        };
+        assert!(std::env::var_os("CI").is_none(), "CI runs as root and must mount a tmpfs: {why}");
+        eprintln!("SKIPPED: cannot mount a tmpfs here ({why})");
+        None
     }
 
     /// Writes a ballast file until the disk refuses more.
@@ -105,6 +102,35 @@ async fn a_full_disk_keeps_the_old_state_counts_the_error_and_recovers_when_spac
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
+
+    // The daemon counts each such poll: `borderwatch_fetch_errors_total{reason="store"}`.
+    drop(p);
+    std::fs::write(
+        &cfg,
+        "[daemon]\nstate = \"small/state.db\"\nlisten = \"127.0.0.1:0\"\n[[feed]]\nid = \"f\"\nformat = \"borderwatch-json\"\npath = \"feed.json\"\nschedule = \"* * * * * *\"\n",
+    )
+    .unwrap();
+    let mut daemon = Running::start(&cfg, &[]);
+    let addr = daemon.listen_addr().await;
+    let metric = |name: &str| {
+        let (_, text) = http_get(&addr, "/metrics");
+        text.lines().find_map(|l| l.strip_prefix(name)).map_or(0.0, |v| v.trim().parse::<f64>().unwrap())
+    };
+    let up = "borderwatch_feed_up{feed=\"f\"}";
+    wait_until(Duration::from_secs(10), "the start-up poll", || metric(up) == 1.0).await;
+    let ballast = disk.fill();
+    std::fs::write(&feed, &open).unwrap();
+    let store_errors = "borderwatch_fetch_errors_total{feed=\"f\",reason=\"store\"}";
+    wait_until(Duration::from_secs(20), "two store errors counted", || metric(store_errors) >= 2.0).await;
+    std::fs::remove_file(&ballast).unwrap();
+    wait_until(Duration::from_secs(20), "the change stored once there is room", || {
+        http_get(&addr, "/api/status")
+            .1
+            .contains("\"crossing\":\"torkham\",\"name\":\"Torkham\",\"countries\":[\"PK\",\"AF\"],\"status\":\"open\"")
+    })
+    .await;
+    assert_eq!(metric(up), 1.0);
+    assert!(daemon.stop().success());
 }
 
 #[test]

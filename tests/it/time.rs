@@ -72,6 +72,9 @@ fn expiry_instants_in_far_zones_do_not_depend_on_the_host_zone() {
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8(out.stdout).unwrap();
+        let crossings: Vec<_> =
+            text.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["crossing"].clone()).collect();
+        assert_eq!(crossings, expected.map(|(c, _)| c), "host TZ={host_tz}: one record per feed record");
         for line in text.lines() {
             let r: serde_json::Value = serde_json::from_str(line).unwrap();
             let want = expected.iter().find(|(c, _)| r["crossing"] == *c).expect("an expected crossing").1;

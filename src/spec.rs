@@ -1,0 +1,132 @@
+//! What a feed is, as config and the stages both see it: its format, its field mapping
+//! and its address policy. A leaf: it imports no stage, so config can name these types
+//! and each stage can take them without either importing the other.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use crate::model::Status;
+
+/// The formats borderwatch reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `borderwatch-json`: the native feed (docs/feed-format.md).
+    BorderwatchJson,
+    /// `rss`: a news feed; items go through the extractor.
+    Rss,
+    /// `atom`: a news feed; entries go through the extractor.
+    Atom,
+    /// `cbp-json`: US CBP Border Wait Times JSON.
+    CbpJson,
+    /// `cbp-rss`: US CBP Border Wait Times RSS.
+    CbpRss,
+    /// `cbp-xml`: US CBP Border Wait Times XML.
+    CbpXml,
+    /// `cbsa-csv`: Canada CBSA Border Wait Times CSV.
+    CbsaCsv,
+    /// `cbsa-html`: Canada CBSA Border Wait Times page.
+    CbsaHtml,
+    /// `by-equeue`: the Belarus electronic border queue.
+    ByEqueue,
+    /// `json`: any JSON status table, through `[feed.fields]`.
+    Json,
+    /// `csv`: any CSV status table, through `[feed.fields]`.
+    Csv,
+}
+
+impl Format {
+    /// Every format name, for messages.
+    pub const NAMES: &'static [&'static str] = &[
+        "borderwatch-json",
+        "rss",
+        "atom",
+        "cbp-json",
+        "cbp-rss",
+        "cbp-xml",
+        "cbsa-csv",
+        "cbsa-html",
+        "by-equeue",
+        "json",
+        "csv",
+    ];
+
+    /// Parses a `format =` value.
+    ///
+    /// # Errors
+    /// A message listing the known formats.
+    pub fn parse(s: &str) -> Result<Format, String> {
+        match s {
+            "borderwatch-json" => Ok(Format::BorderwatchJson),
+            "rss" => Ok(Format::Rss),
+            "atom" => Ok(Format::Atom),
+            "cbp-json" => Ok(Format::CbpJson),
+            "cbp-rss" => Ok(Format::CbpRss),
+            "cbp-xml" => Ok(Format::CbpXml),
+            "cbsa-csv" => Ok(Format::CbsaCsv),
+            "cbsa-html" => Ok(Format::CbsaHtml),
+            "by-equeue" => Ok(Format::ByEqueue),
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
+            _ => Err(format!("unknown format `{s}` (known: {})", Self::NAMES.join(", "))),
+        }
+    }
+
+    /// The config spelling.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::BorderwatchJson => "borderwatch-json",
+            Format::Rss => "rss",
+            Format::Atom => "atom",
+            Format::CbpJson => "cbp-json",
+            Format::CbpRss => "cbp-rss",
+            Format::CbpXml => "cbp-xml",
+            Format::CbsaCsv => "cbsa-csv",
+            Format::CbsaHtml => "cbsa-html",
+            Format::ByEqueue => "by-equeue",
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// Where each record field is found in a generic feed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Mapping {
+    /// JSON pointer to the array of items (json only; default: the root).
+    pub records: Option<String>,
+    /// Record field → JSON pointer (json) or column name (csv).
+    pub fields: BTreeMap<String, String>,
+    /// Source status word (compared ignoring case) → status.
+    pub status_map: BTreeMap<String, Status>,
+    /// The csv delimiter (default `,`).
+    pub delimiter: u8,
+}
+
+/// The record fields a mapping may name.
+pub const FIELDS: &[&str] = &["crossing", "name", "status", "scope", "since", "until", "tz", "evidence", "observed_at"];
+
+/// Which local or private addresses a feed may reach.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum Local {
+    /// None (`allow_local` unset or `false`).
+    #[default]
+    Denied,
+    /// Any (`allow_local = true`).
+    Any,
+    /// Only these (`allow_local = ["127.0.0.1"]`): a redirect or DNS answer to another
+    /// local address is still refused.
+    Only(Vec<IpAddr>),
+}
+
+impl Local {
+    /// Whether a local address `ip` may be reached.
+    #[must_use]
+    pub fn allows(&self, ip: IpAddr) -> bool {
+        match self {
+            Local::Denied => false,
+            Local::Any => true,
+            Local::Only(list) => list.contains(&ip),
+        }
+    }
+}
