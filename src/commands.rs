@@ -262,6 +262,29 @@ pub fn printable(s: &str) -> String {
         .collect()
 }
 
+/// The crossings on `country`'s borders whose names contain `name` (folded), as table
+/// rows under a header: id, name, countries, kind, zone.
+#[must_use]
+pub fn crossings(g: &crate::gazetteer::Gazetteer, country: Option<&str>, name: Option<&str>) -> Vec<Vec<String>> {
+    use crate::gazetteer::fold;
+    let want = name.map(fold);
+    let mut rows = vec![vec!["ID".into(), "NAME".into(), "COUNTRIES".into(), "KIND".into(), "ZONE".into()]];
+    let mut found: Vec<&crate::model::Crossing> = g
+        .iter()
+        .filter(|c| country.is_none_or(|cc| c.countries.iter().any(|k| k.eq_ignore_ascii_case(cc))))
+        .filter(|c| {
+            want.as_deref()
+                .is_none_or(|w| std::iter::once(&c.id).chain([&c.name]).chain(&c.aliases).any(|n| fold(n).contains(w)))
+        })
+        .collect();
+    found.sort_by(|a, b| a.id.cmp(&b.id));
+    for c in found {
+        let kind = g.row(&c.id).map_or_else(|| "configured".to_string(), |r| r.kind.join(","));
+        rows.push(vec![c.id.clone(), c.name.clone(), c.countries.join(" "), kind, c.tz.name().to_string()]);
+    }
+    rows
+}
+
 /// Left-aligned columns separated by two spaces.
 #[must_use]
 pub fn table(rows: &[Vec<String>]) -> String {

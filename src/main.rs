@@ -84,6 +84,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List and search the known crossings (built-in and configured).
+    Crossings {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Only crossings on this country's borders (ISO 3166 code, e.g. PK).
+        #[arg(long)]
+        country: Option<String>,
+        /// Only crossings whose id, name or an alias contains this (case and diacritics ignored).
+        name: Option<String>,
+    },
     /// Read closures and expiry dates out of a news text; one JSON record per line.
     Extract {
         #[command(flatten)]
@@ -306,6 +316,15 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 print!("{}", commands::table(&t));
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Crossings { config, country, name } => {
+            let gazetteer = match config.config {
+                Some(_) => tryx!(load(&config)).gazetteer,
+                None => borderwatch::gazetteer::Gazetteer::built_in(),
+            };
+            let rows = commands::crossings(&gazetteer, country.as_deref(), name.as_deref());
+            print!("{}", commands::table(&rows));
+            Ok(if rows.len() > 1 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Extract { config, published, now, file } => {
             let gazetteer = match config.config {

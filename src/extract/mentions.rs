@@ -89,8 +89,12 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
-        let hit = gazetteer.phrases_starting(&words[i].2).find(|(parts, _)| {
-            i + parts.len() <= words.len() && parts.iter().enumerate().all(|(k, p)| words[i + k].2 == *p)
+        let hit = gazetteer.phrases_starting(&words[i].2).find(|(parts, crossing)| {
+            i + parts.len() <= words.len()
+                && parts.iter().enumerate().all(|(k, p)| words[i + k].2 == *p)
+                && (!gazetteer.is_ambiguous(&parts.join(" "))
+                    || called_a_crossing(&words[i + parts.len()..])
+                    || names_a_country_of(s, crossing))
         });
         let Some((parts, crossing)) = hit else {
             i += 1;
@@ -136,6 +140,36 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer) -> Vec<Mention> {
     }
     out.sort_by_key(|m| m.pos);
     out
+}
+
+/// Words that make a name before them a crossing's: "the Brest crossing", "Peace
+/// Bridge border post".
+const CROSSING_WORDS: &[&str] = &[
+    "crossing",
+    "border",
+    "bridge",
+    "checkpoint",
+    "checkpost",
+    "port",
+    "gate",
+    "post",
+    "pass",
+    "tunnel",
+    "causeway",
+    "terminal",
+    "frontier",
+    "crossings",
+    "checkpoints",
+];
+
+/// An ambiguous name counts when a crossing word follows it within two words.
+fn called_a_crossing(after: &[(usize, usize, String)]) -> bool {
+    after.iter().take(2).any(|(_, _, w)| CROSSING_WORDS.contains(&w.as_str()))
+}
+
+/// An ambiguous name counts in a sentence that names one of the crossing's countries.
+fn names_a_country_of(s: &str, crossing: &crate::model::Crossing) -> bool {
+    super::lexicon::countries_in(&fold(s)).iter().any(|(_, c)| crossing.countries.iter().any(|k| k == c.code))
 }
 
 /// "the second trade checkpoint in Fata", "another crossing": a description, not a name.

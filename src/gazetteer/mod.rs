@@ -1,0 +1,240 @@
+//! The built-in gazetteer of border crossings and name lookup.
+//!
+//! Input: a name as a feed, config or article writes it. Output: the crossing, found by
+//! id, name or alias after folding case, diacritics and punctuation ("Kuźnica" and
+//! "Kuznica", "Angoor Adda" and "Angur Ada" are the same place). Config entries add to
+//! and override the built-in ones.
+
+mod data;
+
+pub use self::data::Row;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono_tz::Tz;
+
+use crate::model::Crossing;
+
+/// Folds a name for matching: lower case, no diacritics, words joined by single spaces.
+#[must_use]
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    if s.is_ascii() {
+        return fold_ascii(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut space = true;
+    for c in s.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        let c = match c {
+            'ł' | 'Ł' => 'l',
+            'ø' | 'Ø' => 'o',
+            'đ' | 'Đ' => 'd',
+            'ı' => 'i',
+            'ß' => 's',
+            c => c,
+        };
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// [`fold`] for ASCII text, which needs no Unicode decomposition (most feed values).
+fn fold_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    out
+}
+
+/// A slug for a name not in the gazetteer: `Ghulam Khan` → `ghulam-khan`.
+#[must_use]
+pub fn slug(s: &str) -> String {
+    fold(s).replace(' ', "-")
+}
+
+/// Crossings by id, with an index of every folded name and alias.
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    crossings: Vec<Crossing>,
+    by_id: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
+    /// Folded names split into words, keyed by their first word, longest first: what
+    /// finding names in running text walks.
+    phrases: HashMap<String, Vec<(Vec<String>, usize)>>,
+    /// Folded names that also name a place or another crossing (`~` in the data): text
+    /// must call them a crossing before they count.
+    ambiguous: HashSet<String>,
+    /// The built-in rows, by id: both sides' names, kind, second zone.
+    rows: HashMap<String, Row>,
+}
+
+impl Gazetteer {
+    /// The built-in crossings, from `data/crossings/`.
+    #[must_use]
+    pub fn built_in() -> Self {
+        let mut g = Self {
+            crossings: Vec::new(),
+            by_id: HashMap::new(),
+            by_name: HashMap::new(),
+            phrases: HashMap::new(),
+            ambiguous: HashSet::new(),
+            rows: HashMap::new(),
+        };
+        for row in data::rows() {
+            let mut aliases = Vec::new();
+            for (n, amb) in row.names().skip(1) {
+                if amb {
+                    g.ambiguous.insert(fold(n));
+                }
+                if !aliases.iter().any(|a: &String| a == n) && n != row.name.trim_start_matches('~') {
+                    aliases.push(n.to_string());
+                }
+            }
+            let c = Crossing {
+                id: row.id.clone(),
+                name: row.name.trim_start_matches('~').to_string(),
+                countries: row.countries.to_vec(),
+                tz: row.tz_a.parse().expect("built-in zone is valid"),
+                aliases,
+            };
+            g.insert(c);
+            g.rows.insert(row.id.clone(), row);
+        }
+        g.index_phrases();
+        g
+    }
+
+    /// Adds a crossing, or replaces the one with the same id.
+    pub fn upsert(&mut self, c: Crossing) {
+        self.insert(c);
+        self.index_phrases();
+    }
+
+    fn insert(&mut self, c: Crossing) {
+        let idx = match self.by_id.get(&c.id) {
+            Some(&i) => {
+                self.crossings[i] = c;
+                i
+            }
+            None => {
+                self.crossings.push(c);
+                self.crossings.len() - 1
+            }
+        };
+        let c = &self.crossings[idx];
+        self.by_id.insert(c.id.clone(), idx);
+        for n in std::iter::once(&c.name).chain(&c.aliases).chain(std::iter::once(&c.id)) {
+            self.by_name.insert(fold(n), idx);
+        }
+    }
+
+    fn index_phrases(&mut self) {
+        self.phrases.clear();
+        for (name, &i) in &self.by_name {
+            let words: Vec<String> = name.split(' ').map(str::to_string).collect();
+            self.phrases.entry(words[0].clone()).or_default().push((words, i));
+        }
+        for v in self.phrases.values_mut() {
+            v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        }
+    }
+
+    /// Whether this folded name also names something other than one crossing.
+    #[must_use]
+    pub fn is_ambiguous(&self, folded: &str) -> bool {
+        self.ambiguous.contains(folded)
+    }
+
+    /// The built-in row of a crossing: both sides' names, kind and zones.
+    #[must_use]
+    pub fn row(&self, id: &str) -> Option<&Row> {
+        self.rows.get(id)
+    }
+
+    /// The crossing with this id.
+    #[must_use]
+    pub fn get(&self, id: &str) -> Option<&Crossing> {
+        self.by_id.get(id).map(|&i| &self.crossings[i])
+    }
+
+    /// The crossing known by this id, name or alias.
+    #[must_use]
+    pub fn lookup(&self, name: &str) -> Option<&Crossing> {
+        self.get(name).or_else(|| self.by_name.get(&fold(name)).map(|&i| &self.crossings[i]))
+    }
+
+    /// Every crossing, built-in and configured.
+    pub fn iter(&self) -> impl Iterator<Item = &Crossing> {
+        self.crossings.iter()
+    }
+
+    /// The names (as folded words) that begin with the folded word `first`, longest
+    /// first, with the crossing each names.
+    pub fn phrases_starting(&self, first: &str) -> impl Iterator<Item = (&[String], &Crossing)> {
+        self.phrases.get(first).into_iter().flatten().map(|(w, i)| (w.as_slice(), &self.crossings[*i]))
+    }
+}
+
+impl Default for Gazetteer {
+    fn default() -> Self {
+        Self::built_in()
+    }
+}
+
+/// Parses an IANA zone name.
+///
+/// # Errors
+/// A message naming the zone.
+pub fn parse_tz(s: &str) -> Result<Tz, String> {
+    s.parse::<Tz>().map_err(|_| format!("`{s}` is not an IANA time zone (e.g. Asia/Karachi)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_folds_case_diacritics_and_punctuation() {
+        let g = Gazetteer::built_in();
+        assert_eq!(g.lookup("Kuźnica").unwrap().id, "kuznica");
+        assert_eq!(g.lookup("KUZNICA").unwrap().id, "kuznica");
+        assert_eq!(g.lookup("Angur Ada").unwrap().id, "angoor-adda");
+        assert_eq!(g.lookup("Spin Boldak").unwrap().id, "chaman");
+        assert_eq!(g.lookup("Friendship Gate").unwrap().id, "chaman");
+        assert_eq!(g.lookup("torkham").unwrap().tz, chrono_tz::Asia::Karachi);
+        assert!(g.lookup("Atlantis").is_none());
+    }
+
+    #[test]
+    fn fold_and_slug() {
+        assert_eq!(fold("  Šalčininkai – Benyakoni! "), "salcininkai benyakoni");
+        assert_eq!(slug("Ghulam Khan"), "ghulam-khan");
+        assert_eq!(fold("Łódź"), "lodz");
+    }
+
+    #[test]
+    fn config_overrides_a_built_in_crossing() {
+        let mut g = Gazetteer::built_in();
+        let mut c = g.get("torkham").unwrap().clone();
+        c.aliases.push("Torkham Crossing Point".into());
+        g.upsert(c);
+        assert_eq!(g.lookup("torkham crossing point").unwrap().id, "torkham");
+        assert_eq!(g.iter().filter(|c| c.id == "torkham").count(), 1);
+    }
+}
