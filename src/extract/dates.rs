@@ -111,6 +111,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         \b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b
       | \b(?P<m1>{MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?
       | \b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?
+      | \b(?:the\s+)?(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<rm>last|this|next|the\s+current|the\s+previous|the\s+coming)\s+month\b
       | \b(?P<m3>{MONTH})\.?\s+(?P<y3>\d{{4}})\b
       | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b
       | \b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
@@ -300,6 +301,16 @@ fn resolve(
     }
     if let (Some(d), Some(mo)) = (g("d2"), g("m2")) {
         return day_of(month_num(mo), d.parse().ok(), g("y2"), published);
+    }
+    if let (Some(d), Some(rm)) = (g("d4"), g("rm")) {
+        let shift: i32 = match rm.rsplit(' ').next().unwrap_or(rm).to_ascii_lowercase().as_str() {
+            "last" | "previous" => -1,
+            "next" | "coming" => 1,
+            _ => 0,
+        };
+        let months = published.year() * 12 + published.month0() as i32 + shift;
+        let first = NaiveDate::from_ymd_opt(months.div_euclid(12), months.rem_euclid(12) as u32 + 1, 1)?;
+        return first.with_day(d.parse().ok()?).map(|d| When::Day(d, None));
     }
     if let (Some(mo), Some(y)) = (g("m3"), g("y3")) {
         return Some(When::Month(y.parse().ok()?, month_num(mo)?));

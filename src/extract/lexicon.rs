@@ -68,6 +68,107 @@ const COUNTRIES: &[(&str, &str, &str, &[&str])] = &[
     ("TN", "Tunisia", "Africa/Tunis", &["tunisia", "tunisian"]),
     ("HT", "Haiti", "America/Port-au-Prince", &["haiti", "haitian"]),
     ("DO", "Dominican Republic", "America/Santo_Domingo", &["dominican republic", "dominican"]),
+    ("AD", "Andorra", "Europe/Andorra", &["andorra", "andorran"]),
+    ("AE", "United Arab Emirates", "Asia/Dubai", &["united arab emirates", "uae", "emirati"]),
+    ("AL", "Albania", "Europe/Tirane", &["albania", "albanian"]),
+    ("AO", "Angola", "Africa/Luanda", &["angola", "angolan"]),
+    ("AR", "Argentina", "America/Argentina/Buenos_Aires", &["argentina", "argentine", "argentinian"]),
+    ("AT", "Austria", "Europe/Vienna", &["austria", "austrian"]),
+    (
+        "BA",
+        "Bosnia and Herzegovina",
+        "Europe/Sarajevo",
+        &["bosnia and herzegovina", "bosnia", "bosnian", "herzegovina"],
+    ),
+    ("BE", "Belgium", "Europe/Brussels", &["belgium", "belgian"]),
+    ("BF", "Burkina Faso", "Africa/Ouagadougou", &["burkina faso", "burkina", "burkinabe"]),
+    ("BG", "Bulgaria", "Europe/Sofia", &["bulgaria", "bulgarian"]),
+    ("BH", "Bahrain", "Asia/Bahrain", &["bahrain", "bahraini"]),
+    ("BI", "Burundi", "Africa/Bujumbura", &["burundi", "burundian"]),
+    ("BN", "Brunei", "Asia/Brunei", &["brunei", "bruneian"]),
+    ("BO", "Bolivia", "America/La_Paz", &["bolivia", "bolivian"]),
+    ("BR", "Brazil", "America/Sao_Paulo", &["brazil", "brazilian"]),
+    ("BT", "Bhutan", "Asia/Thimphu", &["bhutan", "bhutanese"]),
+    ("BW", "Botswana", "Africa/Gaborone", &["botswana"]),
+    ("BZ", "Belize", "America/Belize", &["belize", "belizean"]),
+    ("CF", "Central African Republic", "Africa/Bangui", &["central african republic"]),
+    ("CG", "Republic of the Congo", "Africa/Brazzaville", &["republic of congo", "congo brazzaville"]),
+    ("CH", "Switzerland", "Europe/Zurich", &["switzerland", "swiss"]),
+    ("CI", "Côte d'Ivoire", "Africa/Abidjan", &["cote d ivoire", "ivory coast", "ivorian"]),
+    ("CL", "Chile", "America/Santiago", &["chile", "chilean"]),
+    ("CM", "Cameroon", "Africa/Douala", &["cameroon", "cameroonian"]),
+    ("CR", "Costa Rica", "America/Costa_Rica", &["costa rica", "costa rican"]),
+    ("CZ", "Czech Republic", "Europe/Prague", &["czech republic", "czechia", "czech"]),
+    ("DE", "Germany", "Europe/Berlin", &["germany", "german"]),
+    ("DJ", "Djibouti", "Africa/Djibouti", &["djibouti", "djiboutian"]),
+    ("DK", "Denmark", "Europe/Copenhagen", &["denmark", "danish"]),
+    ("EC", "Ecuador", "America/Guayaquil", &["ecuador", "ecuadorian", "ecuadorean"]),
+    ("ER", "Eritrea", "Africa/Asmara", &["eritrea", "eritrean"]),
+    ("ES", "Spain", "Europe/Madrid", &["spain", "spanish"]),
+    ("FR", "France", "Europe/Paris", &["france", "french"]),
+    ("GB", "United Kingdom", "Europe/London", &["united kingdom", "britain", "british"]),
+    ("GF", "French Guiana", "America/Cayenne", &["french guiana"]),
+    ("GH", "Ghana", "Africa/Accra", &["ghana", "ghanaian"]),
+    ("GI", "Gibraltar", "Europe/Gibraltar", &["gibraltar"]),
+    ("GM", "Gambia", "Africa/Banjul", &["gambia", "gambian"]),
+    ("GN", "Guinea", "Africa/Conakry", &["guinea", "guinean"]),
+    ("GQ", "Equatorial Guinea", "Africa/Malabo", &["equatorial guinea", "equatoguinean"]),
+    ("GR", "Greece", "Europe/Athens", &["greece", "greek"]),
+    ("GT", "Guatemala", "America/Guatemala", &["guatemala", "guatemalan"]),
+    ("GW", "Guinea-Bissau", "Africa/Bissau", &["guinea bissau", "bissau guinean"]),
+    ("GY", "Guyana", "America/Guyana", &["guyana", "guyanese"]),
+    ("HN", "Honduras", "America/Tegucigalpa", &["honduras", "honduran"]),
+    ("HR", "Croatia", "Europe/Zagreb", &["croatia", "croatian"]),
+    ("ID", "Indonesia", "Asia/Jakarta", &["indonesia", "indonesian"]),
+    ("IT", "Italy", "Europe/Rome", &["italy", "italian"]),
+    ("KP", "North Korea", "Asia/Pyongyang", &["north korea", "north korean", "dprk"]),
+    ("KR", "South Korea", "Asia/Seoul", &["south korea", "south korean"]),
+    ("KW", "Kuwait", "Asia/Kuwait", &["kuwait", "kuwaiti"]),
+    ("LA", "Laos", "Asia/Vientiane", &["laos", "lao", "laotian"]),
+    ("LI", "Liechtenstein", "Europe/Vaduz", &["liechtenstein"]),
+    ("LR", "Liberia", "Africa/Monrovia", &["liberia", "liberian"]),
+    ("LS", "Lesotho", "Africa/Maseru", &["lesotho"]),
+    ("LU", "Luxembourg", "Europe/Luxembourg", &["luxembourg"]),
+    ("ME", "Montenegro", "Europe/Podgorica", &["montenegro", "montenegrin"]),
+    ("MK", "North Macedonia", "Europe/Skopje", &["north macedonia", "north macedonian"]),
+    ("ML", "Mali", "Africa/Bamako", &["mali", "malian"]),
+    ("MN", "Mongolia", "Asia/Ulaanbaatar", &["mongolia", "mongolian"]),
+    ("MR", "Mauritania", "Africa/Nouakchott", &["mauritania", "mauritanian"]),
+    ("MW", "Malawi", "Africa/Blantyre", &["malawi", "malawian"]),
+    ("MY", "Malaysia", "Asia/Kuala_Lumpur", &["malaysia", "malaysian"]),
+    ("MZ", "Mozambique", "Africa/Maputo", &["mozambique", "mozambican"]),
+    ("NA", "Namibia", "Africa/Windhoek", &["namibia", "namibian"]),
+    ("NI", "Nicaragua", "America/Managua", &["nicaragua", "nicaraguan"]),
+    ("OM", "Oman", "Asia/Muscat", &["oman", "omani"]),
+    ("PA", "Panama", "America/Panama", &["panama", "panamanian"]),
+    ("PE", "Peru", "America/Lima", &["peru", "peruvian"]),
+    ("PG", "Papua New Guinea", "Pacific/Port_Moresby", &["papua new guinea", "png"]),
+    ("PT", "Portugal", "Europe/Lisbon", &["portugal", "portuguese"]),
+    ("PY", "Paraguay", "America/Asuncion", &["paraguay", "paraguayan"]),
+    ("QA", "Qatar", "Asia/Qatar", &["qatar", "qatari"]),
+    ("SA", "Saudi Arabia", "Asia/Riyadh", &["saudi arabia", "saudi"]),
+    ("SE", "Sweden", "Europe/Stockholm", &["sweden", "swedish"]),
+    ("SG", "Singapore", "Asia/Singapore", &["singapore", "singaporean"]),
+    ("SI", "Slovenia", "Europe/Ljubljana", &["slovenia", "slovenian", "slovene"]),
+    ("SK", "Slovakia", "Europe/Bratislava", &["slovakia", "slovak"]),
+    ("SL", "Sierra Leone", "Africa/Freetown", &["sierra leone", "sierra leonean"]),
+    ("SN", "Senegal", "Africa/Dakar", &["senegal", "senegalese"]),
+    ("SO", "Somalia", "Africa/Mogadishu", &["somalia", "somali"]),
+    ("SR", "Suriname", "America/Paramaribo", &["suriname", "surinamese"]),
+    ("SS", "South Sudan", "Africa/Juba", &["south sudan", "south sudanese"]),
+    ("SV", "El Salvador", "America/El_Salvador", &["el salvador", "salvadoran", "salvadorean"]),
+    ("SZ", "Eswatini", "Africa/Mbabane", &["eswatini", "swaziland", "swazi"]),
+    ("TG", "Togo", "Africa/Lome", &["togo", "togolese"]),
+    ("TL", "Timor-Leste", "Asia/Dili", &["timor leste", "east timor", "timorese"]),
+    ("TZ", "Tanzania", "Africa/Dar_es_Salaam", &["tanzania", "tanzanian"]),
+    ("UG", "Uganda", "Africa/Kampala", &["uganda", "ugandan"]),
+    ("UY", "Uruguay", "America/Montevideo", &["uruguay", "uruguayan"]),
+    ("VN", "Vietnam", "Asia/Ho_Chi_Minh", &["vietnam", "vietnamese", "viet nam"]),
+    ("XK", "Kosovo", "Europe/Belgrade", &["kosovo", "kosovar"]),
+    ("YE", "Yemen", "Asia/Aden", &["yemen", "yemeni"]),
+    ("ZA", "South Africa", "Africa/Johannesburg", &["south africa", "south african"]),
+    ("ZM", "Zambia", "Africa/Lusaka", &["zambia", "zambian"]),
+    ("ZW", "Zimbabwe", "Africa/Harare", &["zimbabwe", "zimbabwean"]),
 ];
 
 /// A country: code, name, zone.
@@ -78,7 +179,7 @@ pub(crate) struct Country {
     pub(crate) tz: &'static str,
 }
 
-/// Country names and demonyms (folded, one or two words) → index into `COUNTRIES`.
+/// Country names and demonyms (folded, one to three words) → index into `COUNTRIES`.
 static COUNTRY_WORDS: LazyLock<std::collections::HashMap<&'static str, usize>> =
     LazyLock::new(|| COUNTRIES.iter().enumerate().flat_map(|(i, c)| c.3.iter().map(move |w| (*w, i))).collect());
 
@@ -93,15 +194,23 @@ pub(crate) fn countries_in(folded: &str) -> Vec<(usize, Country)> {
         })
         .collect();
     let mut found: Vec<(usize, Country)> = Vec::new();
-    for (k, (pos, w)) in words.iter().enumerate() {
-        let two = words.get(k + 1).map(|(_, n)| format!("{w} {n}"));
-        let hit = two.as_deref().and_then(|t| COUNTRY_WORDS.get(t)).or_else(|| COUNTRY_WORDS.get(w));
-        if let Some(&i) = hit {
-            let (code, name, tz, _) = COUNTRIES[i];
-            if !found.iter().any(|(_, c)| c.code == code) {
-                found.push((*pos, Country { code, name, tz }));
-            }
+    let mut k = 0;
+    while k < words.len() {
+        let pos = words[k].0;
+        // The longest name that starts here: three words, two, one.
+        let hit = (1..=3).rev().find_map(|n| {
+            let phrase: Vec<&str> = words.get(k..k + n)?.iter().map(|(_, w)| *w).collect();
+            COUNTRY_WORDS.get(phrase.join(" ").as_str()).map(|&i| (i, n))
+        });
+        let Some((i, n)) = hit else {
+            k += 1;
+            continue;
+        };
+        let (code, name, tz, _) = COUNTRIES[i];
+        if !found.iter().any(|(_, c)| c.code == code) {
+            found.push((pos, Country { code, name, tz }));
         }
+        k += n;
     }
     found
 }
@@ -194,6 +303,24 @@ pub(crate) static LIMITS: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^[^.;]{0,60}?\b(?:only|one[\s-]way|one\s+direction|limited\s+hours|partially|partly|some\s+traffic)\b",
     )
     .expect("limits regex")
+});
+
+/// A closure for part of each day ("closed at night", "shut between 10 pm and 6 am
+/// daily"): the crossing is restricted, not closed.
+pub(crate) static PART_OF_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(
+        r"(?i)\b(?:at\s+night|night[\s-]?time|overnight|nightly|every\s+night|during\s+the\s+night|curfew\s+hours)\b|(?:a\.?m\.?|p\.?m\.?|hrs|:\d\d)\s+(?:daily|every\s+day|each\s+day)\b|\bbetween\s+\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|hrs)?\s+and\s+\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|hrs)",
+    )
+    .expect("part-of-day regex")
+});
+
+/// A closure of part of a crossing ("the westbound span", "one lane", "the cargo
+/// terminal"): the crossing is restricted, not closed.
+pub(crate) static PART_OF_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(
+        r"(?i)\b(?:westbound|eastbound|northbound|southbound|inbound|outbound|one\s+lane|lanes?|span|one\s+of\s+the\s+(?:two|three|four))\b[^.;]{0,60}$",
+    )
+    .expect("part-of-crossing regex")
 });
 
 /// A planned change that will not happen: postponed, delayed, cancelled.

@@ -215,6 +215,11 @@ fn sentence_events(
         {
             status = Status::Restricted;
         }
+        if status == Status::Closed
+            && (lexicon::PART_OF_DAY.is_match(&s[lo..hi]) || lexicon::PART_OF_CROSSING.is_match(&s[lo..m.start()]))
+        {
+            status = Status::Restricted;
+        }
         if status != Status::Closed && lexicon::CALLED_OFF.is_match(&s[lo..hi]) {
             continue;
         }

@@ -242,3 +242,34 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_closure_for_part_of_the_day_restricts_the_crossing() {
+    assert_eq!(
+        ex("The Chaman crossing will be closed at night from Monday.", "2025-03-05"),
+        one("chaman", "restricted", None)
+    );
+    assert_eq!(
+        ex("Officials said Torkham will close between 10 pm and 6 am daily because of the curfew.", "2025-03-05"),
+        one("torkham", "restricted", None)
+    );
+    assert_eq!(ex("The Chaman crossing was closed on Monday.", "2025-03-05")[0].1, "closed");
+}
+
+#[test]
+fn a_closure_of_one_span_or_lane_restricts_the_crossing() {
+    assert_eq!(ex("The northbound span of the Ambassador Bridge closed on Friday.", "2025-03-05")[0].1, "restricted");
+    assert_eq!(ex("The Ambassador Bridge closed on Friday.", "2025-03-05")[0].1, "closed");
+}
+
+#[test]
+fn a_day_of_last_this_or_next_month_is_read_against_the_publication() {
+    assert_eq!(
+        ex("The Khunjerab Pass was opened from 30th of last month to 10th of this month.", "2023-02-05"),
+        one("khunjerab", "open", Some("2023-02-10"))
+    );
+    assert_eq!(
+        ex("The Torkham crossing will stay closed until the 3rd of next month.", "2024-12-20"),
+        one("torkham", "closed", Some("2025-01-03"))
+    );
+}
