@@ -416,10 +416,14 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
 }
 
 /// A period with no end ends the day before the next different status of the same
-/// target begins (after its own start, when that is known).
+/// target begins (after its own start, when that is known). An opening with no known
+/// start is left open: its place in time is not known.
 fn complete(mut events: Vec<Event>) -> Vec<Event> {
     for i in 0..events.len() {
-        if events[i].until.is_some() || events[i].open_ended {
+        // An opening whose start the text does not give may as well have come after the
+        // closure it is told with: it gets no end worked out from it.
+        let unplaced_opening = events[i].status == Status::Open && events[i].since.is_none();
+        if events[i].until.is_some() || events[i].open_ended || unplaced_opening {
             continue;
         }
         let from = events[i].since.map(When::day);

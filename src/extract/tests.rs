@@ -273,3 +273,12 @@ fn a_day_of_last_this_or_next_month_is_read_against_the_publication() {
         one("torkham", "closed", Some("2025-01-03"))
     );
 }
+
+#[test]
+fn an_opening_with_no_start_is_not_ended_by_a_closure_told_beside_it() {
+    let r = ex(
+        "Officials announced the opening of the Torkham crossing after it was closed on March 27 over the outbreak.",
+        "2020-07-14",
+    );
+    assert!(r.iter().all(|(_, status, until)| status != "open" || until.is_none()), "{r:?}");
+}
