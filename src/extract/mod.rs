@@ -421,8 +421,10 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
 fn complete(mut events: Vec<Event>) -> Vec<Event> {
     for i in 0..events.len() {
         // An opening whose start the text does not give may as well have come after the
-        // closure it is told with: it gets no end worked out from it.
-        let unplaced_opening = events[i].status == Status::Open && events[i].since.is_none();
+        // closure it is told with, and one dated by its year alone ("opened in 1938") is
+        // the crossing's history: neither gets an end worked out from what came next.
+        let unplaced_opening =
+            events[i].status == Status::Open && matches!(events[i].since, None | Some(When::Year(_)));
         if events[i].until.is_some() || events[i].open_ended || unplaced_opening {
             continue;
         }

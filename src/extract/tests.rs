@@ -282,3 +282,18 @@ fn an_opening_with_no_start_is_not_ended_by_a_closure_told_beside_it() {
     );
     assert!(r.iter().all(|(_, status, until)| status != "open" || until.is_none()), "{r:?}");
 }
+
+#[test]
+fn unblocking_clearing_and_lifting_a_closure_open_a_crossing() {
+    assert_eq!(ex("Police said the Torkham crossing was cleared for traffic on Monday.", "2025-03-05")[0].1, "open");
+    assert_eq!(ex("Truck traffic at the Chaman crossing was unblocked on Monday.", "2025-03-05")[0].1, "open");
+    assert_eq!(ex("Islamabad lifted the closure of the Torkham crossing on Monday.", "2025-03-05")[0].1, "open");
+    assert_eq!(ex("The Wagah crossing was shuttered on Monday.", "2025-03-05")[0].1, "closed");
+}
+
+#[test]
+fn an_opening_dated_by_its_year_alone_is_history_and_gets_no_end() {
+    let r =
+        ex("The Ambassador Bridge closed on July 5 for repairs. The Ambassador Bridge opened in 1929.", "2023-07-06");
+    assert!(r.iter().all(|(_, status, until)| status != "open" || until.is_none()), "{r:?}");
+}
