@@ -325,6 +325,13 @@ pub(crate) static PART_OF_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("part-of-crossing regex")
 });
 
+/// A sentence that speaks of several crossings named before it: "Their operations
+/// will resume", "both checkpoints", "they will reopen".
+pub(crate) static PLURAL: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)^\W*(?:their|they|both|the\s+two|the\s+three|all\s+(?:of\s+)?them|these)\b")
+        .expect("plural regex")
+});
+
 /// A planned change that will not happen: postponed, delayed, cancelled.
 pub(crate) static CALLED_OFF: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:postponed?|postponing|delayed|delays?|cancell?ed|called\s+off|put\s+off|shelved|scrapped)\b")

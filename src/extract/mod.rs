@@ -128,7 +128,7 @@ pub fn extract_about(
             }
         }
     }
-    resolve_unnamed(&mut events, &doc_mentions, last_border);
+    let events = resolve_unnamed(events, &sents, &doc_mentions, last_border);
     let merged = merge(events);
     let completed = complete(merged);
     let folded = fold_borders(completed);
@@ -234,7 +234,9 @@ fn sentence_events(
         if targets.is_empty() {
             targets = match border {
                 Some((a, b)) if !named_here => vec![Target::Border(a, b)],
-                _ if about_one || GENERIC_CROSSING.is_match(s) => vec![Target::Unresolved],
+                _ if about_one || GENERIC_CROSSING.is_match(s) || lexicon::PLURAL.is_match(s) => {
+                    vec![Target::Unresolved]
+                }
                 _ => continue,
             };
         }
@@ -349,18 +351,40 @@ static NOT_A_STATUS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::ne
 
 /// "The crossing" in a sentence that names none is the crossing named most recently
 /// before it, or else the first one named after it; failing both, the border the
-/// document is about.
-fn resolve_unnamed(events: &mut [Event], mentions: &[(usize, Target)], border: Option<(Country, Country)>) {
-    for e in events.iter_mut().filter(|e| e.target == Target::Unresolved) {
+/// document is about. A plural ("their operations", "both checkpoints", "they") is
+/// every crossing of the last sentence before it that named any.
+fn resolve_unnamed(
+    events: Vec<Event>,
+    sents: &[&str],
+    mentions: &[(usize, Target)],
+    border: Option<(Country, Country)>,
+) -> Vec<Event> {
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        if e.target != Target::Unresolved {
+            out.push(e);
+            continue;
+        }
         let sent = e.order.0;
         let before = mentions.iter().rev().find(|(i, _)| *i <= sent);
         let after = mentions.iter().find(|(i, _)| *i > sent);
-        e.target = match (before.or(after), border) {
-            (Some((_, t)), _) => t.clone(),
-            (None, Some((a, b))) => Target::Border(a, b),
-            (None, None) => Target::Unresolved,
+        let targets: Vec<Target> = match (before.or(after), border) {
+            (Some((i, _)), _) if sents.get(sent).is_some_and(|s| lexicon::PLURAL.is_match(s)) => {
+                let mut all: Vec<Target> = Vec::new();
+                for (_, t) in mentions.iter().filter(|(j, _)| j == i) {
+                    if !all.contains(t) {
+                        all.push(t.clone());
+                    }
+                }
+                all
+            }
+            (Some((_, t)), _) => vec![t.clone()],
+            (None, Some((a, b))) => vec![Target::Border(a, b)],
+            (None, None) => vec![],
         };
+        out.extend(targets.into_iter().map(|target| Event { target, ..e.clone() }));
     }
+    out
 }
 
 /// How well two statements' statuses fit one period: 2 the same, 1 one restricts the

@@ -297,3 +297,15 @@ fn an_opening_dated_by_its_year_alone_is_history_and_gets_no_end() {
         ex("The Ambassador Bridge closed on July 5 for repairs. The Ambassador Bridge opened in 1929.", "2023-07-06");
     assert!(r.iter().all(|(_, status, until)| status != "open" || until.is_none()), "{r:?}");
 }
+
+#[test]
+fn a_plural_pronoun_takes_every_crossing_the_sentence_before_named() {
+    let r = ex(
+        "The Torkham and Chaman crossings have been closed for two weeks. Their operations will resume on Thursday.",
+        "2025-11-19",
+    );
+    for id in ["torkham", "chaman"] {
+        assert!(r.contains(&(id.to_string(), "open".to_string(), None)), "{id}: {r:?}");
+        assert!(r.contains(&(id.to_string(), "closed".to_string(), Some("2025-11-19".to_string()))), "{id}: {r:?}");
+    }
+}
