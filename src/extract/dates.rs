@@ -114,7 +114,8 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?:the\s+)?(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<rm>last|this|next|the\s+current|the\s+previous|the\s+coming)\s+month\b
       | \b(?P<m3>{MONTH})\.?\s+(?P<y3>\d{{4}})\b
       | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b
-      | \b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
+      | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?))\s+(?:on\s+)?)?(?:(?P<wn>next|coming)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
+      | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year)\b
       | \b(?P<rel>today|tonight|tomorrow|yesterday)\b
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
       | \b(?:for|of)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year)s?\b
@@ -328,8 +329,17 @@ fn resolve(
             Some(Found { phrase: Phrase::Date(Role::Since, w), .. }) if role == Some(Role::Until) => Some(w.day()),
             _ => None,
         };
-        let future = since.is_some() || FUTURE.is_match(&text[..start]);
-        return Some(When::Day(resolve_weekday(weekday(w)?, since.unwrap_or(published), future), None));
+        let future = since.is_some() || g("wn").is_some() || FUTURE.is_match(&text[..start]);
+        let day = resolve_weekday(weekday(w)?, since.unwrap_or(published), future);
+        return Some(When::Day(day, g("tb").and_then(time_after).map(|(t, _)| t)));
+    }
+    if let Some(eo) = g("eo") {
+        let eo = eo.to_ascii_lowercase();
+        if eo.ends_with("year") {
+            return NaiveDate::from_ymd_opt(published.year(), 12, 31).map(|d| When::Day(d, None));
+        }
+        let first = published.with_day(1)? + Months::new(if eo.starts_with("next") { 2 } else { 1 });
+        return first.pred_opt().map(|d| When::Day(d, None));
     }
     if let Some(r) = g("rel") {
         let d = match r.to_ascii_lowercase().as_str() {

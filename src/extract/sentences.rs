@@ -37,7 +37,10 @@ pub(crate) fn split(text: &str) -> Vec<&str> {
                     .unwrap_or("")
                     .to_ascii_lowercase();
                 let single_letter = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
-                if ABBREVIATIONS.contains(&word.as_str()) || single_letter {
+                if ABBREVIATIONS.contains(&word.as_str())
+                    || single_letter
+                    || time_before_its_day(&word, &line[end_of(&chars, j)..])
+                {
                     continue;
                 }
             }
@@ -48,6 +51,39 @@ pub(crate) fn split(text: &str) -> Vec<&str> {
         push(&mut out, &line[start..]);
     }
     out
+}
+
+/// "6 a.m. Monday", "6 p.m. Friday": the period of a time of day before the day it
+/// names ends no sentence.
+fn time_before_its_day(word: &str, rest: &str) -> bool {
+    const DAYS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let next = rest.split(|c: char| !c.is_alphabetic()).find(|w| !w.is_empty()).unwrap_or("").to_ascii_lowercase();
+    matches!(word, "a.m" | "p.m") && DAYS.contains(&next.as_str())
+}
+
+/// The byte offset of the `j`th character, or the end of the line.
+fn end_of(chars: &[(usize, char)], j: usize) -> usize {
+    chars.get(j).map_or_else(|| chars.last().map_or(0, |(p, c)| p + c.len_utf8()), |(p, _)| *p)
 }
 
 fn push<'a>(out: &mut Vec<&'a str>, s: &'a str) {

@@ -309,3 +309,19 @@ fn a_plural_pronoun_takes_every_crossing_the_sentence_before_named() {
         assert!(r.contains(&(id.to_string(), "closed".to_string(), Some("2025-11-19".to_string()))), "{id}: {r:?}");
     }
 }
+
+#[test]
+fn next_weekdays_times_before_weekdays_and_the_end_of_the_month() {
+    assert_eq!(
+        ex("The Torkham border closure will remain in place through next Monday.", "2025-01-10"),
+        one("torkham", "closed", Some("2025-01-13"))
+    );
+    assert_eq!(
+        ex("The Torkham crossing will be closed from 6 p.m. Friday until 6 a.m. Monday.", "2025-01-08"),
+        one("torkham", "closed", Some("2025-01-13T06:00"))
+    );
+    assert_eq!(
+        ex("The Torkham crossing will remain closed until the end of the month.", "2025-02-10"),
+        one("torkham", "closed", Some("2025-02-28"))
+    );
+}
