@@ -20,14 +20,13 @@ use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::alert::desktop::DesktopSink;
+use crate::alert::deliver_pending;
 use crate::alert::dispatch::backoff;
 use crate::alert::dispatch::blocking;
-use crate::alert::webhook::WebhookSink;
-use crate::alert::{deliver_pending, LogSink, Sink};
 use crate::clock::{jitter, SharedClock};
-use crate::config::{Config, FeedConfig, SinkConfig};
+use crate::config::{Config, FeedConfig};
 use crate::health::Health;
+pub use crate::live::{sinks, Live};
 use crate::poll::{queue_due, Poller};
 use crate::sd_notify::SdNotify;
 use crate::store::{Store, StoreError};
@@ -56,15 +55,6 @@ const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(3600);
 /// `TimeoutStopSec=30s`: what it does not deliver stays in the outbox for the next start.
 const FINAL_DELIVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// What every task works with now; a reload replaces it whole.
-#[derive(Clone)]
-pub struct Live {
-    /// The poller, holding the config in force.
-    pub poller: Poller,
-    /// The sinks that config asks for.
-    pub sinks: Arc<Vec<Box<dyn Sink>>>,
-}
-
 /// What a feed task needs besides its feed.
 #[derive(Clone)]
 struct FeedCtx {
@@ -74,23 +64,6 @@ struct FeedCtx {
     dispatch: Arc<Notify>,
     changed: Arc<Notify>,
     stall_gate: Option<PathBuf>,
-}
-
-/// The sinks a config asks for; the log sink is always first.
-#[must_use]
-pub fn sinks(config: &Config) -> Vec<Box<dyn Sink>> {
-    let mut out: Vec<Box<dyn Sink>> = vec![Box::new(LogSink)];
-    for s in &config.sinks {
-        match s {
-            SinkConfig::Log => {}
-            SinkConfig::Desktop(quiet) => out.push(Box::new(DesktopSink::new(*quiet))),
-            SinkConfig::Webhook(w) => match WebhookSink::new(w.clone()) {
-                Ok(sink) => out.push(Box::new(sink)),
-                Err(e) => tracing::error!(error = %e, "Webhook sink cannot start; its alerts stay queued."),
-            },
-        }
-    }
-    out
 }
 
 /// Runs the daemon until `shutdown` is cancelled; SIGHUP reloads the config.
