@@ -9,7 +9,7 @@ use crate::alert::deliver_pending;
 use crate::alert::dispatch::blocking;
 use crate::clock::SharedClock;
 use crate::config::Config;
-use crate::daemon::sinks;
+use crate::live::sinks;
 use crate::model::{Alert, Record};
 use crate::poll::{queue_due, Outcome, Poller, Report};
 use crate::store::{HistoryRow, Store, StoreError};

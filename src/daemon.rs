@@ -20,14 +20,13 @@ use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::alert::desktop::DesktopSink;
+use crate::alert::deliver_pending;
 use crate::alert::dispatch::backoff;
 use crate::alert::dispatch::blocking;
-use crate::alert::webhook::WebhookSink;
-use crate::alert::{deliver_pending, LogSink, Sink};
 use crate::clock::{jitter, SharedClock};
-use crate::config::{Config, FeedConfig, SinkConfig};
+use crate::config::{Config, FeedConfig};
 use crate::health::Health;
+pub use crate::live::{sinks, Live};
 use crate::poll::{queue_due, Poller};
 use crate::sd_notify::SdNotify;
 use crate::store::{Store, StoreError};
@@ -56,15 +55,6 @@ const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(3600);
 /// `TimeoutStopSec=30s`: what it does not deliver stays in the outbox for the next start.
 const FINAL_DELIVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// What every task works with now; a reload replaces it whole.
-#[derive(Clone)]
-pub struct Live {
-    /// The poller, holding the config in force.
-    pub poller: Poller,
-    /// The sinks that config asks for.
-    pub sinks: Arc<Vec<Box<dyn Sink>>>,
-}
-
 /// What a feed task needs besides its feed.
 #[derive(Clone)]
 struct FeedCtx {
@@ -74,23 +64,6 @@ struct FeedCtx {
     dispatch: Arc<Notify>,
     changed: Arc<Notify>,
     stall_gate: Option<PathBuf>,
-}
-
-/// The sinks a config asks for; the log sink is always first.
-#[must_use]
-pub fn sinks(config: &Config) -> Vec<Box<dyn Sink>> {
-    let mut out: Vec<Box<dyn Sink>> = vec![Box::new(LogSink)];
-    for s in &config.sinks {
-        match s {
-            SinkConfig::Log => {}
-            SinkConfig::Desktop(quiet) => out.push(Box::new(DesktopSink::new(*quiet))),
-            SinkConfig::Webhook(w) => match WebhookSink::new(w.clone()) {
-                Ok(sink) => out.push(Box::new(sink)),
-                Err(e) => tracing::error!(error = %e, "Webhook sink cannot start; its alerts stay queued."),
-            },
-        }
-    }
-    out
 }
 
 /// Runs the daemon until `shutdown` is cancelled; SIGHUP reloads the config.
@@ -150,12 +123,17 @@ pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken
             Some(()) = async { hangup.as_mut()?.recv().await } => reload(&live_tx, &mut feeds, &ctx, &shutdown).await,
         }
     }
+    // One bound for the whole stop: the dispatcher's round in flight, then the last round.
+    let deadline = tokio::time::Instant::now() + FINAL_DELIVERY;
     systemd.send("STOPPING=1");
     feeds.stop_all().await;
+    // The dispatcher returns only once its round in flight is over (or the deadline
+    // passed), so the last round below never overlaps it: every alert that round got
+    // acknowledged is marked delivered before the last round reads the outbox.
     while tasks.join_next().await.is_some() {}
     let last = live.borrow().clone();
     let last_round = deliver_pending(&last.poller.store, &last.sinks, &last.poller.clock);
-    match tokio::time::timeout(FINAL_DELIVERY, last_round).await {
+    match tokio::time::timeout_at(deadline, last_round).await {
         Ok(Ok(_)) => {}
         Ok(Err(e)) => tracing::error!(error = %e, "Final alert delivery failed; the alerts stay queued."),
         Err(_) => tracing::warn!("Final alert delivery took over 5 s; what was not delivered stays queued."),
@@ -380,12 +358,22 @@ async fn dispatcher(live: watch::Receiver<Live>, wake: Arc<Notify>, shutdown: Ca
     let mut attempt = 0;
     loop {
         let Live { poller: p, sinks } = live.borrow().clone();
-        // A stop does not wait for a hung sink: an alert cut off here was not marked
-        // delivered, so the final round (bounded) or the next start sends it again,
-        // under the same key.
+        // A stop lets the round in flight finish, so that a delivery the sink has just
+        // acknowledged is marked delivered before the final round reads the outbox (were
+        // the round dropped between the sink's answer and the mark, the final round would
+        // send it again). It does not wait for a hung sink past `FINAL_DELIVERY`: an alert
+        // cut off then was not marked delivered, so the next start sends it again, under
+        // the same key.
+        let round = deliver_pending(&p.store, &sinks, &p.clock);
+        tokio::pin!(round);
         let round = tokio::select! {
-            r = deliver_pending(&p.store, &sinks, &p.clock) => r,
-            () = shutdown.cancelled() => return,
+            r = &mut round => r,
+            () = shutdown.cancelled() => {
+                if tokio::time::timeout(FINAL_DELIVERY, round).await.is_err() {
+                    tracing::warn!("Alert delivery in flight at stop took over 5 s; what was not delivered stays queued.");
+                }
+                return;
+            }
         };
         let wait = match round {
             Ok(round) if round.failed_sinks == 0 => {

@@ -13,8 +13,8 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::alert::dispatch::blocking;
-use crate::daemon::Live;
 use crate::health::Health;
+use crate::live::Live;
 
 #[derive(Clone)]
 struct Shared {

@@ -1,0 +1,37 @@
+//! What the daemon's tasks work with now: the [`Live`] set (poller and sinks) that a
+//! reload replaces whole, and the sink builder. A leaf for [`crate::daemon`] and
+//! [`crate::listen`] alike, so that neither imports the other.
+
+use std::sync::Arc;
+
+use crate::alert::desktop::DesktopSink;
+use crate::alert::webhook::WebhookSink;
+use crate::alert::{LogSink, Sink};
+use crate::config::{Config, SinkConfig};
+use crate::poll::Poller;
+
+/// What every task works with now; a reload replaces it whole.
+#[derive(Clone)]
+pub struct Live {
+    /// The poller, holding the config in force.
+    pub poller: Poller,
+    /// The sinks that config asks for.
+    pub sinks: Arc<Vec<Box<dyn Sink>>>,
+}
+
+/// The sinks a config asks for; the log sink is always first.
+#[must_use]
+pub fn sinks(config: &Config) -> Vec<Box<dyn Sink>> {
+    let mut out: Vec<Box<dyn Sink>> = vec![Box::new(LogSink)];
+    for s in &config.sinks {
+        match s {
+            SinkConfig::Log => {}
+            SinkConfig::Desktop(quiet) => out.push(Box::new(DesktopSink::new(*quiet))),
+            SinkConfig::Webhook(w) => match WebhookSink::new(w.clone()) {
+                Ok(sink) => out.push(Box::new(sink)),
+                Err(e) => tracing::error!(error = %e, "Webhook sink cannot start; its alerts stay queued."),
+            },
+        }
+    }
+    out
+}
