@@ -329,7 +329,10 @@ fn resolve(
             Some(Found { phrase: Phrase::Date(Role::Since, w), .. }) if role == Some(Role::Until) => Some(w.day()),
             _ => None,
         };
-        let future = since.is_some() || g("wn").is_some() || FUTURE.is_match(&text[..start]);
+        // An end named by a weekday alone ("closed until Monday") lies ahead of the
+        // report, as does "next Monday".
+        let ahead = g("wn").is_some() || matches!(role, Some(Role::Until | Role::UntilAtLeast));
+        let future = since.is_some() || ahead || FUTURE.is_match(&text[..start]);
         let day = resolve_weekday(weekday(w)?, since.unwrap_or(published), future);
         return Some(When::Day(day, g("tb").and_then(time_after).map(|(t, _)| t)));
     }

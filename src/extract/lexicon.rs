@@ -271,6 +271,8 @@ pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)\b(?:
             (?:its|their|the|our)\s+(?:\w+\s+){0,2}?(?:land\s+)?border\s+with
           | border\s+between
+          | (?:shared|common|mutual)\s+(?:land\s+)?border
+          | (?:the|their|its)\s+\p{Lu}\w+[-–]\p{Lu}\w+\s+(?:land\s+)?border\b(?:\s+(?:was|is|will|has|had|remains?|remained))
           | (?:all|the|its)\s+(?:\w+\s+){0,2}?(?:border\s+)?(?:crossings|checkpoints|entry\s+points|crossing\s+points|border\s+posts)
           | crossings\s+(?:along|on|with)
           | (?:the|its)\s+(?:\w+\s+)?frontier

@@ -325,3 +325,15 @@ fn next_weekdays_times_before_weekdays_and_the_end_of_the_month() {
         one("torkham", "closed", Some("2025-02-28"))
     );
 }
+
+#[test]
+fn a_shared_border_or_a_named_pair_border_is_a_country_wide_statement() {
+    assert_eq!(
+        ex("Brazil said Venezuela ordered the countries' shared border closed until Monday.", "2025-01-10"),
+        one("br-ve-border", "closed", Some("2025-01-13"))
+    );
+    assert_eq!(
+        ex("The Kenya-Ethiopia border was closed on Friday.", "2025-01-10"),
+        one("et-ke-border", "closed", None)
+    );
+}
