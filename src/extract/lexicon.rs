@@ -334,6 +334,13 @@ pub(crate) static PLURAL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("plural regex")
 });
 
+/// A habit, not an event: "remains closed in winter mostly", "is usually shut on
+/// Sundays", "closes every year for the holidays".
+pub(crate) static HABITUAL: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:mostly|usually|normally|generally|typically|routinely|seasonally|every\s+(?:year|winter|summer|weekend)|each\s+(?:year|winter|summer)|in\s+(?:the\s+)?winter(?:\s+months)?)\b")
+        .expect("habitual regex")
+});
+
 /// A planned change that will not happen: postponed, delayed, cancelled.
 pub(crate) static CALLED_OFF: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:postponed?|postponing|delayed|delays?|cancell?ed|called\s+off|put\s+off|shelved|scrapped)\b")

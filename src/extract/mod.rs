@@ -215,6 +215,9 @@ fn sentence_events(
         {
             status = Status::Restricted;
         }
+        if lexicon::HABITUAL.is_match(&s[lo..hi]) {
+            continue;
+        }
         if status == Status::Closed
             && (lexicon::PART_OF_DAY.is_match(&s[lo..hi]) || lexicon::PART_OF_CROSSING.is_match(&s[lo..m.start()]))
         {

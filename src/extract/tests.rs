@@ -337,3 +337,9 @@ fn a_shared_border_or_a_named_pair_border_is_a_country_wide_statement() {
         one("et-ke-border", "closed", None)
     );
 }
+
+#[test]
+fn a_habit_is_not_a_status() {
+    assert_eq!(ex("Due to heavy snow the Khunjerab Pass remains closed in winter mostly.", "2023-02-05"), vec![]);
+    assert_eq!(ex("The Khunjerab Pass remains closed because of heavy snow.", "2023-02-05")[0].1, "closed");
+}
