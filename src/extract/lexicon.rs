@@ -293,12 +293,16 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
     if ["only", "except", "exempt", "certain", "limited", "restricted", "humanitarian"].iter().any(|w| s.contains(w)) {
         return true;
     }
-    if s.contains(" all ") || s.starts_with("all ") || s.contains(" and ") || s.contains('&') || s.contains("both") {
+    if s.contains(" all ") || s.starts_with("all ") || s.contains("both") {
         return false;
     }
-    ["cargo", "goods", "truck", "freight", "commercial", "pedestrian", "passenger", "traveller", "traveler", "trade"]
-        .iter()
-        .any(|w| s.contains(w))
+    // One kind of traffic is a restriction; people and goods together are not.
+    const PEOPLE: &[&str] =
+        &["pedestrian", "passenger", "traveller", "traveler", "people", "cars", "buses", "citizens", "tourists"];
+    const GOODS: &[&str] = &["cargo", "goods", "truck", "freight", "commercial", "trade", "lorries", "lorry"];
+    let people = PEOPLE.iter().any(|w| s.contains(w));
+    let goods = GOODS.iter().any(|w| s.contains(w));
+    people != goods
 }
 
 /// Words after an opening that make it partial: `only`, `one direction`, `limited hours`.

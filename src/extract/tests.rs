@@ -343,3 +343,12 @@ fn a_habit_is_not_a_status() {
     assert_eq!(ex("Due to heavy snow the Khunjerab Pass remains closed in winter mostly.", "2023-02-05"), vec![]);
     assert_eq!(ex("The Khunjerab Pass remains closed because of heavy snow.", "2023-02-05")[0].1, "closed");
 }
+
+#[test]
+fn one_kind_of_traffic_restricts_and_people_with_goods_does_not() {
+    assert_eq!(
+        ex("The Torkham crossing reopened for passenger cars and buses on Monday.", "2025-03-05")[0].1,
+        "restricted"
+    );
+    assert_eq!(ex("The Torkham crossing reopened for people and trade on Monday.", "2025-03-05")[0].1, "open");
+}
