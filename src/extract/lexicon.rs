@@ -287,6 +287,12 @@ pub(crate) static SCOPE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("scope regex")
 });
 
+/// "closed to freight traffic", "closed for trucks": what a closure is limited to.
+pub(crate) static CLOSED_TO: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)^\s*(?:for|to)\s+(?P<scope>[^,;.]{3,60}?)\s*(?:,|;|\.|$|\bafter\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bwhile\b|\bas\b|\bdue\b|\bbecause\b)")
+        .expect("closed-to regex")
+});
+
 /// True when a scope phrase limits traffic rather than describing all of it.
 pub(crate) fn is_restrictive(scope: &str) -> bool {
     let s = scope.to_ascii_lowercase();

@@ -210,6 +210,14 @@ fn sentence_events(
                 scope = Some(text);
             }
         }
+        if status == Status::Closed {
+            if let Some(sc) = lexicon::CLOSED_TO.captures(after).and_then(|x| x.name("scope")) {
+                if lexicon::is_restrictive(sc.as_str()) {
+                    status = Status::Restricted;
+                    scope = Some(format!("closed to {}", sc.as_str().trim()));
+                }
+            }
+        }
         if after.to_ascii_lowercase().trim_start_matches([',', ' ']).starts_with("with exception")
             || (status == Status::Open && lexicon::LIMITS.is_match(after))
         {

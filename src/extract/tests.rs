@@ -352,3 +352,10 @@ fn one_kind_of_traffic_restricts_and_people_with_goods_does_not() {
     );
     assert_eq!(ex("The Torkham crossing reopened for people and trade on Monday.", "2025-03-05")[0].1, "open");
 }
+
+#[test]
+fn a_closure_to_one_kind_of_traffic_restricts_the_crossing() {
+    assert_eq!(ex("The Torkham crossing was closed to freight traffic on Monday.", "2025-03-05")[0].1, "restricted");
+    assert_eq!(ex("The Torkham crossing was closed to all traffic on Monday.", "2025-03-05")[0].1, "closed");
+    assert_eq!(ex("The Torkham crossing was closed for security reasons on Monday.", "2025-03-05")[0].1, "closed");
+}
