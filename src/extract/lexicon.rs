@@ -224,6 +224,8 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
         | (?P<closed>\b(?:closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?)\b)
         | (?P<open>\b(?:re-?opened|re-?opens?|re-?opening|resumed|resumes?|resuming|resumption|opened|opens?|opening|unblocked|unblocking)\b
                   |\b(?:cleared|released)\s+for\s+(?:traffic|crossings?|travel)\b
+                  |\b(?:operat|function|work)(?:e|es|ed|ing|s)?\s+(?:as\s+usual|normally)\b
+                  |\b(?:back|returned|returns?)\s+to\s+(?:full\s+)?normal(?:ity|cy)?\b
                   |\blift(?:ed|s|ing)?\s+(?:of\s+)?(?:the\s+|its\s+|a\s+)?(?:\w+\s+)?(?:closure|blockade|ban|suspension|lock|block)\b
                   |\ballow(?:s|ed|ing)?\b(?:\s+\w+){0,4}?\s+(?:crossings?|traffic|trade|passage|movement|vehicles|trucks|pedestrians|travell?ers|passengers)\b)
         )",
@@ -289,7 +291,7 @@ pub(crate) static SCOPE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "closed to freight traffic", "closed for trucks": what a closure is limited to.
 pub(crate) static CLOSED_TO: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^\s*(?:for|to)\s+(?P<scope>[^,;.]{3,60}?)\s*(?:,|;|\.|$|\bafter\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bwhile\b|\bas\b|\bdue\b|\bbecause\b)")
+    ascii_words(r"(?i)^\s*(?:[\w'’/-]+\s+){0,5}?(?:for|to)\s+(?P<scope>[^,;.]{3,60}?)\s*(?:,|;|\.|$|\bafter\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bwhile\b|\bas\b|\bdue\b|\bbecause\b)")
         .expect("closed-to regex")
 });
 

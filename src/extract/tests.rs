@@ -359,3 +359,12 @@ fn a_closure_to_one_kind_of_traffic_restricts_the_crossing() {
     assert_eq!(ex("The Torkham crossing was closed to all traffic on Monday.", "2025-03-05")[0].1, "closed");
     assert_eq!(ex("The Torkham crossing was closed for security reasons on Monday.", "2025-03-05")[0].1, "closed");
 }
+
+#[test]
+fn operating_as_usual_is_open_and_a_closure_for_passengers_is_a_restriction() {
+    assert_eq!(ex("The Torkham crossing will operate as usual.", "2025-03-05"), one("torkham", "open", None));
+    assert_eq!(
+        ex("Pakistan will close the Torkham border crossing for passengers as of Sunday.", "2025-03-05")[0].1,
+        "restricted"
+    );
+}
