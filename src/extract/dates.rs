@@ -113,6 +113,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?
       | \b(?:the\s+)?(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<rm>last|this|next|the\s+current|the\s+previous|the\s+coming)\s+month\b
       | \b(?P<m3>{MONTH})\.?\s+(?P<y3>\d{{4}})\b
+      | \b(?P<ea>\d{{1,2}})\.(?P<eb>\d{{1,2}})\.(?P<ec>\d{{4}})\b
       | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b
       | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?))\s+(?:on\s+)?)?(?:(?P<wn>next|coming)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
       | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year)\b
@@ -315,6 +316,9 @@ fn resolve(
     }
     if let (Some(mo), Some(y)) = (g("m3"), g("y3")) {
         return Some(When::Month(y.parse().ok()?, month_num(mo)?));
+    }
+    if let (Some(d), Some(mo), Some(y)) = (g("ea"), g("eb"), g("ec")) {
+        return day_of(mo.parse().ok(), d.parse().ok(), Some(y), published);
     }
     if let (Some(a), Some(b)) = (g("na"), g("nb")) {
         return numeric(a, b, g("nc"), published);

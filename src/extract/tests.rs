@@ -368,3 +368,11 @@ fn operating_as_usual_is_open_and_a_closure_for_passengers_is_a_restriction() {
         "restricted"
     );
 }
+
+#[test]
+fn dotted_dates_are_day_month_year() {
+    assert_eq!(
+        ex("The Torkham crossing will remain closed until 03.01.2025.", "2024-12-20"),
+        one("torkham", "closed", Some("2025-01-03"))
+    );
+}
