@@ -121,6 +121,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
       | \b(?:for|of)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year)s?\b
       | \b(?P<dn2>{NUMBER})-(?P<du2>day|week|month)(?:-long)?\s+(?:closure|shutdown|suspension|halt|ban)\b
+      | \b(?P<tm>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?))
       | \b(?P<yo>(?:19|20)\d{{2}})\b"
     );
     ascii_words(&p).expect("date regex")
@@ -355,6 +356,21 @@ fn resolve(
             _ => Some(published),
         };
         return d.map(|d| When::Day(d, None));
+    }
+    if let Some(t) = g("tm") {
+        // "until 10.00 pm": the end of the day the sentence is about.
+        // Not "from 8 am to 11.30 pm": hours of the day, not an end.
+        let before = text[..start].trim_end().to_ascii_lowercase();
+        if !matches!(role, Some(Role::Until | Role::UntilAtLeast))
+            || !(before.ends_with("until") || before.ends_with("till"))
+        {
+            return None;
+        }
+        let day = match prev {
+            Some(Found { phrase: Phrase::Date(_, w), .. }) => w.day(),
+            _ => published,
+        };
+        return Some(When::Day(day, Some(time_after(t)?.0)));
     }
     if let Some(y) = g("yo") {
         if matches!(role, Some(Role::Since | Role::Until | Role::UntilAtLeast | Role::On)) {

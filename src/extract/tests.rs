@@ -376,3 +376,15 @@ fn dotted_dates_are_day_month_year() {
         one("torkham", "closed", Some("2025-01-03"))
     );
 }
+
+#[test]
+fn a_time_alone_as_an_end_is_on_the_day_the_sentence_names() {
+    assert_eq!(
+        ex("On February 14, the Torkham crossing will be open for cargo until 10.00 pm.", "2018-02-10"),
+        one("torkham", "restricted", Some("2018-02-14T22:00"))
+    );
+    assert_eq!(
+        ex("The Torkham crossing was closed today until 1.45pm.", "2024-12-15"),
+        one("torkham", "closed", Some("2024-12-15T13:45"))
+    );
+}
