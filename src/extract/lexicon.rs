@@ -224,6 +224,8 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
         | (?P<closed>\b(?:closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?)\b)
         | (?P<open>\b(?:re-?opened|re-?opens?|re-?opening|resumed|resumes?|resuming|resumption|opened|opens?|opening|unblocked|unblocking)\b
                   |\b(?:cleared|released)\s+for\s+(?:traffic|crossings?|travel)\b
+                  |\b(?:were|was|are|is|be|been)\s+allowed\s+to\s+(?:pass|cross|enter|move|travel)\b
+                  |\b(?:traffic|movement|passage)\s+(?:was|is|has\s+been|will\s+be|were)\s+(?:allowed|permitted)\b
                   |\b(?:operat|function|work)(?:e|es|ed|ing|s)?\s+(?:as\s+usual|normally)\b
                   |\b(?:back|returned|returns?)\s+to\s+(?:full\s+)?normal(?:ity|cy)?\b
                   |\blift(?:ed|s|ing)?\s+(?:of\s+)?(?:the\s+|its\s+|a\s+)?(?:\w+\s+)?(?:closure|blockade|ban|suspension|lock|block)\b

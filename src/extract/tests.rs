@@ -388,3 +388,15 @@ fn a_time_alone_as_an_end_is_on_the_day_the_sentence_names() {
         one("torkham", "closed", Some("2024-12-15T13:45"))
     );
 }
+
+#[test]
+fn traffic_allowed_or_vehicles_allowed_to_pass_open_a_crossing() {
+    assert_eq!(
+        ex("All types of transport were allowed to pass through the Torkham checkpoint on Sunday.", "2024-12-15")[0].1,
+        "open"
+    );
+    assert_eq!(
+        ex("At the Torkham crossing the traffic was allowed for passenger cars and buses.", "2024-12-15")[0].1,
+        "restricted"
+    );
+}
