@@ -167,7 +167,7 @@ pub async fn replay(
         timeout: chrono::Duration::seconds(30),
         max_bytes: 64 << 20,
         allow_http: false,
-        allow_local: crate::fetch::policy::Local::Denied,
+        allow_local: crate::spec::Local::Denied,
         stale_after: None,
         mapping: base_mapping.clone(),
         retries: 0,
