@@ -95,7 +95,7 @@ pub async fn check(
     .await?;
     alerts.append(&mut ladder);
     if !dry_run {
-        deliver_pending(&poller.store, &sinks(&poller.config), &poller.clock).await?;
+        deliver_pending(&poller.store, &sinks(&poller.config), &poller.clock, None).await?;
     }
     Ok(CheckResult { reports, records: records.into_iter().map(|(r, _)| r).collect(), alerts })
 }
