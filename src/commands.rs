@@ -95,7 +95,7 @@ pub async fn check(
     .await?;
     alerts.append(&mut ladder);
     if !dry_run {
-        deliver_pending(&poller.store, &sinks(&poller.config), &poller.clock).await?;
+        deliver_pending(&poller.store, &sinks(&poller.config), &poller.clock, None).await?;
     }
     Ok(CheckResult { reports, records: records.into_iter().map(|(r, _)| r).collect(), alerts })
 }
@@ -167,7 +167,7 @@ pub async fn replay(
         timeout: chrono::Duration::seconds(30),
         max_bytes: 64 << 20,
         allow_http: false,
-        allow_local: crate::fetch::policy::Local::Denied,
+        allow_local: crate::spec::Local::Denied,
         stale_after: None,
         mapping: base_mapping.clone(),
         retries: 0,

@@ -103,7 +103,7 @@ pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken
     );
 
     let mut tasks = tokio::task::JoinSet::new();
-    tasks.spawn(dispatcher(live.clone(), Arc::clone(&ctx.dispatch), shutdown.clone()));
+    tasks.spawn(dispatcher(live.clone(), Arc::clone(&ctx.dispatch), Arc::clone(&health), shutdown.clone()));
     tasks.spawn(expiry_clock(live.clone(), Arc::clone(&ctx.dispatch), Arc::clone(&ctx.changed), shutdown.clone()));
     if let Some(l) = listener {
         tasks.spawn(crate::listen::serve(l, live.clone(), Arc::clone(&health), shutdown.clone()));
@@ -132,7 +132,7 @@ pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken
     // acknowledged is marked delivered before the last round reads the outbox.
     while tasks.join_next().await.is_some() {}
     let last = live.borrow().clone();
-    let last_round = deliver_pending(&last.poller.store, &last.sinks, &last.poller.clock);
+    let last_round = deliver_pending(&last.poller.store, &last.sinks, &last.poller.clock, Some(&health));
     match tokio::time::timeout_at(deadline, last_round).await {
         Ok(Ok(_)) => {}
         Ok(Err(e)) => tracing::error!(error = %e, "Final alert delivery failed; the alerts stay queued."),
@@ -354,7 +354,7 @@ async fn watchdog(
     }
 }
 
-async fn dispatcher(live: watch::Receiver<Live>, wake: Arc<Notify>, shutdown: CancellationToken) {
+async fn dispatcher(live: watch::Receiver<Live>, wake: Arc<Notify>, health: Arc<Health>, shutdown: CancellationToken) {
     let mut attempt = 0;
     loop {
         let Live { poller: p, sinks } = live.borrow().clone();
@@ -364,7 +364,7 @@ async fn dispatcher(live: watch::Receiver<Live>, wake: Arc<Notify>, shutdown: Ca
         // send it again). It does not wait for a hung sink past `FINAL_DELIVERY`: an alert
         // cut off then was not marked delivered, so the next start sends it again, under
         // the same key.
-        let round = deliver_pending(&p.store, &sinks, &p.clock);
+        let round = deliver_pending(&p.store, &sinks, &p.clock, Some(&health));
         tokio::pin!(round);
         let round = tokio::select! {
             r = &mut round => r,

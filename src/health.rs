@@ -25,6 +25,7 @@ struct Inner {
     reloads_ok: u64,
     reloads_failed: u64,
     last_reload_ok: bool,
+    delivery_failures: BTreeMap<String, u64>,
 }
 
 /// Where one feed's schedule stands.
@@ -53,6 +54,8 @@ pub struct Counters {
     pub last_reload_ok: bool,
     /// Each feed's last outcome.
     pub feeds: BTreeMap<String, Progress>,
+    /// Alert deliveries a sink refused, by sink.
+    pub delivery_failures: BTreeMap<String, u64>,
 }
 
 impl Health {
@@ -97,6 +100,11 @@ impl Health {
         g.errors.retain(|(f, _), _| f != feed);
     }
 
+    /// A sink refused an alert delivery.
+    pub fn delivery_failed(&self, sink: &str) {
+        *self.lock().delivery_failures.entry(sink.to_string()).or_default() += 1;
+    }
+
     /// A reload took effect (`true`) or was refused.
     pub fn reloaded(&self, ok: bool) {
         let mut g = self.lock();
@@ -138,6 +146,7 @@ impl Health {
             reloads_failed: g.reloads_failed,
             last_reload_ok: g.last_reload_ok,
             feeds: g.feeds.clone(),
+            delivery_failures: g.delivery_failures.clone(),
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod logging;
 pub mod metrics;
 pub mod model;
 pub mod normalize;
+pub mod policy;
 pub mod poll;
 pub mod schedule;
 pub mod sd_notify;

@@ -369,7 +369,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?
             };
             let gazetteer = borderwatch::gazetteer::Gazetteer::built_in();
-            let now = chrono::Utc::now();
+            let now = tryx!(clock(None)).now();
             let raw = match borderwatch::formats::parse(format, "parse", &body, &gazetteer, now) {
                 Ok(r) => r,
                 Err(e) => {
@@ -456,8 +456,9 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Calendar { config } => {
             let config = tryx!(load(&config));
+            let now = tryx!(clock(None)).now();
             let records = commands::status(&config)?;
-            print!("{}", borderwatch::calendar::ics(&records, &config.alerts.lead_times, chrono::Utc::now()));
+            print!("{}", borderwatch::calendar::ics(&records, &config.alerts.lead_times, now));
             Ok(ExitCode::SUCCESS)
         }
         Command::Completions { shell } => {

@@ -50,6 +50,17 @@ pub fn render(config: &Config, sinks: &[&str], counters: &Counters, figures: &Fi
             sample(&mut out, "borderwatch_alerts_delivered_total", &[("sink", sink), ("kind", kind)], *n);
         }
     }
+    family(
+        &mut out,
+        "borderwatch_alert_delivery_failures_total",
+        "counter",
+        "Alert deliveries a sink refused since start, by sink.",
+    );
+    for (sink, n) in &counters.delivery_failures {
+        if sinks.contains(&sink.as_str()) {
+            sample(&mut out, "borderwatch_alert_delivery_failures_total", &[("sink", sink)], *n);
+        }
+    }
     family(&mut out, "borderwatch_alerts_pending", "gauge", "Alerts in the outbox not yet delivered, by sink.");
     for (sink, n) in &figures.pending {
         sample(&mut out, "borderwatch_alerts_pending", &[("sink", sink)], *n);

@@ -123,7 +123,7 @@ impl Poller {
             Ok(s) => s,
             Err(e) => return Report { feed: feed.id.clone(), outcome: Err(e.into()), alerts: Vec::new() },
         };
-        let fetched = fetch(&self.http, feed, &state.validators).await;
+        let fetched = fetch(&self.http, &feed.fetch_spec(), &state.validators).await;
         let this = self.clone();
         let feed_c = feed.clone();
         let (outcome, alerts) = blocking(move || {

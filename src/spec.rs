@@ -4,8 +4,40 @@
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+use std::path::PathBuf;
 
 use crate::model::Status;
+
+/// Where a feed's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedSource {
+    /// An http or https URL.
+    Url(reqwest::Url),
+    /// A local file (relative paths are taken from the config file's folder).
+    Path(PathBuf),
+}
+
+/// What the fetcher needs of a feed: where, how long, how much, which addresses and how
+/// often to retry. Built by `FeedConfig::fetch_spec`.
+#[derive(Debug, Clone, Copy)]
+pub struct FetchSpec<'a> {
+    /// Feed id, for errors and logs.
+    pub id: &'a str,
+    /// Where to fetch from.
+    pub source: &'a FeedSource,
+    /// Total time allowed for one fetch, retries included.
+    pub timeout: chrono::Duration,
+    /// Largest body accepted, counted after decompression.
+    pub max_bytes: u64,
+    /// Plain http is allowed.
+    pub allow_http: bool,
+    /// The loopback, private and link-local targets the feed may reach.
+    pub allow_local: &'a Local,
+    /// How often a transient failure is retried within one fetch.
+    pub retries: u32,
+    /// The wait before the first retry, doubled for each next one, with jitter.
+    pub retry_backoff: chrono::Duration,
+}
 
 /// The formats borderwatch reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

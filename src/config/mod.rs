@@ -16,7 +16,7 @@ use chrono_tz::Tz;
 
 use crate::gazetteer::Gazetteer;
 use crate::schedule::Schedule;
-use crate::spec::{Format, Local, Mapping};
+use crate::spec::{FetchSpec, Format, Local, Mapping};
 
 /// A validated configuration.
 #[derive(Debug, Clone)]
@@ -94,14 +94,7 @@ impl Default for AlertsConfig {
 /// feed's new shape, unless the feed sets `accept_after`.
 pub const DEFAULT_ACCEPT_AFTER: u32 = 3;
 
-/// Where a feed's bytes come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FeedSource {
-    /// An http or https URL.
-    Url(reqwest::Url),
-    /// A local file (relative paths are taken from the config file's folder).
-    Path(PathBuf),
-}
+pub use crate::spec::FeedSource;
 
 /// One `[[feed]]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +135,21 @@ impl FeedConfig {
     #[must_use]
     pub fn parse_spec(&self) -> crate::formats::ParseSpec<'_> {
         crate::formats::ParseSpec { feed: &self.id, format: self.format, mapping: self.mapping.as_ref() }
+    }
+
+    /// What the fetcher needs of this feed.
+    #[must_use]
+    pub fn fetch_spec(&self) -> FetchSpec<'_> {
+        FetchSpec {
+            id: &self.id,
+            source: &self.source,
+            timeout: self.timeout,
+            max_bytes: self.max_bytes,
+            allow_http: self.allow_http,
+            allow_local: &self.allow_local,
+            retries: self.retries,
+            retry_backoff: self.retry_backoff,
+        }
     }
 }
 

@@ -11,9 +11,9 @@ use super::{
     AlertsConfig, Config, ConfigError, DaemonConfig, FeedConfig, FeedSource, Problem, QuietHours, RouteConfig, Secret,
     SinkConfig, WebhookConfig,
 };
-use crate::fetch::policy;
 use crate::gazetteer::{parse_tz, Gazetteer};
 use crate::model::Crossing;
+use crate::policy;
 use crate::schedule::Schedule;
 use crate::spec::{Format, Mapping, FIELDS};
 use crate::timeutil::{parse_duration, parse_size};

@@ -5,11 +5,11 @@ use std::path::Path;
 use tokio::io::AsyncReadExt;
 
 use super::{FetchError, Fetched, Validators};
-use crate::config::FeedConfig;
+use crate::spec::FetchSpec;
 
-pub(super) async fn read(feed: &FeedConfig, path: &Path) -> Result<Fetched, FetchError> {
+pub(super) async fn read(feed: &FetchSpec<'_>, path: &Path) -> Result<Fetched, FetchError> {
     let target = path.display().to_string();
-    let io = |source| FetchError::File { feed: feed.id.clone(), path: target.clone(), source };
+    let io = |source| FetchError::File { feed: feed.id.to_string(), path: target.clone(), source };
     let limit = feed.max_bytes;
     let timeout = feed.timeout.to_std().unwrap_or_default();
     let read = async {
@@ -17,11 +17,11 @@ pub(super) async fn read(feed: &FeedConfig, path: &Path) -> Result<Fetched, Fetc
         let mut bytes = Vec::new();
         f.take(limit + 1).read_to_end(&mut bytes).await.map_err(io)?;
         if bytes.len() as u64 > limit {
-            return Err(FetchError::TooLarge { feed: feed.id.clone(), target: target.clone(), limit });
+            return Err(FetchError::TooLarge { feed: feed.id.to_string(), target: target.clone(), limit });
         }
         Ok(Fetched::Body { bytes, validators: Validators::default() })
     };
-    tokio::time::timeout(timeout, read)
-        .await
-        .unwrap_or_else(|_| Err(FetchError::Timeout { feed: feed.id.clone(), target: target.clone(), after: timeout }))
+    tokio::time::timeout(timeout, read).await.unwrap_or_else(|_| {
+        Err(FetchError::Timeout { feed: feed.id.to_string(), target: target.clone(), after: timeout })
+    })
 }

@@ -12,7 +12,7 @@ use reqwest::{redirect, StatusCode, Url};
 
 use super::policy::{self, PolicyError};
 use super::{redacted, FetchError, Fetched, Validators};
-use crate::config::FeedConfig;
+use crate::spec::FetchSpec;
 
 const USER_AGENT: &str = concat!("borderwatch/", env!("CARGO_PKG_VERSION"), " (border crossing monitor)");
 const MAX_REDIRECTS: usize = 5;
@@ -96,10 +96,13 @@ impl HttpFetcher {
     ///
     /// # Errors
     /// A [`FetchError`] naming the feed and the URL.
-    pub async fn get(&self, feed: &FeedConfig, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
-        let refused =
-            |e: PolicyError| FetchError::Refused { feed: feed.id.clone(), url: redacted(url), reason: e.to_string() };
-        policy::check_url(url, feed.allow_http, &feed.allow_local).map_err(refused)?;
+    pub async fn get(&self, feed: &FetchSpec<'_>, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+        let refused = |e: PolicyError| FetchError::Refused {
+            feed: feed.id.to_string(),
+            url: redacted(url),
+            reason: e.to_string(),
+        };
+        policy::check_url(url, feed.allow_http, feed.allow_local).map_err(refused)?;
         let timeout = feed.timeout.to_std().unwrap_or(StdDuration::from_secs(30));
         let host = url.host_str().unwrap_or_default().to_string();
         let gate = Arc::clone(
@@ -112,19 +115,19 @@ impl HttpFetcher {
         let _permit = gate.acquire_owned().await.expect("host gates are never closed");
         let work = self.get_capped(feed, url, validators, timeout);
         tokio::time::timeout(timeout, work).await.unwrap_or_else(|_| {
-            Err(FetchError::Timeout { feed: feed.id.clone(), target: redacted(url), after: timeout })
+            Err(FetchError::Timeout { feed: feed.id.to_string(), target: redacted(url), after: timeout })
         })
     }
 
     async fn get_capped(
         &self,
-        feed: &FeedConfig,
+        feed: &FetchSpec<'_>,
         url: &Url,
         validators: &Validators,
         timeout: StdDuration,
     ) -> Result<Fetched, FetchError> {
         let network = |e: &dyn std::fmt::Display| FetchError::Network {
-            feed: feed.id.clone(),
+            feed: feed.id.to_string(),
             url: redacted(url),
             message: e.to_string(),
         };
@@ -132,10 +135,10 @@ impl HttpFetcher {
             // The URL is in our own message already, with any password hidden.
             let e = e.without_url();
             if e.is_timeout() {
-                FetchError::Timeout { feed: feed.id.clone(), target: redacted(url), after: timeout }
+                FetchError::Timeout { feed: feed.id.to_string(), target: redacted(url), after: timeout }
             } else if e.is_redirect() {
                 // The redirect policy refused a hop (or there were too many) before connecting.
-                FetchError::Refused { feed: feed.id.clone(), url: redacted(url), reason: error_chain(&e) }
+                FetchError::Refused { feed: feed.id.to_string(), url: redacted(url), reason: error_chain(&e) }
             } else {
                 network(&error_chain(&e))
             }
@@ -166,10 +169,10 @@ impl HttpFetcher {
                 }
                 Err(e) => format!("redirect to `{target}` is not a URL: {e}"),
             };
-            return Err(FetchError::Refused { feed: feed.id.clone(), url: redacted(url), reason });
+            return Err(FetchError::Refused { feed: feed.id.to_string(), url: redacted(url), reason });
         }
         if !status.is_success() {
-            return Err(FetchError::Status { feed: feed.id.clone(), url: redacted(url), status: status.as_u16() });
+            return Err(FetchError::Status { feed: feed.id.to_string(), url: redacted(url), status: status.as_u16() });
         }
         let header = |name| {
             resp.headers().get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_string)
@@ -180,12 +183,12 @@ impl HttpFetcher {
         if resp.content_length().is_some_and(|n| n > limit)
             && resp.headers().get(reqwest::header::CONTENT_ENCODING).is_none()
         {
-            return Err(FetchError::TooLarge { feed: feed.id.clone(), target: redacted(url), limit });
+            return Err(FetchError::TooLarge { feed: feed.id.to_string(), target: redacted(url), limit });
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(failed)? {
             if (bytes.len() + chunk.len()) as u64 > limit {
-                return Err(FetchError::TooLarge { feed: feed.id.clone(), target: redacted(url), limit });
+                return Err(FetchError::TooLarge { feed: feed.id.to_string(), target: redacted(url), limit });
             }
             bytes.extend_from_slice(&chunk);
         }

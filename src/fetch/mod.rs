@@ -1,19 +1,20 @@
 //! Fetch: a feed's bytes from a local file or over http(s).
 //!
-//! Input: a [`FeedConfig`] and the validators (`ETag`, `Last-Modified`) the server sent
+//! Input: a [`FetchSpec`] (built by `FeedConfig::fetch_spec`) and the validators (`ETag`, `Last-Modified`) the server sent
 //! last time. Output: a body with its new validators, or "not modified". Failure policy:
 //! every error names the feed and what was attempted, carries a short `reason` for
 //! metrics, and changes no stored state: the caller keeps the last good snapshot.
 
 mod file;
 mod http;
-pub mod policy;
+pub use crate::policy;
 
 use std::time::Duration as StdDuration;
 
 pub use http::HttpFetcher;
 
-use crate::config::{FeedConfig, FeedSource};
+use crate::spec::FeedSource;
+pub use crate::spec::FetchSpec;
 
 /// Validators from the server's last good response, sent back verbatim.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -148,17 +149,17 @@ pub fn redacted(url: &reqwest::Url) -> String {
 ///
 /// # Errors
 /// The last attempt's [`FetchError`], naming the feed.
-pub async fn fetch(http: &HttpFetcher, feed: &FeedConfig, validators: &Validators) -> Result<Fetched, FetchError> {
+pub async fn fetch(http: &HttpFetcher, feed: &FetchSpec<'_>, validators: &Validators) -> Result<Fetched, FetchError> {
     let budget = feed.timeout.to_std().unwrap_or(StdDuration::from_secs(30));
     let deadline = tokio::time::Instant::now() + budget;
     let mut attempt = 0;
     loop {
-        let result = match &feed.source {
+        let result = match feed.source {
             FeedSource::Path(path) => file::read(feed, path).await,
             FeedSource::Url(url) => {
                 let left = deadline.saturating_duration_since(tokio::time::Instant::now());
                 tokio::time::timeout(left, http.get(feed, url, validators)).await.unwrap_or_else(|_| {
-                    Err(FetchError::Timeout { feed: feed.id.clone(), target: redacted(url), after: budget })
+                    Err(FetchError::Timeout { feed: feed.id.to_string(), target: redacted(url), after: budget })
                 })
             }
         };

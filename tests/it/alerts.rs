@@ -222,9 +222,43 @@ async fn quiet_hours_hold_all_but_critical_alerts_until_they_end() {
     let at = |s: &str| -> borderwatch::clock::SharedClock {
         Arc::new(borderwatch::clock::FixedClock::new(chrono::DateTime::parse_from_rfc3339(s).unwrap().into()))
     };
-    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-01T21:30:00Z")).await.unwrap();
+    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-01T21:30:00Z"), None).await.unwrap();
     assert_eq!(*seen.lock().unwrap(), ["expired:y:2025-07-01"], "23:30 in Berlin: only the critical one");
-    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-02T05:01:00Z")).await.unwrap();
+    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-02T05:01:00Z"), None).await.unwrap();
     assert_eq!(*seen.lock().unwrap(), ["expired:y:2025-07-01", "expiry:x:2025-07-08:7d"], "07:01: the held one");
     assert!(store.lock().unwrap().pending("ops").unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_delivery_is_counted_in_metrics_as_well_as_logged() {
+    let server = Server::start(|_| Reply::status(500, "")).await;
+    let dir = tempdir();
+    std::fs::write(dir.path().join("feed.json"), native(&[("torkham", "open", Some("2030-04-15"))])).unwrap();
+    let cfg = format!(
+        "[daemon]\nstate = \"state.db\"\nlisten = \"127.0.0.1:0\"\n\n[[feed]]\nid = \"afpak\"\nformat = \"borderwatch-json\"\n\
+         path = \"feed.json\"\nschedule = \"*/1 * * * * *\"\n\n[[sink]]\nkind = \"webhook\"\nid = \"ops\"\nurl = \"{}\"\n\
+         timeout = \"2s\"\nallow_http = true\nallow_local = true\n",
+        server.url("/hook")
+    );
+    let path = dir.path().join("borderwatch.toml");
+    std::fs::write(&path, cfg).unwrap();
+    let mut daemon = crate::helpers::Running::start(&path, &[]);
+    let addr = daemon.listen_addr().await;
+    let failures = move || {
+        let (_, text) = crate::helpers::http_get(&addr, "/metrics");
+        text.lines()
+            .find_map(|l| l.strip_prefix("borderwatch_alert_delivery_failures_total{sink=\"ops\"} "))
+            .map_or(0, |v| v.trim().parse::<u64>().unwrap())
+    };
+    let state = dir.path().join("state.db");
+    wait_until(Duration::from_secs(20), "the baseline", baseline_stored(&state)).await;
+    assert_eq!(tokio::task::spawn_blocking(failures.clone()).await.unwrap(), 0, "nothing refused yet");
+    std::fs::write(dir.path().join("feed.json"), native(&[("torkham", "closed", None)])).unwrap();
+    wait_until(Duration::from_secs(20), "a refused delivery", || server.hits() >= 1).await;
+    let f = failures.clone();
+    wait_until(Duration::from_secs(20), "the failure counted", move || f() >= 1).await;
+    let logged = daemon.count("alert_delivery_failed");
+    let status = daemon.stop();
+    assert!(status.success(), "{status:?}");
+    assert!(logged >= 1, "logged as well as counted");
 }

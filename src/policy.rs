@@ -1,4 +1,6 @@
 //! Which targets a feed may fetch from, as pure functions over URLs and addresses.
+//! A leaf (it imports only [`crate::spec`]), so config validation and fetching both use
+//! it without importing each other; also reachable as `crate::fetch::policy`.
 //!
 //! https by default; plain http only with `allow_http`; loopback, private, link-local,
 //! unique-local, unspecified and cloud-metadata addresses only with `allow_local`
