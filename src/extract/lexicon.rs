@@ -227,6 +227,7 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
                   |\b(?:were|was|are|is|be|been)\s+allowed\s+to\s+(?:pass|cross|enter|move|travel)\b
                   |\b(?:traffic|movement|passage)\s+(?:was|is|has\s+been|will\s+be|were)\s+(?:allowed|permitted)\b
                   |\b(?:operat|function|work)(?:e|es|ed|ing|s)?\s+(?:as\s+usual|normally)\b
+                  |\b(?:is|are|remains?|remained|was|were)\s+(?:currently\s+|still\s+|now\s+|fully\s+)?(?:operating|operational|functioning)\b
                   |\b(?:back|returned|returns?)\s+to\s+(?:full\s+)?normal(?:ity|cy)?\b
                   |\blift(?:ed|s|ing)?\s+(?:of\s+)?(?:the\s+|its\s+|a\s+)?(?:\w+\s+)?(?:closure|blockade|ban|suspension|lock|block)\b
                   |\ballow(?:s|ed|ing)?\b(?:\s+\w+){0,4}?\s+(?:crossings?|traffic|trade|passage|movement|vehicles|trucks|pedestrians|travell?ers|passengers)\b)

@@ -400,3 +400,8 @@ fn traffic_allowed_or_vehicles_allowed_to_pass_open_a_crossing() {
         "restricted"
     );
 }
+
+#[test]
+fn a_crossing_that_is_operating_is_open() {
+    assert_eq!(ex("The Torkham checkpoint is currently operating.", "2025-03-05"), one("torkham", "open", None));
+}
