@@ -342,6 +342,12 @@ pub(crate) static PART_OF_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("part-of-crossing regex")
 });
 
+/// A sentence that opens with "It will/was/…" speaks of the crossing named last before it.
+pub(crate) static IT: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"^\W*It\s+(?:will|would|was|is|has|had|should|could|may|might|remains?|remained|reopens?|closes?)\b")
+        .expect("it regex")
+});
+
 /// A sentence that speaks of several crossings named before it: "Their operations
 /// will resume", "both checkpoints", "they will reopen".
 pub(crate) static PLURAL: LazyLock<Regex> = LazyLock::new(|| {

@@ -245,7 +245,11 @@ fn sentence_events(
         if targets.is_empty() {
             targets = match border {
                 Some((a, b)) if !named_here => vec![Target::Border(a, b)],
-                _ if about_one || GENERIC_CROSSING.is_match(s) || lexicon::PLURAL.is_match(s) => {
+                _ if about_one
+                    || GENERIC_CROSSING.is_match(s)
+                    || lexicon::PLURAL.is_match(s)
+                    || lexicon::IT.is_match(s) =>
+                {
                     vec![Target::Unresolved]
                 }
                 _ => continue,

@@ -405,3 +405,10 @@ fn traffic_allowed_or_vehicles_allowed_to_pass_open_a_crossing() {
 fn a_crossing_that_is_operating_is_open() {
     assert_eq!(ex("The Torkham checkpoint is currently operating.", "2025-03-05"), one("torkham", "open", None));
 }
+
+#[test]
+fn it_at_the_start_of_a_sentence_is_the_crossing_named_last() {
+    let r = ex("The Chaman crossing was closed on Tuesday. It will reopen on 15 May.", "2025-05-02");
+    assert!(r.contains(&("chaman".into(), "open".into(), None)), "{r:?}");
+    assert!(r.contains(&("chaman".into(), "closed".into(), Some("2025-05-14".into()))), "{r:?}");
+}
