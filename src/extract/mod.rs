@@ -312,7 +312,7 @@ fn sentence_events(
                         status: Status::Closed,
                         since: None,
                         since_derived: false,
-                        until: reopened.day().pred_opt().map(|d| (When::Day(d, None), End::Derived)),
+                        until: ended_by(reopened).map(|w| (w, End::Derived)),
                         open_ended: false,
                         scope: None,
                         sentences: BTreeSet::from([sent]),
@@ -471,15 +471,25 @@ fn complete(mut events: Vec<Event>) -> Vec<Event> {
         let next = events
             .iter()
             .filter(|n| n.target.key() == events[i].target.key() && n.status != events[i].status)
-            .filter_map(|n| n.since.filter(|_| !n.since_derived).map(|s| (s.day(), n.sentences.clone())))
-            .filter(|(d, _)| from.is_none_or(|f| *d > f))
-            .min_by_key(|(d, _)| *d);
-        if let Some((d, sents)) = next {
-            events[i].until = d.pred_opt().map(|p| (When::Day(p, None), End::Derived));
+            .filter_map(|n| n.since.filter(|_| !n.since_derived).map(|s| (s, n.sentences.clone())))
+            .filter(|(s, _)| from.is_none_or(|f| s.day() > f))
+            .min_by_key(|(s, _)| s.day());
+        if let Some((s, sents)) = next {
+            events[i].until = ended_by(s).map(|w| (w, End::Derived));
             events[i].sentences.extend(sents);
         }
     }
     events
+}
+
+/// The end of a period that the next one, starting at `next`, ended: the moment it
+/// began when the text gives its time of day ("reopened at 9:30 a.m."), else the day
+/// before it.
+fn ended_by(next: When) -> Option<When> {
+    match next {
+        When::Day(d, Some(t)) => Some(When::Day(d, Some(t))),
+        w => w.day().pred_opt().map(|d| When::Day(d, None)),
+    }
 }
 
 /// A country-wide statement lends its stated end to the named crossings of that border

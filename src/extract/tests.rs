@@ -108,6 +108,12 @@ fn a_reopening_date_ends_the_closure_the_day_before() {
 }
 
 #[test]
+fn a_reopening_at_a_time_of_day_ends_the_closure_at_that_time() {
+    let r = ex("The Salla crossing, closed since November, will reopen on 15 January at 9:30 a.m.", "2024-01-10");
+    assert_eq!(r[0], ("salla".into(), "closed".into(), Some("2024-01-15T09:30".into())));
+}
+
+#[test]
 fn status_words() {
     for (text, status) in [
         ("The Wagah border was sealed on Thursday.", "closed"),
