@@ -139,7 +139,7 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
         | (?P<until>\b(?:until|till|through|thru|to|up\s+to|ending|ends|end)(?:\s+(?:on|the\s+end\s+of))?)
         | (?P<since>\b(?:from|since|starting(?:\s+(?:from|on))?|beginning(?:\s+on)?|as\s+of|effective(?:\s+from)?|with\s+effect\s+from)(?:\s+(?:on|the))?)
         | (?P<by>\bby)
-        | (?P<ignore>\b(?:beyond|after|past|before|prior\s+to|except(?:\s+on)?|said|says|announced|reported|told|stated|tweeted|added|confirmed|decided|informed|noted|declared)(?:\s+(?:on|in|that))?)
+        | (?P<ignore>\b(?:beyond|after|past|before|prior\s+to|except(?:\s+on)?|said|says|announced|reported|told|stated|tweeted|added|confirmed|decided|informed|noted|declared|issued|published|signed|held)(?:\s+(?:on|in|that))?)
         | (?P<on>\b(?:on|in|at|during|this|next|last|coming)(?:\s+the)?)
         | (?P<apposition>\bi\.\s?e\.,?|\bnamely|\bthat\s+is,?)
         )[\s,(]*$",
@@ -149,7 +149,7 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words in the sentence before a position that make a weekday future, not past.
 static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(will|would|shall|plans?|planned|planning|to\s+be|is\s+to|are\s+to|set\s+to|going\s+to|scheduled|expected\s+to|decided\s+to|from\s+tomorrow|next)\b")
+    ascii_words(r"(?i)\b(will|would|shall|plans?|planned|planning|to\s+be|is\s+to|are\s+to|set\s+to|going\s+to|scheduled|expected\s+to|(?:decided|agreed|poised|due|ready|preparing|prepares|intends?|aims?|hopes?)\s+to|from\s+tomorrow|next)\b")
         .expect("future regex")
 });
 

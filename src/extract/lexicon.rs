@@ -236,6 +236,11 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("trigger regex")
 });
 
+/// Status words that tell of an opening as the end of a closure.
+pub(crate) static REOPENING: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)^(?:re-?open|resum|unblock|lift|cleared|released|back|return)").expect("reopening regex")
+});
+
 /// Words just before a status word that negate it: `not closed`, `no longer open`.
 pub(crate) static NEGATED: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:not|never|no\s+longer)\s+(?:be\s+|been\s+|being\s+)?$").expect("negation regex")

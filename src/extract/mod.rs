@@ -76,6 +76,8 @@ struct Event {
     order: (usize, usize),
     /// A closure known only because a reopening ended it ("after a 27-day closure").
     ended: bool,
+    /// An opening told as the end of a closure: "reopened", "resumed", "lifted".
+    reopening: bool,
 }
 
 /// Reads records out of `text`, published on `published`.
@@ -129,7 +131,7 @@ pub fn extract_about(
         }
     }
     let events = resolve_unnamed(events, &sents, &doc_mentions, last_border);
-    let merged = merge(events);
+    let merged = imply_closures(merge(events));
     let completed = complete(merged);
     let folded = fold_borders(completed);
     folded.into_iter().filter_map(|e| record(e, &sents, published, source)).collect()
@@ -268,6 +270,7 @@ fn sentence_events(
             sentences: BTreeSet::from([sent]),
             order: (sent, m.start()),
             ended: false,
+            reopening: future && status != Status::Closed && lexicon::REOPENING.is_match(m.as_str()),
         };
         let mut span = None;
         let own = |p: &&dates::Found| {
@@ -318,6 +321,7 @@ fn sentence_events(
                         sentences: BTreeSet::from([sent]),
                         order: (sent, m.start()),
                         ended: true,
+                        reopening: false,
                     });
                 }
             }
@@ -452,6 +456,32 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
         o.sentences.extend(e.sentences);
     }
     out
+}
+
+/// A reopening on a known day tells of the closure it ended, when the text says nothing
+/// else of that closure: "the crossing will reopen on 8 January" means it is closed until
+/// then. The closure's start is not known.
+fn imply_closures(mut events: Vec<Event>) -> Vec<Event> {
+    let mut implied = Vec::new();
+    for e in &events {
+        let Some(since @ When::Day(..)) = e.since.filter(|_| e.reopening && !e.since_derived) else { continue };
+        if events.iter().any(|o| o.target.key() == e.target.key() && o.status != Status::Open) {
+            continue;
+        }
+        implied.push(Event {
+            status: Status::Closed,
+            since: None,
+            until: ended_by(since).map(|w| (w, End::Derived)),
+            open_ended: false,
+            scope: None,
+            ended: true,
+            reopening: false,
+            ..e.clone()
+        });
+    }
+    events.extend(implied);
+    events.sort_by_key(|e| (e.order, !e.ended));
+    events
 }
 
 /// A period with no end ends the day before the next different status of the same

@@ -114,6 +114,24 @@ fn a_reopening_at_a_time_of_day_ends_the_closure_at_that_time() {
 }
 
 #[test]
+fn a_planned_reopening_tells_of_the_closure_it_ends() {
+    let r = ex("Officials agreed to reopen the Salla crossing on Sunday.", "2024-01-10");
+    assert_eq!(r[0], ("salla".into(), "closed".into(), Some("2024-01-13".into())));
+    assert_eq!(r[1], ("salla".into(), "open".into(), None));
+}
+
+#[test]
+fn a_past_reopening_without_a_closure_is_only_an_opening() {
+    assert_eq!(ex("The Salla crossing reopened on Sunday.", "2024-01-10"), one("salla", "open", None));
+}
+
+#[test]
+fn the_date_a_notice_was_issued_is_not_the_crossing_s() {
+    let r = ex("Under a notice issued yesterday, the Salla crossing is set to reopen.", "2024-01-10");
+    assert_eq!(r, one("salla", "open", None));
+}
+
+#[test]
 fn status_words() {
     for (text, status) in [
         ("The Wagah border was sealed on Thursday.", "closed"),
