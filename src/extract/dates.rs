@@ -256,6 +256,9 @@ pub(crate) fn find(text: &str, published: NaiveDate) -> Vec<Found> {
     for c in DATE.captures_iter(text) {
         let m = c.get(0).expect("match");
         let (start, mut end) = (m.start(), m.end());
+        if c.name("rel").is_some() && in_a_name(text, start) {
+            continue;
+        }
         let role = role_before(text, start);
         let g = |n: &str| c.name(n).map(|x| x.as_str());
         let phrase = if g("fn").is_some() {
@@ -285,6 +288,12 @@ pub(crate) fn find(text: &str, published: NaiveDate) -> Vec<Found> {
         out.push(Found { start, end, phrase });
     }
     out
+}
+
+/// "USA Today", "The Europe Today": a capitalized word after another is part of a name.
+fn in_a_name(text: &str, start: usize) -> bool {
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    capital(&text[start..]) && text[..start].split_whitespace().next_back().is_some_and(capital)
 }
 
 fn resolve(

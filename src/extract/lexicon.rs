@@ -286,6 +286,7 @@ pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
           | (?:all|the|its)\s+(?:\w+\s+){0,2}?(?:border\s+)?(?:crossings|checkpoints|entry\s+points|crossing\s+points|border\s+posts)
           | crossings\s+(?:along|on|with)
           | (?:the|its)\s+(?:\w+\s+)?frontier
+          | ^\W*the\s+(?:entire\s+|whole\s+)?border\s+(?:will|would|was|is|has|had|remains?|remained|shall|could|may)
         )\b",
     )
     .expect("country border regex")
@@ -365,6 +366,13 @@ pub(crate) static PLURAL: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static HABITUAL: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:mostly|usually|normally|generally|typically|routinely|seasonally|every\s+(?:year|winter|summer|weekend)|each\s+(?:year|winter|summer)|in\s+(?:the\s+)?winter(?:\s+months)?)\b")
         .expect("habitual regex")
+});
+
+/// A status that is only a possibility: "could be closed again if necessary", "if it
+/// continues, we will close the crossing", "threatened to shut".
+pub(crate) static HYPOTHETICAL: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:if|unless|could|might|threaten(?:s|ed|ing)?\s+to|warn(?:s|ed|ing)?\s+(?:that|it|of))\b")
+        .expect("hypothetical regex")
 });
 
 /// A planned change that will not happen: postponed, delayed, cancelled.

@@ -76,6 +76,8 @@ struct Event {
     order: (usize, usize),
     /// A closure known only because a reopening ended it ("after a 27-day closure").
     ended: bool,
+    /// A country-wide statement about the crossings not named ("all other crossings").
+    others: bool,
     /// An opening told as the end of a closure: "reopened", "resumed", "lifted".
     reopening: bool,
 }
@@ -225,7 +227,7 @@ fn sentence_events(
         {
             status = Status::Restricted;
         }
-        if lexicon::HABITUAL.is_match(&s[lo..hi]) {
+        if lexicon::HABITUAL.is_match(&s[lo..hi]) || lexicon::HYPOTHETICAL.is_match(&s[lo..m.start()]) {
             continue;
         }
         if status == Status::Closed
@@ -240,6 +242,10 @@ fn sentence_events(
             found.iter().filter(|x| x.pos >= lo && x.pos < m.start()).map(|x| x.target.clone()).collect();
         if targets.is_empty() {
             targets = found.iter().filter(|x| x.pos >= m.end() && x.pos < hi).map(|x| x.target.clone()).collect();
+        }
+        let others = OTHERS.is_match(&s[lo..m.start()]);
+        if let (true, Some((a, b))) = (targets.is_empty() && COUNTRY_BORDER.is_match(&s[lo..m.start()]), border) {
+            targets = vec![Target::Border(a, b)];
         }
         if targets.is_empty() {
             targets = out[first_event..].last().map(|e| vec![e.target.clone()]).unwrap_or_default();
@@ -270,6 +276,7 @@ fn sentence_events(
             sentences: BTreeSet::from([sent]),
             order: (sent, m.start()),
             ended: false,
+            others,
             reopening: future && status != Status::Closed && lexicon::REOPENING.is_match(m.as_str()),
         };
         let mut span = None;
@@ -278,7 +285,7 @@ fn sentence_events(
         };
         for p in phrases.iter().filter(own) {
             let between = if p.start >= m.end() { &s[m.end()..p.start] } else { &s[p.end.min(m.start())..m.start()] };
-            if lexicon::OTHER_THING.is_match(between) {
+            if lexicon::OTHER_THING.is_match(between) || is_dateline(s, p) {
                 continue;
             }
             match p.phrase {
@@ -321,6 +328,7 @@ fn sentence_events(
                         sentences: BTreeSet::from([sent]),
                         order: (sent, m.start()),
                         ended: true,
+                        others: false,
                         reopening: false,
                     });
                 }
@@ -330,6 +338,19 @@ fn sentence_events(
             out.push(Event { target: t, ..ev.clone() });
         }
     }
+}
+
+/// A dateline: a date that opens the text, after at most a place name, and is set off
+/// by punctuation ("Helsinki, December 12, 2023 – Finland will …"). It dates the report.
+fn is_dateline(s: &str, p: &dates::Found) -> bool {
+    let head = s[..p.start].trim_end();
+    let place = head.is_empty()
+        || (head.ends_with(',') && head.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase)));
+    let absolute = s[p.start..p.end].contains(|c: char| c.is_ascii_digit());
+    place
+        && absolute
+        && head.split_whitespace().count() <= 3
+        && s[p.end..].trim_start().starts_with([',', ':', '–', '—', '-', '('])
 }
 
 /// Up to 40 bytes of `s` before `at`, on a character boundary.
@@ -361,6 +382,10 @@ fn owner(p: &dates::Found, triggers: &[regex::Captures<'_>]) -> usize {
     }
     triggers.iter().rposition(|c| span(c).0 <= p.start).unwrap_or(0)
 }
+
+/// "all other crossings", "the remaining checkpoints": those not named.
+static OTHERS: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| ascii_words(r"(?i)\b(?:other|remaining|rest\s+of\s+the)\b").expect("regex"));
 
 /// "opening hours", "closing ceremony": the word is not about the crossing's status.
 static NOT_A_STATUS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -494,7 +519,7 @@ fn complete(mut events: Vec<Event>) -> Vec<Event> {
         // the crossing's history: neither gets an end worked out from what came next.
         let unplaced_opening =
             events[i].status == Status::Open && matches!(events[i].since, None | Some(When::Year(_)));
-        if events[i].until.is_some() || events[i].open_ended || unplaced_opening {
+        if events[i].until.is_some() || events[i].open_ended || events[i].others || unplaced_opening {
             continue;
         }
         let from = events[i].since.map(When::day);
@@ -530,15 +555,24 @@ fn fold_borders(events: Vec<Event>) -> Vec<Event> {
     let mut out = Vec::new();
     for b in borders {
         let Target::Border(x, y) = &b.target else { continue };
+        if b.others {
+            out.push(b);
+            continue;
+        }
         let on_border = |e: &&mut Event| matches!(&e.target, Target::Crossing { countries, .. } if countries.iter().any(|c| c == x.code) && countries.iter().any(|c| c == y.code));
         let mut any = false;
         for e in rest.iter_mut().filter(|e| on_border(e)) {
             any = true;
-            if let Some((w, End::Stated)) = b.until {
-                if !e.open_ended && e.until.is_none_or(|(_, k)| k == End::Derived) && e.status != Status::Open {
+            let lends_end = e.status == b.status || (e.status != Status::Open && b.status != Status::Open);
+            if let (Some((w, End::Stated)), true) = (b.until, lends_end) {
+                if !e.open_ended && e.until.is_none_or(|(_, k)| k == End::Derived) {
                     e.until = Some((w, End::Stated));
                     e.sentences.extend(b.sentences.iter().copied());
                 }
+            }
+            if let (Some(w), false, true, None) = (b.since, b.since_derived, e.status == b.status, e.since) {
+                e.since = Some(w);
+                e.sentences.extend(b.sentences.iter().copied());
             }
         }
         if !any {

@@ -132,6 +132,45 @@ fn the_date_a_notice_was_issued_is_not_the_crossing_s() {
 }
 
 #[test]
+fn a_dateline_dates_the_report_not_the_reopening() {
+    let since = |text: &str| {
+        let published = NaiveDate::from_ymd_opt(2023, 12, 12).unwrap();
+        extract(text, published, &Gazetteer::built_in(), "test").into_iter().map(|r| r.since).collect::<Vec<_>>()
+    };
+    assert_eq!(since("Helsinki, December 12, 2023: Finland will reopen the Salla crossing."), [None]);
+    assert_eq!(since("December 10, 2023 – The Salla crossing reopened on Monday."), [Some("2023-12-11".into())]);
+    assert_eq!(since("Helsinki, December 12, 2023, The Europe Today: the Salla crossing will reopen."), [None]);
+    assert_eq!(since("Yesterday, the Salla crossing reopened."), [Some("2023-12-11".into())]);
+}
+
+#[test]
+fn the_border_after_a_country_wide_statement_is_that_border() {
+    let r = ex(
+        "Finland will reopen two crossings on its border with Russia on Thursday. The Salla and Vartius crossings \
+         will reopen. The border will be open until January 14.",
+        "2023-12-12",
+    );
+    assert_eq!(
+        r,
+        vec![
+            ("salla".into(), "open".into(), Some("2024-01-14".into())),
+            ("vartius".into(), "open".into(), Some("2024-01-14".into())),
+        ]
+    );
+}
+
+#[test]
+fn a_possible_closure_is_not_a_closure() {
+    for text in [
+        "The Salla crossing could be closed again if necessary.",
+        "If the flow continues, we will close the Salla crossing.",
+        "Finland threatened to shut the Salla crossing.",
+    ] {
+        assert_eq!(ex(text, "2023-12-12"), vec![], "{text}");
+    }
+}
+
+#[test]
 fn status_words() {
     for (text, status) in [
         ("The Wagah border was sealed on Thursday.", "closed"),
