@@ -76,6 +76,9 @@ struct Event {
     order: (usize, usize),
     /// A closure known only because a reopening ended it ("after a 27-day closure").
     ended: bool,
+    /// Told as planned at publication ("will reopen"); `None` in a headline, whose
+    /// present tense tells neither.
+    planned: Option<bool>,
     /// A country-wide statement about the crossings not named ("all other crossings").
     others: bool,
     /// An opening told as the end of a closure: "reopened", "resumed", "lifted".
@@ -276,6 +279,7 @@ fn sentence_events(
             sentences: BTreeSet::from([sent]),
             order: (sent, m.start()),
             ended: false,
+            planned: Some(future).filter(|_| !is_headline(s, sent)),
             others,
             reopening: future && status != Status::Closed && lexicon::REOPENING.is_match(m.as_str()),
         };
@@ -328,6 +332,7 @@ fn sentence_events(
                         sentences: BTreeSet::from([sent]),
                         order: (sent, m.start()),
                         ended: true,
+                        planned: Some(false),
                         others: false,
                         reopening: false,
                     });
@@ -338,6 +343,11 @@ fn sentence_events(
             out.push(Event { target: t, ..ev.clone() });
         }
     }
+}
+
+/// A headline: the text's first line, without a full stop.
+fn is_headline(s: &str, sent: usize) -> bool {
+    sent == 0 && !s.trim_end().ends_with(['.', '!', '?', '"', '”'])
 }
 
 /// A dateline: a date that opens the text, after at most a place name, and is set off
@@ -451,7 +461,7 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
             .iter_mut()
             .filter(|o| {
                 o.target.key() == e.target.key()
-                    && fit(o, &e) > 0
+                    && (fit(o, &e) == 2 || (fit(o, &e) == 1 && o.planned.zip(e.planned).is_none_or(|(a, b)| a == b)))
                     && (o.since.is_none()
                         || e.since.is_none()
                         || o.since_derived

@@ -171,6 +171,26 @@ fn a_possible_closure_is_not_a_closure() {
 }
 
 #[test]
+fn a_past_restriction_does_not_merge_into_a_planned_reopening() {
+    let r = ex(
+        "The Salla crossing was closed on 1 March. It will reopen on 20 March. Traffic through the Salla crossing was \
+         restricted.",
+        "2024-03-10",
+    );
+    assert_eq!(
+        r,
+        vec![("salla".into(), "restricted".into(), Some("2024-03-19".into())), ("salla".into(), "open".into(), None),]
+    );
+}
+
+#[test]
+fn a_headline_in_the_present_tense_tells_the_planned_change_below_it() {
+    let r =
+        ex("Finland closes Salla crossing\n\nFinland will close the Salla crossing to cars on Sunday.", "2024-03-14");
+    assert_eq!(r, one("salla", "restricted", None));
+}
+
+#[test]
 fn status_words() {
     for (text, status) in [
         ("The Wagah border was sealed on Thursday.", "closed"),
