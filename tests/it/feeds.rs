@@ -130,7 +130,7 @@ async fn replaying_ten_days_of_brownsville_rss_alerts_on_lane_closures_never_on_
     let dir = feed_fixture("series/cbp_bwtrss_brownsville");
     let files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(files.len(), 424);
-    let (alerts, n) = borderwatch::commands::replay(None, Format::CbpRss, files, None).await.unwrap();
+    let (alerts, n) = borderwatch::commands::replay::replay(None, Format::CbpRss, files, None).await.unwrap();
     assert_eq!(n, 424);
     for a in &alerts {
         println!("{}  {}", a.at, a.message);
