@@ -82,7 +82,7 @@ pub async fn check(
     let (mut ladder, records) = blocking(move || {
         let mut s = store.lock().expect("store lock");
         let (due, _) = queue_due(&mut s, &config.alerts, &config.routes, now)?;
-        Ok::<_, StoreError>((due, s.all_records()?))
+        Ok::<_, StoreError>((due, s.all_records(now)?))
     })
     .await?;
     alerts.append(&mut ladder);

@@ -10,12 +10,12 @@ use crate::config::Config;
 use crate::model::Record;
 use crate::store::{HistoryRow, Store, StoreError};
 
-/// The current records in the state file.
+/// The current records in the state file, as of `now`.
 ///
 /// # Errors
 /// A [`StoreError`] when the state cannot be read.
-pub fn status(config: &Config) -> Result<Vec<Record>, StoreError> {
-    Ok(Store::open(&config.daemon.state)?.all_records()?.into_iter().map(|(r, _)| r).collect())
+pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<Record>, StoreError> {
+    Ok(Store::open(&config.daemon.state)?.all_records(now)?.into_iter().map(|(r, _)| r).collect())
 }
 
 /// The change log, optionally for one crossing (id or any known name).
@@ -34,7 +34,7 @@ pub fn history(config: &Config, crossing: Option<&str>) -> Result<Vec<HistoryRow
 pub fn run_status(args: &StatusArgs) -> Result<Reply, CommandError> {
     let config = load(&args.config)?;
     let now = clock(args.now.as_deref())?.now();
-    let records = status(&config)?;
+    let records = status(&config, now)?;
     let stdout = if args.json {
         json_lines(&records)
     } else if records.is_empty() {
@@ -63,7 +63,7 @@ pub fn run_history(args: &HistoryArgs) -> Result<Reply, CommandError> {
 pub fn run_calendar(arg: &ConfigArg) -> Result<Reply, CommandError> {
     let config = load(arg)?;
     let now = clock(None)?.now();
-    let records = status(&config)?;
+    let records = status(&config, now)?;
     Ok(Reply::new(crate::calendar::ics(&records, &config.alerts.lead_times, now), Outcome::Done))
 }
 
