@@ -5,7 +5,9 @@
 //! The modules follow the data flow: [`config`] → [`schedule`] → [`fetch`] →
 //! [`formats`] → [`normalize`] → [`diff`] → [`store`] → [`alert`], driven by [`poll`]
 //! (one poll of one feed) and [`daemon`] (all of them, forever). [`spec`] holds the
-//! feed types config and the stages share.
+//! feed types config and the stages share. [`commands`] holds what the CLI runs: each
+//! command returns its output and an outcome class, and the binary maps the class to an
+//! exit code.
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod alert;

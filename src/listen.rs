@@ -75,8 +75,11 @@ async fn metrics(State(s): State<Shared>) -> Response {
 
 /// Every current record, as a JSON array.
 async fn api_status(State(s): State<Shared>) -> Response {
-    let store = Arc::clone(&s.live.borrow().poller.store);
-    match blocking(move || store.lock().expect("store lock").all_records()).await {
+    let (store, now) = {
+        let live = s.live.borrow();
+        (Arc::clone(&live.poller.store), live.poller.clock.now())
+    };
+    match blocking(move || store.lock().expect("store lock").all_records(now)).await {
         Ok(rows) => {
             let records: Vec<_> = rows.into_iter().map(|(r, _)| r).collect();
             let body = serde_json::to_string(&records).expect("records serialize");

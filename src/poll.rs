@@ -349,7 +349,7 @@ pub fn queue_due(
     routes: &[crate::config::RouteConfig],
     now: DateTime<Utc>,
 ) -> Result<(Vec<Alert>, Option<DateTime<Utc>>), StoreError> {
-    let records = store.all_records()?;
+    let records = store.all_records(now)?;
     let leads = &alerts.lead_times;
     let mut due = rules::ladder_due(&records, leads, now);
     due.extend(rules::routes_due(routes, &records, leads, now));

@@ -122,11 +122,13 @@ impl Store {
         Ok(out)
     }
 
-    /// Every current record of every feed, with the instant it was first seen.
+    /// Every current record of every feed, with the instant it was first seen. A stored
+    /// instant that cannot be read (a hand-edited row) counts as `now`: the record is
+    /// treated as new rather than refused.
     ///
     /// # Errors
     /// A [`StoreError`] when rows cannot be read.
-    pub fn all_records(&self) -> Result<Vec<(Record, DateTime<Utc>)>, StoreError> {
+    pub fn all_records(&self, now: DateTime<Utc>) -> Result<Vec<(Record, DateTime<Utc>)>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT json, first_seen FROM records ORDER BY crossing, feed")
@@ -138,7 +140,7 @@ impl Store {
         for row in rows {
             let (js, first) = row.map_err(self.err("read records"))?;
             let record = self.stored(&js, "record")?;
-            let first = DateTime::parse_from_rfc3339(&first).map_or_else(|_| Utc::now(), |t| t.with_timezone(&Utc));
+            let first = DateTime::parse_from_rfc3339(&first).map_or(now, |t| t.with_timezone(&Utc));
             out.push((record, first));
         }
         Ok(out)

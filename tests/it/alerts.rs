@@ -34,7 +34,7 @@ async fn run_until(config: Config, what: &str, done: impl FnMut() -> bool) {
 
 fn baseline_stored(state: &std::path::Path) -> impl FnMut() -> bool {
     let state = state.to_path_buf();
-    move || Store::open(&state).is_ok_and(|s| !s.all_records().unwrap_or_default().is_empty())
+    move || Store::open(&state).is_ok_and(|s| !s.all_records(chrono::Utc::now()).unwrap_or_default().is_empty())
 }
 
 /// Answers 500 to the first `failures` requests, then 200; records every request.

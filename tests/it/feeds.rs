@@ -130,7 +130,7 @@ async fn replaying_ten_days_of_brownsville_rss_alerts_on_lane_closures_never_on_
     let dir = feed_fixture("series/cbp_bwtrss_brownsville");
     let files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(files.len(), 424);
-    let (alerts, n) = borderwatch::commands::replay(None, Format::CbpRss, files, None).await.unwrap();
+    let (alerts, n) = borderwatch::commands::replay::replay(None, Format::CbpRss, files, None).await.unwrap();
     assert_eq!(n, 424);
     for a in &alerts {
         println!("{}  {}", a.at, a.message);
@@ -558,7 +558,7 @@ async fn every_malformed_variant_of_every_format_names_its_place_and_keeps_the_s
         let feed = p.config.feeds[0].clone();
         let r = p.poll(&feed).await;
         assert!(matches!(r.outcome, Ok(Outcome::Baseline(_))), "{format}: the good body itself: {:?}", r.outcome);
-        let before = p.store.lock().unwrap().all_records().unwrap();
+        let before = p.store.lock().unwrap().all_records(p.clock.now()).unwrap();
         assert!(!before.is_empty(), "{format}");
 
         let cut = good.len().min(200) / 2 * 2;
@@ -577,7 +577,11 @@ async fn every_malformed_variant_of_every_format_names_its_place_and_keeps_the_s
             let prefix = format!("feed m: cannot parse {format} at ");
             assert!(e.starts_with(&prefix), "{format} {what}: {e}");
             assert!(e.contains(place), "{format} {what}: expected `{place}` in {e}");
-            assert_eq!(p.store.lock().unwrap().all_records().unwrap(), before, "{format} {what}: state kept");
+            assert_eq!(
+                p.store.lock().unwrap().all_records(p.clock.now()).unwrap(),
+                before,
+                "{format} {what}: state kept"
+            );
         }
     }
 }

@@ -87,10 +87,10 @@ async fn an_oversized_body_is_a_clear_error_and_keeps_the_state() {
     let p = poller(&cfg);
     let feed = p.config.feeds[0].clone();
     assert!(matches!(p.poll(&feed).await.outcome, Ok(Outcome::Baseline(_))));
-    let before = p.store.lock().unwrap().all_records().unwrap();
+    let before = p.store.lock().unwrap().all_records(p.clock.now()).unwrap();
     let err = p.poll(&feed).await.outcome.unwrap_err().to_string();
     assert!(err.contains("feed f: body of") && err.contains("exceeds max_bytes = 1048576"), "{err}");
-    assert_eq!(p.store.lock().unwrap().all_records().unwrap(), before);
+    assert_eq!(p.store.lock().unwrap().all_records(p.clock.now()).unwrap(), before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -179,7 +179,7 @@ async fn a_huge_chunked_body_without_a_length_is_cut_off_at_the_cap_while_it_str
     let e = r.outcome.unwrap_err();
     assert_eq!(e.reason(), "too_large", "{e}");
     assert!(e.to_string().contains("exceeds max_bytes = 10485760 (aborted while reading)"), "{e}");
-    assert!(p.store.lock().unwrap().all_records().unwrap().is_empty());
+    assert!(p.store.lock().unwrap().all_records(p.clock.now()).unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -190,7 +190,7 @@ async fn a_redirect_to_a_file_url_is_refused_with_its_reason() {
     let p = poller(&cfg);
     let e = p.poll(&p.config.feeds[0].clone()).await.outcome.unwrap_err().to_string();
     assert!(e.contains("redirect to file:///etc/passwd refused: scheme `file` is not allowed"), "{e}");
-    assert!(p.store.lock().unwrap().all_records().unwrap().is_empty());
+    assert!(p.store.lock().unwrap().all_records(p.clock.now()).unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -305,7 +305,7 @@ async fn a_redirect_to_a_local_address_the_feed_may_not_reach_is_refused_before_
     );
     assert_eq!(server.hits(), 1, "the feed's own address, which the list allows, was reached");
     assert!(trap.accept().is_err_and(|e| e.kind() == std::io::ErrorKind::WouldBlock), "no connection to 127.0.0.2");
-    assert!(p.store.lock().unwrap().all_records().unwrap().is_empty());
+    assert!(p.store.lock().unwrap().all_records(p.clock.now()).unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -330,7 +330,11 @@ async fn a_huge_body_a_gzip_bomb_and_a_trickle_grow_resident_memory_by_less_than
     let (peak, status, _) = tokio::task::spawn_blocking(check(all)).await.unwrap();
     assert_eq!(status.code(), Some(2), "three feeds failed, clearly, and check said so");
     let state = Store::open(&loud.path().join("state.db")).unwrap();
-    assert_eq!(state.all_records().unwrap().len(), 1, "the good feed's record is stored all the same");
+    assert_eq!(
+        state.all_records(chrono::Utc::now()).unwrap().len(),
+        1,
+        "the good feed's record is stored all the same"
+    );
     let growth_mb = (peak - base) as f64 / 1024.0;
     println!("peak RSS: good feed alone {base} KiB, with the 1 GiB body, 1 GiB gzip bomb and trickle {peak} KiB: +{growth_mb:.1} MiB");
     assert!(growth_mb < 20.0, "resident memory grew by {growth_mb:.1} MiB");

@@ -31,7 +31,7 @@ fn due(p: &Poller, at: DateTime<Utc>) -> Vec<borderwatch::model::Alert> {
 }
 
 fn records(p: &Poller) -> Vec<Record> {
-    p.store.lock().unwrap().all_records().unwrap().into_iter().map(|(r, _)| r).collect()
+    p.store.lock().unwrap().all_records(p.clock.now()).unwrap().into_iter().map(|(r, _)| r).collect()
 }
 
 fn alert_kinds(p: &Poller) -> Vec<AlertKind> {
@@ -95,7 +95,7 @@ async fn the_ladder_fires_each_step_once_at_its_instant_and_rearms_on_a_new_unti
     assert!(matches!(p.poll(&feed).await.outcome, Ok(Outcome::Baseline(_))));
     let ladder = |at: DateTime<Utc>| due(&p, at);
     let next = |at: DateTime<Utc>| {
-        let recs = p.store.lock().unwrap().all_records().unwrap();
+        let recs = p.store.lock().unwrap().all_records(p.clock.now()).unwrap();
         borderwatch::alert::rules::next_ladder_instant(&recs, &leads, at)
     };
 
@@ -280,8 +280,15 @@ async fn two_feeds_that_disagree_about_a_crossing_raise_one_sources_disagree() {
         clock.advance(chrono::Duration::minutes(15));
         assert!(p.poll(&a).await.alerts.is_empty());
     }
-    let both: Vec<_> =
-        p.store.lock().unwrap().all_records().unwrap().into_iter().map(|(r, _)| (r.source, r.status)).collect();
+    let both: Vec<_> = p
+        .store
+        .lock()
+        .unwrap()
+        .all_records(p.clock.now())
+        .unwrap()
+        .into_iter()
+        .map(|(r, _)| (r.source, r.status))
+        .collect();
     assert_eq!(both.len(), 2, "status keeps both, each with its source: {both:?}");
 }
 
@@ -346,7 +353,7 @@ async fn a_lasting_closure_is_recalled_every_interval_once_each() {
         ["repeat:torkham:news:2025-03-24T00:00:00Z:4"],
         "after downtime only the latest"
     );
-    let recs = p.store.lock().unwrap().all_records().unwrap();
+    let recs = p.store.lock().unwrap().all_records(p.clock.now()).unwrap();
     let next = borderwatch::alert::rules::next_repeat_instant(&recs, every.unwrap(), t("2025-03-28T12:00:00Z"));
     assert_eq!(next, Some(t("2025-03-29T00:00:00Z")));
 }

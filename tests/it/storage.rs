@@ -76,7 +76,7 @@ async fn a_full_disk_keeps_the_old_state_counts_the_error_and_recovers_when_spac
     let p = poller(&cfg, &clock);
     let f = p.config.feeds[0].clone();
     assert!(matches!(p.poll(&f).await.outcome, Ok(Outcome::Baseline(_))));
-    let before = p.store.lock().unwrap().all_records().unwrap();
+    let before = p.store.lock().unwrap().all_records(p.clock.now()).unwrap();
 
     let ballast = disk.fill();
     std::fs::write(&feed, open.replace("\"torkham\",\"status\":\"open\"", "\"torkham\",\"status\":\"closed\""))
@@ -88,7 +88,7 @@ async fn a_full_disk_keeps_the_old_state_counts_the_error_and_recovers_when_spac
         assert_eq!(e.reason(), "store", "{e}");
         assert!(e.to_string().contains("full"), "the message says why: {e}");
         assert!(r.alerts.is_empty(), "no alert from a poll that could not be stored");
-        assert_eq!(p.store.lock().unwrap().all_records().unwrap(), before, "the old state is kept");
+        assert_eq!(p.store.lock().unwrap().all_records(p.clock.now()).unwrap(), before, "the old state is kept");
     }
 
     std::fs::remove_file(&ballast).unwrap();

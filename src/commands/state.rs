@@ -1,0 +1,113 @@
+//! `status`, `history` and `calendar`: views of the state file, which they only read.
+
+use chrono::{DateTime, Utc};
+
+use super::args::{ConfigArg, HistoryArgs, StatusArgs};
+use super::input::{clock, json_lines, load};
+use super::table::table;
+use super::{CommandError, Outcome, Reply};
+use crate::config::Config;
+use crate::model::Record;
+use crate::store::{HistoryRow, Store, StoreError};
+
+/// The current records in the state file, as of `now`.
+///
+/// # Errors
+/// A [`StoreError`] when the state cannot be read.
+pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<Record>, StoreError> {
+    Ok(Store::open(&config.daemon.state)?.all_records(now)?.into_iter().map(|(r, _)| r).collect())
+}
+
+/// The change log, optionally for one crossing (id or any known name).
+///
+/// # Errors
+/// A [`StoreError`] when the state cannot be read.
+pub fn history(config: &Config, crossing: Option<&str>) -> Result<Vec<HistoryRow>, StoreError> {
+    let id = crossing.map(|c| config.gazetteer.lookup(c).map_or_else(|| crate::gazetteer::slug(c), |k| k.id.clone()));
+    Store::open(&config.daemon.state)?.history(id.as_deref())
+}
+
+/// `borderwatch status`: the records as JSON lines or a table with the time left.
+///
+/// # Errors
+/// A [`CommandError`] for a bad config or `--now`, or an unreadable state.
+pub fn run_status(args: &StatusArgs) -> Result<Reply, CommandError> {
+    let config = load(&args.config)?;
+    let now = clock(args.now.as_deref())?.now();
+    let records = status(&config, now)?;
+    let stdout = if args.json {
+        json_lines(&records)
+    } else if records.is_empty() {
+        "No records yet: run `borderwatch check` or start the daemon.\n".into()
+    } else {
+        status_table(&records, now)
+    };
+    Ok(Reply::new(stdout, Outcome::Done))
+}
+
+/// `borderwatch history`: the change log as JSON lines or a table.
+///
+/// # Errors
+/// A [`CommandError`] for a bad config or an unreadable state.
+pub fn run_history(args: &HistoryArgs) -> Result<Reply, CommandError> {
+    let config = load(&args.config)?;
+    let rows = history(&config, args.crossing.as_deref())?;
+    let stdout = if args.json { json_lines(&rows) } else { history_table(&rows) };
+    Ok(Reply::new(stdout, Outcome::Done))
+}
+
+/// `borderwatch calendar`: an iCalendar file of every expiry and ladder step.
+///
+/// # Errors
+/// A [`CommandError`] for a bad config or an unreadable state.
+pub fn run_calendar(arg: &ConfigArg) -> Result<Reply, CommandError> {
+    let config = load(arg)?;
+    let now = clock(None)?.now();
+    let records = status(&config, now)?;
+    Ok(Reply::new(crate::calendar::ics(&records, &config.alerts.lead_times, now), Outcome::Done))
+}
+
+/// One line per record for a terminal: crossing, status, until, time left, source.
+#[must_use]
+pub fn status_table(records: &[Record], now: DateTime<Utc>) -> String {
+    let mut rows =
+        vec![["CROSSING", "STATUS", "SINCE", "UNTIL", "LEFT", "SOURCE", "OBSERVED"].map(String::from).to_vec()];
+    for r in records {
+        let left = match r.expires_at {
+            Some(e) if e > now => crate::timeutil::humanize_left(now, e),
+            Some(_) => "expired".into(),
+            None => "-".into(),
+        };
+        rows.push(vec![
+            r.name.clone(),
+            r.status.to_string() + &r.scope.as_ref().map(|s| format!(" ({s})")).unwrap_or_default(),
+            r.since.clone().unwrap_or_else(|| "-".into()),
+            r.until.clone().unwrap_or_else(|| "-".into()),
+            left,
+            r.source.clone(),
+            r.observed_at.format("%Y-%m-%d %H:%M").to_string(),
+        ]);
+    }
+    table(&rows)
+}
+
+/// One line per change: when, crossing, change, the status before and after, feed.
+fn history_table(rows: &[HistoryRow]) -> String {
+    let show = |r: &Option<Record>| {
+        r.as_ref().map_or("-".to_string(), |r| {
+            format!("{}{}", r.status, r.until.as_ref().map(|u| format!(" until {u}")).unwrap_or_default())
+        })
+    };
+    let mut t = vec![["AT", "CROSSING", "CHANGE", "FROM", "TO", "FEED"].map(String::from).to_vec()];
+    for r in rows {
+        t.push(vec![
+            r.at.clone(),
+            r.crossing.clone(),
+            r.change.clone(),
+            show(&r.previous),
+            show(&r.current),
+            r.feed.clone(),
+        ]);
+    }
+    table(&t)
+}
