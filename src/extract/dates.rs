@@ -58,13 +58,13 @@ impl When {
     }
 }
 
-/// A length of time.
+/// A length of time, in the unit the text gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Span {
-    /// Days (weeks are counted as days).
     Days(i64),
-    /// Months (years are counted as months).
+    Weeks(i64),
     Months(u32),
+    Years(u32),
 }
 
 impl Span {
@@ -72,13 +72,25 @@ impl Span {
     pub(crate) fn last_day(self, from: NaiveDate) -> Option<NaiveDate> {
         match self {
             Span::Days(n) => from.checked_add_signed(Duration::days(n - 1)),
+            Span::Weeks(n) => from.checked_add_signed(Duration::days(7 * n - 1)),
             Span::Months(n) => from.checked_add_months(Months::new(n))?.pred_opt(),
+            Span::Years(n) => from.checked_add_months(Months::new(n.checked_mul(12)?))?.pred_opt(),
         }
     }
 
     /// Day- or week-precise, as opposed to months or years.
     pub(crate) fn is_precise(self) -> bool {
-        matches!(self, Span::Days(_))
+        matches!(self, Span::Days(_) | Span::Weeks(_))
+    }
+
+    /// The TimeML duration: `P5D`, `P2W`, `P3M`, `P4Y`.
+    pub(crate) fn timeml(self) -> String {
+        match self {
+            Span::Days(n) => format!("P{n}D"),
+            Span::Weeks(n) => format!("P{n}W"),
+            Span::Months(n) => format!("P{n}M"),
+            Span::Years(n) => format!("P{n}Y"),
+        }
     }
 }
 
@@ -102,8 +114,7 @@ pub(crate) struct Found {
 }
 
 const MONTH: &str = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
-pub(crate) const NUMBER: &str =
-    r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|a|an)";
+pub(crate) const NUMBER: &str = r"(\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a|an)";
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let p = format!(
@@ -114,9 +125,10 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?:the\s+)?(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<rm>last|this|next|the\s+current|the\s+previous|the\s+coming)\s+month\b
       | \b(?P<m3>{MONTH})\.?\s+(?P<y3>\d{{4}})\b
       | \b(?P<ea>\d{{1,2}})\.(?P<eb>\d{{1,2}})\.(?P<ec>\d{{4}})\b
+      | \b(?P<da>\d{{1,2}})\.(?P<db>\d{{2}})\.
       | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b
-      | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?))\s+(?:on\s+)?)?(?:(?P<wn>next|coming)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
-      | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year)\b
+      | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?))\s+(?:on\s+)?)?(?:(?P<wn>next|coming|last|this)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
+      | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year|next\s+year)\b
       | \b(?P<rel>today|tonight|tomorrow|yesterday)\b
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
       | \b(?:for|of)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year)s?\b
@@ -128,7 +140,9 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^[\s,]*(?:from|at|as of)?\s*(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?|hrs|h\b)?")
+    ascii_words(
+        r"(?i)^[\s,]*(?P<pre>from|at|as of)?\s*(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?|hrs|h\b)?",
+    )
         .expect("time regex")
 });
 
@@ -168,35 +182,53 @@ fn month_num(s: &str) -> Option<u32> {
 }
 
 pub(crate) fn number(s: &str) -> Option<u32> {
-    let words = [
-        ("a", 1),
-        ("an", 1),
-        ("one", 1),
-        ("two", 2),
-        ("three", 3),
-        ("four", 4),
-        ("five", 5),
-        ("six", 6),
-        ("seven", 7),
-        ("eight", 8),
-        ("nine", 9),
-        ("ten", 10),
-        ("eleven", 11),
-        ("twelve", 12),
-        ("fifteen", 15),
-        ("twenty", 20),
-        ("thirty", 30),
-        ("forty", 40),
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
+    const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
     let s = s.to_ascii_lowercase();
-    s.parse().ok().or_else(|| words.iter().find(|(w, _)| *w == s).map(|(_, n)| *n))
+    let word = |w: &str| -> Option<u32> {
+        let i = UNITS.iter().position(|u| *u == w).map(|i| i as u32);
+        let t = TENS.iter().position(|u| *u == w).map(|i| 20 + 10 * i as u32);
+        match w {
+            "a" | "an" => Some(1),
+            "hundred" => Some(100),
+            _ => i.or(t),
+        }
+    };
+    if let Ok(n) = s.parse() {
+        return Some(n);
+    }
+    match s.split_once(|c: char| c == '-' || c.is_ascii_whitespace()) {
+        Some((tens, unit)) => Some(word(tens)? + word(unit)?),
+        None => word(&s),
+    }
 }
 
 pub(crate) fn span(n: u32, unit: &str) -> Span {
     match unit.to_ascii_lowercase().trim_end_matches('s') {
-        "week" => Span::Days(i64::from(n) * 7),
+        "week" => Span::Weeks(i64::from(n)),
         "month" => Span::Months(n),
-        "year" => Span::Months(n * 12),
+        "year" => Span::Years(n),
         _ => Span::Days(i64::from(n)),
     }
 }
@@ -213,19 +245,31 @@ fn weekday(s: &str) -> Option<Weekday> {
     s.parse().ok()
 }
 
-/// The weekday nearest the anchor in the given direction (the anchor itself counts for
-/// the past, not for the future).
-fn resolve_weekday(w: Weekday, anchor: NaiveDate, future: bool) -> NaiveDate {
-    let mut d = anchor;
-    if future {
-        d = d.succ_opt().unwrap_or(d);
-        while d.weekday() != w {
-            d = d.succ_opt().unwrap_or(d);
-        }
-    } else {
-        while d.weekday() != w {
-            d = d.pred_opt().unwrap_or(d);
-        }
+/// Where a weekday lies from its anchor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Toward {
+    /// The anchor's own weekday is the anchor ("reopens on Tuesday" in a Tuesday paper).
+    OnOrAfter,
+    /// The anchor's own weekday is the anchor; otherwise the one before it.
+    OnOrBefore,
+    /// Strictly after: "next Monday", "until Monday", "from Friday until Friday".
+    After,
+    /// Strictly before: "last Monday".
+    Before,
+}
+
+/// The weekday nearest the anchor in the given direction.
+fn resolve_weekday(w: Weekday, anchor: NaiveDate, toward: Toward) -> NaiveDate {
+    let step = |d: NaiveDate| match toward {
+        Toward::OnOrAfter | Toward::After => d.succ_opt().unwrap_or(d),
+        Toward::OnOrBefore | Toward::Before => d.pred_opt().unwrap_or(d),
+    };
+    let mut d = match toward {
+        Toward::After | Toward::Before => step(anchor),
+        Toward::OnOrAfter | Toward::OnOrBefore => anchor,
+    };
+    while d.weekday() != w {
+        d = step(d);
     }
     d
 }
@@ -250,12 +294,32 @@ fn role_before(text: &str, start: usize) -> Option<Role> {
     Some(role)
 }
 
-/// Finds the date, time and duration phrases of `text`, resolved against `published`.
+/// Which phrases a scan keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// Those that can date a crossing's status: a weekday or a year needs a preposition
+    /// ("said Monday" is when it was said), a clock time alone needs "until".
+    Bound,
+    /// Every phrase, as the time tagger wants them.
+    Every,
+}
+
+/// Finds the date, time and duration phrases of `text` that can date a status, resolved
+/// against `published`.
 pub(crate) fn find(text: &str, published: NaiveDate) -> Vec<Found> {
+    scan(text, published, Keep::Bound)
+}
+
+/// Finds the phrases of one sentence, resolved against `published`.
+pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     for c in DATE.captures_iter(text) {
         let m = c.get(0).expect("match");
         let (start, mut end) = (m.start(), m.end());
+        // A time read as part of the phrase before ("Friday at 9 a.m.") is not a phrase.
+        if out.last().is_some_and(|p| start < p.end) {
+            continue;
+        }
         let role = role_before(text, start);
         let g = |n: &str| c.name(n).map(|x| x.as_str());
         let phrase = if g("fn").is_some() {
@@ -263,7 +327,8 @@ pub(crate) fn find(text: &str, published: NaiveDate) -> Vec<Found> {
         } else if let (Some(n), Some(u)) = (g("dn").or(g("dn2")), g("du").or(g("du2"))) {
             number(n).map(|n| Phrase::For(span(n, u)))
         } else {
-            resolve(&c, text, start, role, out.last(), published).map(|w| Phrase::Date(role.unwrap_or(Role::On), w))
+            let ctx = Context { text, start, role, prev: out.last(), published, keep };
+            resolve(&c, &ctx).map(|w| Phrase::Date(role.unwrap_or(Role::On), w))
         };
         let Some(mut phrase) = phrase else { continue };
         if let Phrase::Date(r, When::Day(d, None)) = phrase {
@@ -287,14 +352,20 @@ pub(crate) fn find(text: &str, published: NaiveDate) -> Vec<Found> {
     out
 }
 
-fn resolve(
-    c: &regex::Captures<'_>,
-    text: &str,
+/// Where a match stands: its sentence, its role, the phrase before it.
+#[derive(Clone, Copy)]
+struct Context<'a> {
+    text: &'a str,
     start: usize,
     role: Option<Role>,
-    prev: Option<&Found>,
+    prev: Option<&'a Found>,
     published: NaiveDate,
-) -> Option<When> {
+    keep: Keep,
+}
+
+fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
+    let Context { text, start, role, prev, published, keep } = *ctx;
+    let bound = keep == Keep::Bound;
     let g = |n: &str| c.name(n).map(|x| x.as_str());
     if let Some(iso) = g("iso") {
         return NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok().map(|d| When::Day(d, None));
@@ -321,13 +392,18 @@ fn resolve(
     if let (Some(d), Some(mo), Some(y)) = (g("ea"), g("eb"), g("ec")) {
         return day_of(mo.parse().ok(), d.parse().ok(), Some(y), published);
     }
+    if let (Some(d), Some(mo)) = (g("da"), g("db")) {
+        // "15.04." is a day only after a preposition: "grew 10.50." is a number.
+        return role.and_then(|_| day_of(mo.parse().ok(), d.parse().ok(), None, published));
+    }
     if let (Some(a), Some(b)) = (g("na"), g("nb")) {
         return numeric(a, b, g("nc"), published);
     }
     if let Some(w) = g("wd") {
         // A bare weekday ("said Monday") or one in parentheses after a date is not a date
         // of the event.
-        if role.is_none() || text[..start].trim_end().ends_with('(') {
+        let which = g("wn").map(str::to_ascii_lowercase);
+        if bound && ((role.is_none() && which.is_none()) || text[..start].trim_end().ends_with('(')) {
             return None;
         }
         let since = match prev {
@@ -335,18 +411,25 @@ fn resolve(
             _ => None,
         };
         // An end named by a weekday alone ("closed until Monday") lies ahead of the
-        // report, as does "next Monday".
-        let ahead = g("wn").is_some() || matches!(role, Some(Role::Until | Role::UntilAtLeast));
-        let future = since.is_some() || ahead || FUTURE.is_match(&text[..start]);
-        let day = resolve_weekday(weekday(w)?, since.unwrap_or(published), future);
+        // report, as does "next Monday"; the report's own weekday is the report's day
+        // unless "next" or "last" moves it a week.
+        let toward = match which.as_deref() {
+            Some("next" | "coming") => Toward::After,
+            Some("last") => Toward::Before,
+            _ if since.is_some() || matches!(role, Some(Role::Until | Role::UntilAtLeast)) => Toward::After,
+            _ if FUTURE.is_match(&text[..start]) => Toward::OnOrAfter,
+            _ => Toward::OnOrBefore,
+        };
+        let day = resolve_weekday(weekday(w)?, since.unwrap_or(published), toward);
         return Some(When::Day(day, g("tb").and_then(time_after).map(|(t, _)| t)));
     }
     if let Some(eo) = g("eo") {
         let eo = eo.to_ascii_lowercase();
+        let next = i32::from(eo.starts_with("next"));
         if eo.ends_with("year") {
-            return NaiveDate::from_ymd_opt(published.year(), 12, 31).map(|d| When::Day(d, None));
+            return NaiveDate::from_ymd_opt(published.year() + next, 12, 31).map(|d| When::Day(d, None));
         }
-        let first = published.with_day(1)? + Months::new(if eo.starts_with("next") { 2 } else { 1 });
+        let first = published.with_day(1)? + Months::new(1 + next.unsigned_abs());
         return first.pred_opt().map(|d| When::Day(d, None));
     }
     if let Some(r) = g("rel") {
@@ -361,8 +444,9 @@ fn resolve(
         // "until 10.00 pm": the end of the day the sentence is about.
         // Not "from 8 am to 11.30 pm": hours of the day, not an end.
         let before = text[..start].trim_end().to_ascii_lowercase();
-        if !matches!(role, Some(Role::Until | Role::UntilAtLeast))
-            || !(before.ends_with("until") || before.ends_with("till"))
+        if bound
+            && (!matches!(role, Some(Role::Until | Role::UntilAtLeast))
+                || !(before.ends_with("until") || before.ends_with("till")))
         {
             return None;
         }
@@ -373,7 +457,7 @@ fn resolve(
         return Some(When::Day(day, Some(time_after(t)?.0)));
     }
     if let Some(y) = g("yo") {
-        if matches!(role, Some(Role::Since | Role::Until | Role::UntilAtLeast | Role::On)) {
+        if !bound || matches!(role, Some(Role::Since | Role::Until | Role::UntilAtLeast | Role::On)) {
             return Some(When::Year(y.parse().ok()?));
         }
     }
@@ -383,14 +467,17 @@ fn resolve(
 /// A time of day right after a date: `from 07.00 am`, `at 4 pm`, `06:00`.
 fn time_after(rest: &str) -> Option<(NaiveTime, usize)> {
     let t = TIME.captures(rest)?;
-    if t.get(2).is_none() && t.get(3).is_none() {
+    // Without "am" or "hrs", a time needs "at"/"from" or a colon: "15/04, 15.04." is a
+    // second date, not a quarter past three.
+    let marked = t.name("pre").is_some() || t.name("sep").is_some_and(|x| x.as_str() == ":");
+    if t.name("ap").is_none() && (t.name("m").is_none() || !marked) {
         return None;
     }
-    let h: u32 = t[1].parse().ok()?;
-    let min: u32 = t.get(2).map_or(Some(0), |x| x.as_str().parse().ok())?;
-    let pm = t.get(3).is_some_and(|x| x.as_str().to_ascii_lowercase().starts_with('p'));
+    let h: u32 = t["h"].parse().ok()?;
+    let min: u32 = t.name("m").map_or(Some(0), |x| x.as_str().parse().ok())?;
+    let pm = t.name("ap").is_some_and(|x| x.as_str().to_ascii_lowercase().starts_with('p'));
     let h = if pm && h < 12 { h + 12 } else { h };
-    Some((NaiveTime::from_hms_opt(h, min, 0)?, t.get(0)?.end()))
+    Some((NaiveTime::from_hms_opt(h, min, 0)?, t.get(0)?.as_str().trim_end().len()))
 }
 
 fn day_of(month: Option<u32>, day: Option<u32>, year: Option<&str>, published: NaiveDate) -> Option<When> {
@@ -405,7 +492,12 @@ fn day_of(month: Option<u32>, day: Option<u32>, year: Option<&str>, published: N
 /// `09/11`: day/month or month/day, whichever lands nearer the publication date.
 fn numeric(a: &str, b: &str, y: Option<&str>, published: NaiveDate) -> Option<When> {
     let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
-    let year = y.and_then(|y| y.parse::<i32>().ok()).map(|y| if y < 100 { 2000 + y } else { y });
+    // A two-digit year is the one of its century nearest the publication: `10/27/89`.
+    let year = y.and_then(|y| y.parse::<i32>().ok()).map(|y| match y {
+        100.. => y,
+        _ if 2000 + y > published.year() + 20 => 1900 + y,
+        _ => 2000 + y,
+    });
     let pick = |month: u32, day: u32| match year {
         Some(y) => NaiveDate::from_ymd_opt(y, month, day),
         None => nearest_year(month, day, published),

@@ -412,3 +412,26 @@ fn it_at_the_start_of_a_sentence_is_the_crossing_named_last() {
     assert!(r.contains(&("chaman".into(), "open".into(), None)), "{r:?}");
     assert!(r.contains(&("chaman".into(), "closed".into(), Some("2025-05-14".into()))), "{r:?}");
 }
+
+#[test]
+fn the_papers_own_weekday_is_its_day_and_next_or_last_moves_it_a_week() {
+    let since = |text: &str| {
+        extract(text, NaiveDate::from_ymd_opt(2025, 4, 15).unwrap(), &Gazetteer::built_in(), "t")[0].since.clone()
+    };
+    assert_eq!(since("The Torkham crossing will reopen on Tuesday.").as_deref(), Some("2025-04-15"));
+    assert_eq!(since("The Torkham crossing will reopen next Tuesday.").as_deref(), Some("2025-04-22"));
+    assert_eq!(since("The Torkham crossing reopened last Tuesday.").as_deref(), Some("2025-04-08"));
+    assert_eq!(since("The Torkham crossing reopened on Tuesday.").as_deref(), Some("2025-04-15"));
+}
+
+#[test]
+fn compound_numbers_and_the_end_of_next_year() {
+    assert_eq!(
+        ex("The Wagah crossing will be closed for twenty-one days from 1 May.", "2025-04-16"),
+        one("wagah", "closed", Some("2025-05-21"))
+    );
+    assert_eq!(
+        ex("The Wagah crossing will stay closed until the end of next year.", "2025-04-16"),
+        one("wagah", "closed", Some("2026-12-31"))
+    );
+}
