@@ -104,6 +104,9 @@ enum Command {
         /// Pretend it is this instant.
         #[arg(long)]
         now: Option<String>,
+        /// Print the temporal expressions (TimeML values), one JSON object per line.
+        #[arg(long)]
+        times: bool,
         /// The text file, or - for standard input.
         #[arg(default_value = "-")]
         file: PathBuf,
@@ -326,7 +329,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             print!("{}", commands::table(&rows));
             Ok(if rows.len() > 1 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Extract { config, published, now, file } => {
+        Command::Extract { config, published, now, times, file } => {
             let gazetteer = match config.config {
                 Some(_) => tryx!(load(&config)).gazetteer,
                 None => borderwatch::gazetteer::Gazetteer::built_in(),
@@ -348,6 +351,10 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 let s = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
                 (s, file.display().to_string())
             };
+            if times {
+                borderwatch::extract::time::json_lines(&text, published).iter().for_each(|l| println!("{l}"));
+                return Ok(ExitCode::SUCCESS);
+            }
             for r in borderwatch::extract::extract(&text, published, &gazetteer, &source) {
                 println!("{}", serde_json::to_string(&r)?);
             }
