@@ -13,24 +13,27 @@ use crate::extract::ascii_words;
 use crate::extract::dates::{self, When, NUMBER};
 
 const FEW: &str = r"several|a\s+few|few|many|some";
-const UNIT: &str = r"second|minute|hour|day|night|weekend|week|month|year|decade|centur(?:y|ie)";
+const ABOUT: &str = r"nearly|almost|about|around|roughly|some|more\s+than|less\s+than|fewer\s+than|over|under|up\s+to|at\s+least|no\s+more\s+than|within";
+const UNIT: &str = r"second|minute|hour|day|night|weekend|week|month|quarter|year|decade|centur(?:y|ie)";
 const WEEKDAY: &str = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday";
 
 static FORM: LazyLock<Regex> = LazyLock::new(|| {
     let p = format!(
         r"(?ix)
-        \b(?P<ago>(?P<an>{NUMBER}|{FEW})\s+(?P<au>day|week|month|year|decade)s?\s+ago)\b
-      | \b(?P<dur>(?:the\s+(?:past|last|next|previous|first|coming|following|final)\s+)?(?P<dn>{NUMBER}|{FEW})[\s-](?P<du>{UNIT})s?(?:[\s-]long|-old)?)\b
+        \b(?P<ago>(?:(?:{ABOUT})\s+)?(?P<an>{NUMBER}|{FEW})\s+(?P<au>day|week|month|year|decade)s?\s+(?:ago|earlier))\b
+      | \b(?P<dur>(?:(?:{ABOUT})\s+|(?P<dthe>the\s+)(?:(?P<dq>past|last|next|previous|first|coming|following|final|latest)\s+)?)?(?P<dcore>(?P<dn>{NUMBER}|{FEW})(?P<dsep>[\s-])(?P<du>{UNIT})s?(?:[\s-]long|-old)?))\b
       | \b(?:for|over|in)\s+(?P<dx>(?:the\s+past\s+|the\s+last\s+)?(?P<dxu>hour|day|week|month|year|decade)s)\b
-      | \b(?P<recent>recent\s+(?:years|months|weeks|days))\b
-      | \b(?P<rel>(?P<rthe>the\s+)?(?:(?:early|late|mid-?|earlier|later)\s+)?(?P<rq>this|next|last|past|previous|coming|current)\s+(?P<ru>week|weekend|month|year|decade|century|quarter))\b
+      | \b(?P<recent>recent\s+(?P<rcu>day|week|month|year)s)\b
+      | \b(?P<rel>(?P<rthe>the\s+)?(?:(?:early|late|mid-?)\s+)?(?P<rq>this|next|last|past|previous|coming|current)\s+(?P<ru>week|weekend|month|year|decade|century|quarter))\b
       | \b(?P<part>(?P<pd>this|last)\s+(?P<pp>morning|afternoon|evening|night))\b
       | \b(?P<set>(?:every|each)\s+(?P<se>day|week|month|year|morning|afternoon|evening|night|{WEEKDAY})|(?P<sa>daily|weekly|monthly|annually|yearly|nightly|hourly)|per\s+(?P<sp>day|week|month|year|hour))\b
-      | \b(?P<pres>right\s+now|now|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment|current)\b
+      | \b(?P<pres>now|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment|current)\b
       | \b(?P<past>recently|previously|formerly|lately|the\s+past|recent)\b
-      | \b(?P<fut>the\s+future|soon)\b
+      | \b(?P<fut>the\s+(?:near\s+)?future|the\s+(?:near|short)\s+term|soon)\b
+      | \b(?P<wkend>the\s+weekend)\b
       | (?P<dec>(?:\bthe\s+)?(?:(?:early|late|mid-?)\s*)?(?:\b(?P<dc>(?:19|20)\d)0|'(?P<ds>\d)0)s)\b
-      | \b(?P<qtr>(?:the\s+)?(?:fiscal\s+)?(?P<qn>first|second|third|fourth)[\s-]quarter)\b
+      | \b(?P<decw>the\s+(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b
+      | \b(?P<qtr>(?:the\s+)?(?P<qcore>(?:fiscal[\s-])?(?P<qn>first|second|third|fourth)(?P<qh>[\s-])quarter(?:\s+of\s+(?P<qy>(?:19|20)\d\d))?))\b
       | \b(?P<clock>(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?:\s*(?:hrs|h)\b)?|(?P<noon>noon|midday)|(?P<midnight>midnight))\b
       | \b(?P<season>(?P<sq>this|last|next|early|late)\s+(?P<sn>spring|summer|fall|autumn|winter))\b"
     );
@@ -47,7 +50,7 @@ static MONTH: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A preposition before a month named alone: "in March", "since June".
 static MONTH_PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:in|since|until|till|by|through|from|during|of|to|before|after|between|and|or|last|next)\s*$")
+    ascii_words(r"(?i)\b(in|since|until|till|by|through|from|during|of|to|before|after|between|and|or)\s*$")
         .expect("month preposition regex")
 });
 
@@ -92,13 +95,15 @@ fn resolve(c: &Captures<'_>, before: &str, published: NaiveDate) -> Option<(&'st
         return Some(("ago", Kind::Date, ago(&n, &u, published)?));
     }
     if let (Some(n), Some(u)) = (g("dn"), g("du")) {
-        return Some(("dur", Kind::Duration, duration(&n, &u)?));
+        // "the four-year war": "the" belongs to the noun, not to the length.
+        let adjective = g("dthe").is_some() && g("dq").is_none() && g("dsep").as_deref() == Some("-");
+        return Some((if adjective { "dcore" } else { "dur" }, Kind::Duration, duration(&n, &u)?));
     }
     if let Some(u) = g("dxu") {
         return Some(("dx", Kind::Duration, duration("x", &u)?));
     }
-    if g("recent").is_some() {
-        return Some(("recent", Kind::Date, "PAST_REF".into()));
+    if let Some(u) = g("rcu") {
+        return Some(("recent", Kind::Duration, duration("x", &u)?));
     }
     if let (Some(q), Some(u)) = (g("rq"), g("ru")) {
         return relative(&q, &u, g("rthe").is_some(), published);
@@ -115,15 +120,29 @@ fn resolve(c: &Captures<'_>, before: &str, published: NaiveDate) -> Option<(&'st
             return Some((group, Kind::Date, value.into()));
         }
     }
+    if g("wkend").is_some() {
+        return Some(("wkend", Kind::Date, format!("{}-WE", week(last_weekend(published, before)))));
+    }
     if g("dec").is_some() {
         let value = g("dc").or_else(|| g("ds").map(|d| format!("19{d}")))?;
         return Some(("dec", Kind::Date, value));
     }
+    if let Some(w) = g("dw") {
+        let tens = ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"];
+        return Some(("decw", Kind::Date, format!("19{}", tens.iter().position(|x| *x == w)? + 2)));
+    }
     if let Some(q) = g("qn") {
         let n = ["first", "second", "third", "fourth"].iter().position(|x| *x == q)? + 1;
         let n = u32::try_from(n).ok()?;
-        let year = published.year() + year_shift(n, published.month0() / 3 + 1, 4, before);
-        return Some(("qtr", Kind::Date, format!("{year:04}-Q{n}")));
+        let year = match g("qy") {
+            Some(y) => y.parse().ok()?,
+            None if dates::is_future(before) => published.year() + i32::from(n < published.month0() / 3 + 1),
+            // A quarter told without a year and not ahead is the last one of that name.
+            None => published.year() - i32::from(n > published.month0() / 3 + 1),
+        };
+        // "the third-quarter loss": "the" belongs to the noun, not to the quarter.
+        let group = if g("qh").as_deref() == Some("-") { "qcore" } else { "qtr" };
+        return Some((group, Kind::Date, format!("{year:04}-Q{n}")));
     }
     if g("clock").is_some() {
         let day = When::Day(published, None).format();
@@ -171,6 +190,17 @@ fn ago(n: &str, unit: &str, published: NaiveDate) -> Option<String> {
     })
 }
 
+/// "the weekend": the coming one when the sentence speaks of the future, else the last
+/// one (this one on a Saturday or Sunday).
+fn last_weekend(published: NaiveDate, before: &str) -> NaiveDate {
+    let weekend = matches!(published.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun);
+    if weekend || dates::is_future(before) {
+        published
+    } else {
+        published - Duration::days(i64::from(published.weekday().number_from_monday()))
+    }
+}
+
 fn week(d: NaiveDate) -> String {
     d.format("%G-W%V").to_string()
 }
@@ -192,8 +222,9 @@ fn duration(n: &str, unit: &str) -> Option<String> {
         "week" => format!("P{n}W"),
         "month" => format!("P{n}M"),
         "year" => format!("P{n}Y"),
-        "decade" => format!("P{n}DE"),
-        _ => format!("P{n}CE"),
+        "quarter" => format!("P{n}Q"),
+        "decade" => count.map_or_else(|| "PXDE".to_string(), |n| format!("P{}Y", n * 10)),
+        _ => count.map_or_else(|| "PXCE".to_string(), |n| format!("P{}Y", n * 100)),
     })
 }
 
@@ -252,7 +283,8 @@ fn set(word: &str) -> String {
 fn month(c: &Captures<'_>, s: &str, published: NaiveDate) -> Option<Timex> {
     let m = c.get(0)?;
     let q = c.name("mq").map(|x| x.as_str().to_ascii_lowercase());
-    if q.is_none() && !MONTH_PREPOSITION.is_match(&s[..m.start()]) {
+    let prep = MONTH_PREPOSITION.captures(&s[..m.start()]).map(|p| p[1].to_ascii_lowercase());
+    if q.is_none() && prep.is_none() {
         return None;
     }
     let name = c.name("mon")?.as_str().to_ascii_lowercase();
@@ -266,6 +298,8 @@ fn month(c: &Captures<'_>, s: &str, published: NaiveDate) -> Option<Timex> {
             Some("last") => -i32::from(n >= now),
             Some("next") => i32::from(n <= now),
             Some("this") => 0,
+            // "through January": an end, so not behind.
+            _ if matches!(prep.as_deref(), Some("until" | "till" | "through")) => i32::from(n < now),
             _ => year_shift(n, now, 12, &s[..m.start()]),
         };
     Some(Timex {

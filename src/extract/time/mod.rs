@@ -78,7 +78,11 @@ pub fn tag(text: &str, published: NaiveDate) -> Vec<Timex> {
         let mut found: Vec<(Timex, u8)> =
             dates::scan(s, published, Keep::Every).iter().filter_map(|f| from_phrase(s, f)).map(|t| (t, 0)).collect();
         found.extend(forms::find(s, published).into_iter().map(|t| (t, 1)));
-        out.extend(choose(found).into_iter().map(|t| Timex { start: t.start + base, end: t.end + base, ..t }));
+        out.extend(choose(found).into_iter().map(|t| lead(s, t)).map(|t| Timex {
+            start: t.start + base,
+            end: t.end + base,
+            ..t
+        }));
     }
     out
 }
@@ -131,6 +135,21 @@ static COUNTED: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)^\s+(?:people|persons|troops|soldiers|men|women|children|vehicles|trucks|cars|refugees|migrants|tons|tonnes|km|kilometres|kilometers|miles|metres|meters|feet|dollars|euros)\b")
         .expect("counted regex")
 });
+
+/// Words that narrow a date without changing its value: "the end of 1990", "fiscal 1989".
+static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:(?:the\s+)?(?:end|beginning|start|middle|close)\s+of|fiscal)\s+$").expect("lead regex")
+});
+
+/// A date with the words that narrow it in front.
+fn lead(s: &str, t: Timex) -> Timex {
+    match LEAD.find(&s[..t.start]) {
+        Some(m) if t.kind == Kind::Date && !t.value.ends_with("_REF") => {
+            Timex { start: m.start(), text: s[m.start()..t.end].to_string(), ..t }
+        }
+        _ => t,
+    }
+}
 
 /// The TIMEX3 part-of-day code: `TMO`, `TAF`, `TEV`, `TNI`.
 pub(crate) fn part_code(word: &str) -> &'static str {
