@@ -127,7 +127,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?P<ea>\d{{1,2}})\.(?P<eb>\d{{1,2}})\.(?P<ec>\d{{4}})\b
       | \b(?P<da>\d{{1,2}})\.(?P<db>\d{{2}})\.
       | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b
-      | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?))\s+(?:on\s+)?)?(?:(?P<wn>next|coming|last|this)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
+      | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?))\s+(?:on\s+)?)?(?:(?P<wn>next|(?:this\s+)?coming|last|this(?:\s+past)?)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
       | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year|next\s+year)\b
       | \b(?P<rel>today|tonight|tomorrow|yesterday)\b
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
@@ -413,9 +413,9 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
         // An end named by a weekday alone ("closed until Monday") lies ahead of the
         // report, as does "next Monday"; the report's own weekday is the report's day
         // unless "next" or "last" moves it a week.
-        let toward = match which.as_deref() {
+        let toward = match which.as_deref().map(|w| w.rsplit(' ').next().unwrap_or(w)) {
             Some("next" | "coming") => Toward::After,
-            Some("last") => Toward::Before,
+            Some("last" | "past") => Toward::Before,
             _ if since.is_some() || matches!(role, Some(Role::Until | Role::UntilAtLeast)) => Toward::After,
             _ if FUTURE.is_match(&text[..start]) => Toward::OnOrAfter,
             _ => Toward::OnOrBefore,

@@ -13,7 +13,8 @@ use crate::extract::ascii_words;
 use crate::extract::dates::{self, When, NUMBER};
 
 const FEW: &str = r"several|a\s+few|few|many|some";
-const ABOUT: &str = r"nearly|almost|about|around|roughly|some|more\s+than|less\s+than|fewer\s+than|over|under|up\s+to|at\s+least|no\s+more\s+than|within";
+const ABOUT: &str =
+    r"nearly|almost|about|around|roughly|some|more\s+than|less\s+than|fewer\s+than|up\s+to|at\s+least|no\s+more\s+than";
 const UNIT: &str = r"second|minute|hour|day|night|weekend|week|month|quarter|year|decade|centur(?:y|ie)";
 const WEEKDAY: &str = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday";
 
@@ -24,7 +25,7 @@ static FORM: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?P<dur>(?:(?:{ABOUT})\s+|(?P<dthe>the\s+)(?:(?P<dq>past|last|next|previous|first|coming|following|final|latest)\s+)?)?(?P<dcore>(?P<dn>{NUMBER}|{FEW})(?P<dsep>[\s-])(?P<du>{UNIT})s?(?:[\s-]long|-old)?))\b
       | \b(?:for|over|in)\s+(?P<dx>(?:the\s+past\s+|the\s+last\s+)?(?P<dxu>hour|day|week|month|year|decade)s)\b
       | \b(?P<recent>recent\s+(?P<rcu>day|week|month|year)s)\b
-      | \b(?P<rel>(?P<rthe>the\s+)?(?:(?:early|late|mid-?)\s+)?(?P<rq>this|next|last|past|previous|coming|current)\s+(?P<ru>week|weekend|month|year|decade|century|quarter))\b
+      | \b(?P<rel>(?P<rthe>the\s+)?(?:(?:early|late|mid-?|earlier|later)\s+)?(?P<rq>this|next|last|past|previous|coming|current)\s+(?P<ru>week|weekend|month|year|decade|century|quarter))\b
       | \b(?P<part>(?P<pd>this|last)\s+(?P<pp>morning|afternoon|evening|night))\b
       | \b(?P<set>(?:every|each)\s+(?P<se>day|week|month|year|morning|afternoon|evening|night|{WEEKDAY})|(?P<sa>daily|weekly|monthly|annually|yearly|nightly|hourly)|per\s+(?P<sp>day|week|month|year|hour))\b
       | \b(?P<pres>now|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment|current)\b
