@@ -12,7 +12,7 @@ use super::{part_code, Kind, Timex};
 use crate::extract::ascii_words;
 use crate::extract::dates::{self, When, NUMBER};
 
-const FEW: &str = r"several|a\s+few|few|many|some";
+const FEW: &str = r"several|a\s+few|few|many|some|a\s+couple\s+of|couple\s+of";
 const ABOUT: &str =
     r"nearly|almost|about|around|roughly|some|more\s+than|less\s+than|fewer\s+than|up\s+to|at\s+least|no\s+more\s+than";
 const UNIT: &str = r"second|minute|hour|day|night|weekend|week|month|quarter|year|decade|centur(?:y|ie)";
@@ -24,7 +24,7 @@ static FORM: LazyLock<Regex> = LazyLock::new(|| {
         \b(?P<ago>(?:(?:{ABOUT})\s+)?(?P<an>{NUMBER}|{FEW})\s+(?P<au>day|week|month|year|decade)s?\s+(?:ago|earlier))\b
       | \b(?P<dur>(?:(?:{ABOUT})\s+|(?P<dthe>the\s+)(?:(?P<dq>past|last|next|previous|first|coming|following|final|latest)\s+)?)?(?P<dcore>(?P<dn>{NUMBER}|{FEW})(?P<dsep>[\s-])(?P<du>{UNIT})s?(?:[\s-]long|-old)?))\b
       | \b(?:for|over|in)\s+(?P<dx>(?:the\s+past\s+|the\s+last\s+)?(?P<dxu>hour|day|week|month|year|decade)s)\b
-      | \b(?P<recent>recent\s+(?P<rcu>day|week|month|year)s)\b
+      | \b(?P<recent>(?:recent|coming)\s+(?P<rcu>day|week|month|year)s)\b
       | \b(?P<rel>(?P<rthe>the\s+)?(?:(?:early|late|mid-?|earlier|later)\s+)?(?P<rq>this|next|last|past|previous|coming|current)\s+(?P<ru>week|weekend|month|year|decade|century|quarter))\b
       | \b(?P<part>(?P<pd>this|last)\s+(?P<pp>morning|afternoon|evening|night))\b
       | \b(?P<set>(?:every|each)\s+(?P<se>day|week|month|year|morning|afternoon|evening|night|{WEEKDAY})|(?P<sa>daily|weekly|monthly|annually|yearly|nightly|hourly)|per\s+(?P<sp>day|week|month|year|hour))\b
@@ -209,7 +209,7 @@ fn week(d: NaiveDate) -> String {
 /// `P5D`, `PT3H`, `P2DE`; `PXY` for "several years".
 fn duration(n: &str, unit: &str) -> Option<String> {
     let unit = unit.trim_end_matches('s').replace("centurie", "century");
-    let count = dates::number(n);
+    let count = if n.ends_with("couple of") { Some(2) } else { dates::number(n) };
     if let (Some(n), "day" | "week" | "month" | "year") = (count, unit.as_str()) {
         return Some(dates::span(n, &unit).timeml());
     }
