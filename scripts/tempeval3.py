@@ -9,9 +9,10 @@ gold ones. The corpus is evaluation data and stays in ../shared; it is never cop
 Figures, as the task's scorer (tools/evaluation-entities/evaluate_entities.py) reports
 them: strict and relaxed precision, recall and F1 of the spans; type and value accuracy
 over the gold expressions matched (relaxed); and type and value F1, which the task
-defines as accuracy x relaxed F1. The task's scorer pairs a system and a gold expression
-by the tokens they cover; this one by the characters they cover, which gives the same
-pairs on whole words: relaxed when they overlap, strict when they cover the same text.
+defines as accuracy x relaxed F1. The copy of the task's scorer shipped with the corpus
+pairs a system and a gold expression by their TIMEX3 tid, which only works for a system
+that keeps the gold ids; this one pairs them by the characters they cover: relaxed when
+they overlap, strict when they cover the same text.
 
 Usage: scripts/tempeval3.py [--part TimeBank|AQUAINT] [--bin PATH] [--out DIR] [--errors]
 """
