@@ -133,6 +133,10 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
       | \b(?:for|of)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year)s?\b
       | \b(?P<dn2>{NUMBER})-(?P<du2>day|week|month)(?:-long)?\s+(?:closure|shutdown|suspension|halt|ban)\b
+      | \b(?P<tt>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\d{{1,2}}:\d\d(?:\s*(?:hrs|h)\b)?)(?:\s+[a-z]+\s+time)?\s*(?:,\s*|\(\s*|on\s+)?(?:the\s+)?
+        (?:(?P<tm1>{MONTH})\.?\s+(?P<td1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<ty1>\d{{4}})\b)?
+          |(?P<td2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<tm2>{MONTH})\b\.?(?:,?\s+(?P<ty2>\d{{4}})\b)?
+          |(?P<trel>today|tomorrow|yesterday|tonight|this\s+morning|this\s+afternoon|this\s+evening)\b)
       | \b(?P<tm>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?))
       | \b(?P<yo>(?:19|20)\d{{2}})\b"
     );
@@ -433,12 +437,16 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
         return first.pred_opt().map(|d| When::Day(d, None));
     }
     if let Some(r) = g("rel") {
-        let d = match r.to_ascii_lowercase().as_str() {
-            "tomorrow" => published.succ_opt(),
-            "yesterday" => published.pred_opt(),
-            _ => Some(published),
+        return relative_day(r, published).map(|d| When::Day(d, None));
+    }
+    if let Some(t) = g("tt") {
+        // A time before its day: "6.00 pm (April 17)", "09:10 Moscow time on December 15".
+        let day = match (g("tm1").or(g("tm2")), g("td1").or(g("td2")), g("trel")) {
+            (Some(mo), Some(d), _) => day_of(month_num(mo), d.parse().ok(), g("ty1").or(g("ty2")), published)?.day(),
+            (_, _, Some(r)) => relative_day(r, published)?,
+            _ => return None,
         };
-        return d.map(|d| When::Day(d, None));
+        return Some(When::Day(day, Some(time_after(t)?.0)));
     }
     if let Some(t) = g("tm") {
         // "until 10.00 pm": the end of the day the sentence is about.
@@ -462,6 +470,15 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
         }
     }
     None
+}
+
+/// `today`, `tomorrow`, `yesterday`, `tonight`, `this morning`.
+fn relative_day(word: &str, published: NaiveDate) -> Option<NaiveDate> {
+    match word.to_ascii_lowercase().as_str() {
+        "tomorrow" => published.succ_opt(),
+        "yesterday" => published.pred_opt(),
+        _ => Some(published),
+    }
 }
 
 /// A time of day right after a date: `from 07.00 am`, `at 4 pm`, `06:00`.

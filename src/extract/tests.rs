@@ -435,3 +435,15 @@ fn compound_numbers_and_the_end_of_next_year() {
         one("wagah", "closed", Some("2026-12-31"))
     );
 }
+
+#[test]
+fn a_time_before_its_day_dates_the_end() {
+    assert_eq!(
+        ex("The Torkham crossing will be closed from 6.00 am (April 15) to 6.00 pm (April 17).", "2025-04-10"),
+        one("torkham", "closed", Some("2025-04-17T18:00"))
+    );
+    assert_eq!(
+        ex("The Chaman crossing will stay shut until 09:10 local time on December 15, 2024.", "2024-12-10"),
+        one("chaman", "closed", Some("2024-12-15T09:10"))
+    );
+}

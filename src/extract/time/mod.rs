@@ -167,6 +167,10 @@ fn from_phrase(s: &str, f: &Found) -> Option<Timex> {
     if FULL_STOP.is_match(&s[start..end]) {
         end -= 1;
     }
+    // "6 pm (April 17)": the parenthesis the date opened closes with it.
+    if s[start..end].contains('(') && s[end..].starts_with(')') {
+        end += 1;
+    }
     let words = s[start..end].to_ascii_lowercase();
     let (kind, value) = match f.phrase {
         Phrase::For(_) => return None,
