@@ -127,7 +127,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?P<ea>\d{{1,2}})\.(?P<eb>\d{{1,2}})\.(?P<ec>\d{{4}})\b
       | \b(?P<da>\d{{1,2}})\.(?P<db>\d{{2}})\.
       | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b
-      | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?))\s+(?:on\s+)?)?(?:(?P<wn>next|(?:this\s+)?coming|last|this(?:\s+past)?)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
+      | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|noon|midday)\s+(?:on\s+)?)?(?:(?P<wn>next|(?:this\s+)?coming|last|this(?:\s+past)?)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
       | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year|next\s+year)\b
       | \b(?P<rel>today|tonight|tomorrow|yesterday)\b
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
@@ -425,7 +425,11 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
             _ => Toward::OnOrBefore,
         };
         let day = resolve_weekday(weekday(w)?, since.unwrap_or(published), toward);
-        return Some(When::Day(day, g("tb").and_then(time_after).map(|(t, _)| t)));
+        let time = match g("tb").map(str::to_ascii_lowercase).as_deref() {
+            Some("noon" | "midday") => NaiveTime::from_hms_opt(12, 0, 0),
+            _ => g("tb").and_then(time_after).map(|(t, _)| t),
+        };
+        return Some(When::Day(day, time));
     }
     if let Some(eo) = g("eo") {
         let eo = eo.to_ascii_lowercase();

@@ -447,3 +447,11 @@ fn a_time_before_its_day_dates_the_end() {
         one("chaman", "closed", Some("2024-12-15T09:10"))
     );
 }
+
+#[test]
+fn noon_before_a_weekday_is_its_time() {
+    assert_eq!(
+        ex("The Wagah crossing will stay closed until noon Thursday.", "2025-04-16"),
+        one("wagah", "closed", Some("2025-04-17T12:00"))
+    );
+}

@@ -22,7 +22,7 @@ static FORM: LazyLock<Regex> = LazyLock::new(|| {
     let p = format!(
         r"(?ix)
         \b(?P<ago>(?:(?:{ABOUT})\s+)?(?P<an>{NUMBER}|{FEW})\s+(?P<au>day|week|month|year|decade)s?\s+(?:ago|earlier))\b
-      | \b(?P<dur>(?:(?:{ABOUT})\s+|(?P<dthe>the\s+)(?:(?P<dq>past|last|next|previous|first|coming|following|final|latest)\s+)?)?(?P<dcore>(?P<dn>{NUMBER}|{FEW})(?P<dsep>[\s-])(?P<du>{UNIT})s?(?:[\s-]long|-old)?))\b
+      | \b(?P<dur>(?:(?:{ABOUT})\s+|(?P<dthe>the\s+)(?:(?P<dq>past|last|next|previous|first|coming|following|final|latest)\s+)?)?(?P<dcore>(?P<dn>{NUMBER}|{FEW})(?P<dsep>[\s-])(?P<du>{UNIT})s?(?:[\s-]long)?))\b
       | \b(?:for|over|in)\s+(?P<dx>(?:the\s+past\s+|the\s+last\s+)?(?P<dxu>hour|day|week|month|year|decade)s)\b
       | \b(?P<recent>(?:recent|coming)\s+(?P<rcu>day|week|month|year)s)\b
       | \b(?P<rel>(?P<rthe>the\s+)?(?:(?:early|late|mid-?|earlier|later)\s+)?(?P<rq>this|next|last|past|previous|coming|current)\s+(?P<ru>week|weekend|month|year|decade|century|quarter))\b
@@ -44,7 +44,7 @@ static FORM: LazyLock<Regex> = LazyLock::new(|| {
 /// A month named alone: capitalised, so "may" the verb and "march" the walk stay out.
 static MONTH: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"\b(?:(?P<mq>[Ee]arly|[Ll]ate|[Mm]id-?|[Ll]ast|[Nn]ext|[Tt]his)\s*)?(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)",
+        r"\b(?:(?P<mq>[Ee]arly|[Ll]ate|[Mm]id-?|[Ll]ast|[Nn]ext|[Tt]his)\s*)?(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)(?:\s+(?P<my>last|this|next)\s+year\b)?",
     )
     .expect("month regex")
 });
@@ -54,6 +54,9 @@ static MONTH_PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(in|since|until|till|by|through|from|during|of|to|before|after|between|and|or)\s*$")
         .expect("month preposition regex")
 });
+
+/// After a length, the word that makes it an age: "52 years old".
+static NOT_A_LENGTH: LazyLock<Regex> = LazyLock::new(|| ascii_words(r"(?i)^[\s-]old\b").expect("not a length regex"));
 
 /// Words of a sentence told in the past: "was", "had", "closed".
 static PAST: LazyLock<Regex> =
@@ -83,6 +86,9 @@ pub(super) fn find(s: &str, published: NaiveDate) -> Vec<Timex> {
         .filter_map(|c| {
             let (group, kind, value) = resolve(&c, &s[..c.get(0)?.start()], published)?;
             let m = c.name(group)?;
+            if kind == Kind::Duration && NOT_A_LENGTH.is_match(&s[m.end()..]) {
+                return None;
+            }
             Some(Timex { start: m.start(), end: m.end(), text: m.as_str().to_string(), kind, value })
         })
         .collect();
@@ -96,6 +102,10 @@ fn resolve(c: &Captures<'_>, before: &str, published: NaiveDate) -> Option<(&'st
         return Some(("ago", Kind::Date, ago(&n, &u, published)?));
     }
     if let (Some(n), Some(u)) = (g("dn"), g("du")) {
+        // "three-quarters of the trucks" is a fraction.
+        if u.starts_with("quarter") && g("dsep").as_deref() == Some("-") {
+            return None;
+        }
         // "the four-year war": "the" belongs to the noun, not to the length.
         let adjective = g("dthe").is_some() && g("dq").is_none() && g("dsep").as_deref() == Some("-");
         return Some((if adjective { "dcore" } else { "dur" }, Kind::Duration, duration(&n, &u)?));
@@ -295,10 +305,11 @@ fn month(c: &Captures<'_>, s: &str, published: NaiveDate) -> Option<Timex> {
         .and_then(|i| u32::try_from(i + 1).ok())?;
     let now = published.month();
     let year = published.year()
-        + match q.as_deref() {
-            Some("last") => -i32::from(n >= now),
-            Some("next") => i32::from(n <= now),
-            Some("this") => 0,
+        + match (c.name("my").map(|y| y.as_str()), q.as_deref()) {
+            (Some(y), _) => shift(y),
+            (None, Some("last")) => -i32::from(n >= now),
+            (None, Some("next")) => i32::from(n <= now),
+            (None, Some("this")) => 0,
             // "through January": an end, so not behind.
             _ if matches!(prep.as_deref(), Some("until" | "till" | "through")) => i32::from(n < now),
             _ => year_shift(n, now, 12, &s[..m.start()]),

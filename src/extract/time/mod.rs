@@ -136,9 +136,11 @@ static COUNTED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("counted regex")
 });
 
-/// Words that narrow a date without changing its value: "the end of 1990", "fiscal 1989".
+/// Words that narrow a date without changing its value: "the end of 1990", "fiscal 1989",
+/// "mid-1996".
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:(?:the\s+)?(?:end|beginning|start|middle|close)\s+of|fiscal)\s+$").expect("lead regex")
+    ascii_words(r"(?i)(?:\b(?:(?:the\s+)?(?:end|beginning|start|middle|close)\s+of|fiscal|early|late)\s+|\bmid-)$")
+        .expect("lead regex")
 });
 
 /// A date with the words that narrow it in front.
