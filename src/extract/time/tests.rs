@@ -83,3 +83,83 @@ fn a_second_date_after_a_date_is_not_a_time_of_day() {
     let found = tag("The gate was shut on 14/04/2025, 15.04. and 16.04.", date("2025-04-16"));
     assert_eq!((found[0].text.as_str(), found[0].value.as_str()), ("14/04/2025", "2025-04-14"));
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::{date, tag};
+
+    const WORDS: &[&str] = &[
+        "from",
+        "6",
+        "p.m.",
+        "Friday",
+        "until",
+        "at",
+        "least",
+        "15",
+        "April",
+        "15/04/2025",
+        "15.04.",
+        "9:40",
+        "a.m.",
+        "noon",
+        "midnight",
+        "(",
+        ")",
+        ",",
+        ".",
+        "the",
+        "end",
+        "of",
+        "next",
+        "last",
+        "week",
+        "year",
+        "for",
+        "five",
+        "days",
+        "27-day",
+        "ago",
+        "now",
+        "recently",
+        "every",
+        "Monday",
+        "2014",
+        "the 1990s",
+        "Kapıkule",
+        "Šalčininkai",
+        "twenty",
+        "four",
+        "hours",
+        "mid-",
+        "fiscal",
+        "quarter",
+        "third",
+        "morning",
+        "tonight",
+        "until further notice",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+            let _ = tag(&text, date("2025-04-16"));
+        }
+
+        #[test]
+        fn expressions_are_the_text_they_span_and_never_overlap(
+            words in proptest::collection::vec(proptest::sample::select(WORDS), 0..60)
+        ) {
+            let text = words.join(" ");
+            let found = tag(&text, date("2025-04-16"));
+            for t in &found {
+                prop_assert_eq!(text.get(t.start..t.end), Some(t.text.as_str()));
+                prop_assert!(!t.value.is_empty());
+            }
+            prop_assert!(found.windows(2).all(|w| w[0].end <= w[1].start), "{:?}", found);
+        }
+    }
+}
