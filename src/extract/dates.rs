@@ -113,6 +113,7 @@ pub(crate) struct Found {
     pub(crate) phrase: Phrase,
 }
 
+const WEEKDAY: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
 const MONTH: &str = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 pub(crate) const NUMBER: &str = r"(\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a|an)";
 
@@ -120,8 +121,8 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let p = format!(
         r"(?ix)
         \b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b
-      | \b(?P<m1>{MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?
-      | \b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?
+      | \b(?:{WEEKDAY},?\s+)?(?P<m1>{MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?
+      | \b(?:{WEEKDAY},?\s+(?:the\s+)?)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?
       | \b(?:the\s+)?(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<rm>last|this|next|the\s+current|the\s+previous|the\s+coming)\s+month\b
       | \b(?P<m3>{MONTH})\.?\s+(?P<y3>\d{{4}})\b
       | \b(?P<ea>\d{{1,2}})\.(?P<eb>\d{{1,2}})\.(?P<ec>\d{{4}})\b
@@ -149,6 +150,10 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
     )
         .expect("time regex")
 });
+
+/// Noon or midnight right after a date: "tomorrow at midnight", "Friday noon".
+static NOON: LazyLock<Regex> =
+    LazyLock::new(|| ascii_words(r"(?i)^[\s,]*(?:at\s+)?(noon|midday|midnight)\b").expect("noon regex"));
 
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
@@ -339,6 +344,12 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
             if let Some((t, len)) = time_after(&text[end..]) {
                 phrase = Phrase::Date(r, When::Day(d, Some(t)));
                 end += len;
+            } else if let Some(n) = NOON.captures(&text[end..]) {
+                // Midnight ends the day it is told with: the next day's 00:00.
+                let midnight = n[1].eq_ignore_ascii_case("midnight");
+                let (day, hour) = if midnight { (d.succ_opt().unwrap_or(d), 0) } else { (d, 12) };
+                phrase = Phrase::Date(r, When::Day(day, NaiveTime::from_hms_opt(hour, 0, 0)));
+                end += n.get(0).map_or(0, |m| m.end());
             }
         }
         if let (Some(prev), Phrase::Date(_, when)) = (out.last_mut(), &phrase) {

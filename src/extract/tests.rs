@@ -455,3 +455,15 @@ fn noon_before_a_weekday_is_its_time() {
         one("wagah", "closed", Some("2025-04-17T12:00"))
     );
 }
+
+#[test]
+fn a_weekday_before_a_date_and_midnight_after_one() {
+    assert_eq!(
+        ex("The Wagah crossing will stay closed until Friday at midnight.", "2025-04-16"),
+        one("wagah", "closed", Some("2025-04-19T00:00"))
+    );
+    assert_eq!(
+        ex("The Torkham crossing will be closed from Sunday, October 9 until Tuesday, October 11.", "2022-09-21"),
+        one("torkham", "closed", Some("2022-10-11"))
+    );
+}
