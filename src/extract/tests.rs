@@ -467,3 +467,11 @@ fn a_weekday_before_a_date_and_midnight_after_one() {
         one("torkham", "closed", Some("2022-10-11"))
     );
 }
+
+#[test]
+fn an_initial_or_further_length_is_a_length() {
+    assert_eq!(
+        ex("The Wagah crossing will be closed from 1 May for an initial ten-day period.", "2025-04-16"),
+        one("wagah", "closed", Some("2025-05-10"))
+    );
+}
