@@ -91,7 +91,13 @@ pub fn tag(text: &str, published: NaiveDate) -> Vec<Timex> {
 /// offsets in characters.
 #[must_use]
 pub fn json_lines(text: &str, published: NaiveDate) -> Vec<String> {
-    let chars = |byte: usize| text[..byte].chars().count();
+    // The expressions come in text order: count characters once, from one to the next.
+    let (mut byte, mut char) = (0, 0);
+    let mut chars = |to: usize| {
+        char += text[byte..to].chars().count();
+        byte = to;
+        char
+    };
     tag(text, published)
         .iter()
         .map(|t| Printed { start: chars(t.start), end: chars(t.end), text: &t.text, kind: t.kind, value: &t.value })
