@@ -58,9 +58,9 @@ static MONTH_PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
 /// After a length, the word that makes it an age: "52 years old".
 static NOT_A_LENGTH: LazyLock<Regex> = LazyLock::new(|| ascii_words(r"(?i)^[\s-]old\b").expect("not a length regex"));
 
-/// Words of a sentence told in the past: "was", "had", "closed".
+/// Words of a sentence told in the past: "was", "had", "closed" (not "United", a name).
 static PAST: LazyLock<Regex> =
-    LazyLock::new(|| ascii_words(r"(?i)\b(?:was|were|had|did|[a-z]{3,}ed)\b").expect("past regex"));
+    LazyLock::new(|| ascii_words(r"(?i)\b(?:was|were|had|did|(?-i:[a-z]{3,}ed))\b").expect("past regex"));
 
 /// How many years from the publication's a month or quarter `n` lies, when `now` is the
 /// publication's: ahead when the sentence speaks of the future, behind when of the past,
