@@ -120,7 +120,9 @@ pub(crate) const NUMBER: &str = r"(\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|se
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let p = format!(
         r"(?ix)
-        \b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b
+        \b(?P<xa>\d{{1,2}})(?:st|nd|rd|th)?\s*(?P<xc>-|–|to|until|till|and)\s*(?P<xb>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<xm>{MONTH})\b\.?(?:,?\s+(?P<xy>\d{{4}})\b)?
+      | \b(?P<ym>{MONTH})\.?\s+(?P<ya>\d{{1,2}})(?:st|nd|rd|th)?\s*(?P<yc>-|–|to|until|till|and)\s*(?P<yb>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<yy>\d{{4}})\b)?
+      | \b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b
       | \b(?:{WEEKDAY},?\s+)?(?P<m1>{MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?
       | \b(?:{WEEKDAY},?\s+(?:the\s+)?)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?
       | \b(?:the\s+)?(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<rm>last|this|next|the\s+current|the\s+previous|the\s+coming)\s+month\b
@@ -330,6 +332,10 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
             continue;
         }
         let role = role_before(text, start);
+        if let Some(pair) = range(&c, text, role, published) {
+            out.extend(pair);
+            continue;
+        }
         let g = |n: &str| c.name(n).map(|x| x.as_str());
         let phrase = if g("fn").is_some() {
             Some(Phrase::OpenEnded)
@@ -365,6 +371,29 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
         out.push(Found { start, end, phrase });
     }
     out
+}
+
+/// "15 to 20 April", "April 15-20", "between 15 and 20 April": two days of one month,
+/// the second ending the period the first starts.
+fn range(c: &regex::Captures<'_>, text: &str, role: Option<Role>, published: NaiveDate) -> Option<[Found; 2]> {
+    let pick = |a: &str, b: &str| c.name(a).or(c.name(b));
+    let (first, link, second) = (pick("xa", "ya")?, pick("xc", "yc")?, pick("xb", "yb")?);
+    let month = month_num(pick("xm", "ym")?.as_str());
+    let year = pick("xy", "yy").map(|y| y.as_str());
+    let day = |d: regex::Match<'_>| day_of(month, d.as_str().parse().ok(), year, published);
+    let between = text[..c.get(0)?.start()].to_ascii_lowercase().trim_end().ends_with("between");
+    let (from, to) = match (link.as_str(), between) {
+        ("and", false) => (role.unwrap_or(Role::On), Role::On),
+        (_, true) => (Role::Since, Role::Until),
+        _ => (role.unwrap_or(Role::On), Role::Until),
+    };
+    let m = c.get(0)?;
+    // In "April 15-20" the first day's phrase runs from the month to its number.
+    let first_start = if c.name("ym").is_some() { m.start() } else { first.start() };
+    Some([
+        Found { start: first_start, end: first.end(), phrase: Phrase::Date(from, day(first)?) },
+        Found { start: second.start(), end: m.end(), phrase: Phrase::Date(to, day(second)?) },
+    ])
 }
 
 /// Where a match stands: its sentence, its role, the phrase before it.

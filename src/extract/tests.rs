@@ -475,3 +475,16 @@ fn an_initial_or_further_length_is_a_length() {
         one("wagah", "closed", Some("2025-05-10"))
     );
 }
+
+#[test]
+fn two_days_of_one_month_are_a_start_and_an_end() {
+    for text in [
+        "The Wagah crossing will be closed from 15 to 20 April.",
+        "The Wagah crossing will be closed April 15-20.",
+        "The Wagah crossing will be closed between 15 and 20 April.",
+    ] {
+        let r = extract(text, NaiveDate::from_ymd_opt(2025, 4, 10).unwrap(), &Gazetteer::built_in(), "t");
+        assert_eq!(r.len(), 1, "{text}: {r:?}");
+        assert_eq!((r[0].since.as_deref(), r[0].until.as_deref()), (Some("2025-04-15"), Some("2025-04-20")), "{text}");
+    }
+}
