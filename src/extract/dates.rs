@@ -536,8 +536,13 @@ fn time_after(rest: &str) -> Option<(NaiveTime, usize)> {
     }
     let h: u32 = t["h"].parse().ok()?;
     let min: u32 = t.name("m").map_or(Some(0), |x| x.as_str().parse().ok())?;
-    let pm = t.name("ap").is_some_and(|x| x.as_str().to_ascii_lowercase().starts_with('p'));
-    let h = if pm && h < 12 { h + 12 } else { h };
+    let ap = t.name("ap").map(|x| x.as_str().to_ascii_lowercase());
+    // 12 a.m. is midnight, 12 p.m. noon.
+    let h = match ap.as_deref().and_then(|a| a.chars().next()) {
+        Some('p') if h < 12 => h + 12,
+        Some('a') if h == 12 => 0,
+        _ => h,
+    };
     Some((NaiveTime::from_hms_opt(h, min, 0)?, t.get(0)?.as_str().trim_end().len()))
 }
 

@@ -488,3 +488,11 @@ fn two_days_of_one_month_are_a_start_and_an_end() {
         assert_eq!((r[0].since.as_deref(), r[0].until.as_deref()), (Some("2025-04-15"), Some("2025-04-20")), "{text}");
     }
 }
+
+#[test]
+fn twelve_a_m_is_midnight() {
+    assert_eq!(
+        ex("The Wagah crossing will stay closed until Sept. 24 at 12:01 a.m.", "2024-09-22"),
+        one("wagah", "closed", Some("2024-09-24T00:01"))
+    );
+}
