@@ -130,7 +130,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?P<ea>\d{{1,2}})\.(?P<eb>\d{{1,2}})\.(?P<ec>\d{{4}})\b
       | \b(?P<da>\d{{1,2}})\.(?P<db>\d{{2}})\.
       | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b
-      | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|noon|midday)\s+(?:on\s+)?)?(?:(?P<wn>next|(?:this\s+)?coming|last|this(?:\s+past)?)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
+      | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|noon|midday)\s+(?:on\s+)?)?(?:(?P<wn>(?:the\s+)?(?:next|following)|(?:this\s+)?coming|last|this(?:\s+past)?)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
       | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year|next\s+year)\b
       | \b(?P<rel>today|tonight|tomorrow|yesterday)\b
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
@@ -450,15 +450,21 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
         if bound && ((role.is_none() && which.is_none()) || text[..start].trim_end().ends_with('(')) {
             return None;
         }
+        // "until Monday" after "from Friday" or "on Friday" is the Monday after that day;
+        // so is "the next Monday" after any day.
+        let anaphoric = which.as_deref().is_some_and(|w| w.starts_with("the"));
         let since = match prev {
-            Some(Found { phrase: Phrase::Date(Role::Since, w), .. }) if role == Some(Role::Until) => Some(w.day()),
+            Some(Found { phrase: Phrase::Date(Role::Since | Role::On, w), .. }) if role == Some(Role::Until) => {
+                Some(w.day())
+            }
+            Some(Found { phrase: Phrase::Date(_, w), .. }) if anaphoric => Some(w.day()),
             _ => None,
         };
         // An end named by a weekday alone ("closed until Monday") lies ahead of the
         // report, as does "next Monday"; the report's own weekday is the report's day
         // unless "next" or "last" moves it a week.
         let toward = match which.as_deref().map(|w| w.rsplit(' ').next().unwrap_or(w)) {
-            Some("next" | "coming") => Toward::After,
+            Some("next" | "following" | "coming") => Toward::After,
             Some("last" | "past") => Toward::Before,
             _ if since.is_some() || matches!(role, Some(Role::Until | Role::UntilAtLeast)) => Toward::After,
             _ if FUTURE.is_match(&text[..start]) => Toward::OnOrAfter,

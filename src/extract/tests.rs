@@ -496,3 +496,12 @@ fn twelve_a_m_is_midnight() {
         one("wagah", "closed", Some("2024-09-24T00:01"))
     );
 }
+
+#[test]
+fn the_next_weekday_follows_the_day_named_before_it() {
+    let r = ex(
+        "The Torkham crossing will be closed from Sunday, October 9 until Monday, and again from the next Sunday until Monday.",
+        "2022-09-21",
+    );
+    assert_eq!(r, one("torkham", "closed", Some("2022-10-17")));
+}
