@@ -12,7 +12,7 @@
 //! ```
 //! use chrono::NaiveDate;
 //! let published = NaiveDate::from_ymd_opt(2025, 4, 16).unwrap();
-//! let t = borderwatch::extract::time::tag("It reopens on Friday at 9:40 a.m.", published);
+//! let t = borderwatch::extract::time::tag("It will reopen on Friday at 9:40 a.m.", published);
 //! assert_eq!((t[0].text.as_str(), t[0].value.as_str()), ("Friday at 9:40 a.m.", "2025-04-18T09:40"));
 //! ```
 
