@@ -150,6 +150,9 @@ pub struct ExtractArgs {
     /// Pretend it is this instant.
     #[arg(long)]
     pub now: Option<String>,
+    /// Print the temporal expressions (TimeML values), one JSON object per line.
+    #[arg(long)]
+    pub times: bool,
     /// The text file, or - for standard input.
     #[arg(default_value = "-")]
     pub file: PathBuf,

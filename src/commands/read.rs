@@ -43,6 +43,11 @@ pub fn run_extract(args: &ExtractArgs) -> Result<Reply, CommandError> {
         Some(s) => value("--published", parse_instant(s))?.date_naive(),
     };
     let (text, source) = text(&args.file)?;
+    if args.times {
+        let lines: String =
+            crate::extract::time::json_lines(&text, published).iter().map(|l| format!("{l}\n")).collect();
+        return Ok(Reply::new(lines, Outcome::Done));
+    }
     let records = crate::extract::extract(&text, published, &gazetteer, &source);
     Ok(Reply::new(json_lines(&records), Outcome::Done))
 }

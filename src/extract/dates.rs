@@ -58,13 +58,13 @@ impl When {
     }
 }
 
-/// A length of time.
+/// A length of time, in the unit the text gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Span {
-    /// Days (weeks are counted as days).
     Days(i64),
-    /// Months (years are counted as months).
+    Weeks(i64),
     Months(u32),
+    Years(u32),
 }
 
 impl Span {
@@ -72,13 +72,25 @@ impl Span {
     pub(crate) fn last_day(self, from: NaiveDate) -> Option<NaiveDate> {
         match self {
             Span::Days(n) => from.checked_add_signed(Duration::days(n - 1)),
+            Span::Weeks(n) => from.checked_add_signed(Duration::days(7 * n - 1)),
             Span::Months(n) => from.checked_add_months(Months::new(n))?.pred_opt(),
+            Span::Years(n) => from.checked_add_months(Months::new(n.checked_mul(12)?))?.pred_opt(),
         }
     }
 
     /// Day- or week-precise, as opposed to months or years.
     pub(crate) fn is_precise(self) -> bool {
-        matches!(self, Span::Days(_))
+        matches!(self, Span::Days(_) | Span::Weeks(_))
+    }
+
+    /// The TimeML duration: `P5D`, `P2W`, `P3M`, `P4Y`.
+    pub(crate) fn timeml(self) -> String {
+        match self {
+            Span::Days(n) => format!("P{n}D"),
+            Span::Weeks(n) => format!("P{n}W"),
+            Span::Months(n) => format!("P{n}M"),
+            Span::Years(n) => format!("P{n}Y"),
+        }
     }
 }
 
@@ -101,26 +113,33 @@ pub(crate) struct Found {
     pub(crate) phrase: Phrase,
 }
 
+const WEEKDAY: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
 const MONTH: &str = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
-pub(crate) const NUMBER: &str =
-    r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|a|an)";
+pub(crate) const NUMBER: &str = r"(\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a|an)";
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let p = format!(
         r"(?ix)
-        \b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b
-      | \b(?P<m1>{MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?
-      | \b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?
+        \b(?P<xa>\d{{1,2}})(?:st|nd|rd|th)?\s*(?P<xc>-|–|to|until|till|and)\s*(?P<xb>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<xm>{MONTH})\b\.?(?:,?\s+(?P<xy>\d{{4}})\b)?
+      | \b(?P<ym>{MONTH})\.?\s+(?P<ya>\d{{1,2}})(?:st|nd|rd|th)?\s*(?P<yc>-|–|to|until|till|and)\s*(?P<yb>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<yy>\d{{4}})\b)?
+      | \b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b
+      | \b(?:{WEEKDAY},?\s+)?(?P<m1>{MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?
+      | \b(?:{WEEKDAY},?\s+(?:the\s+)?)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?
       | \b(?:the\s+)?(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<rm>last|this|next|the\s+current|the\s+previous|the\s+coming)\s+month\b
       | \b(?P<m3>{MONTH})\.?\s+(?P<y3>\d{{4}})\b
       | \b(?P<ea>\d{{1,2}})\.(?P<eb>\d{{1,2}})\.(?P<ec>\d{{4}})\b
+      | \b(?P<da>\d{{1,2}})\.(?P<db>\d{{2}})\.
       | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b
-      | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?))\s+(?:on\s+)?)?(?:(?P<wn>next|coming)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
-      | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year)\b
+      | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|noon|midday)\s+(?:on\s+)?)?(?:(?P<wn>(?:the\s+)?(?:next|following)|(?:this\s+)?coming|last|this(?:\s+past)?)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
+      | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year|next\s+year)\b
       | \b(?P<rel>today|tonight|tomorrow|yesterday)\b
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
-      | \b(?:for|of)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year)s?\b
-      | \b(?P<dn2>{NUMBER})-(?P<du2>day|week|month)(?:-long)?\s+(?:closure|shutdown|suspension|halt|ban)\b
+      | \b(?:for|of)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+|an?\s+(?:initial|further|additional|extra)\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year)s?\b
+      | \b(?P<dn2>{NUMBER})-(?P<du2>day|week|month)(?:-long)?\s+(?:closure|shutdown|suspension|halt|ban|lockdown|blockade)\b
+      | \b(?P<tt>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\d{{1,2}}:\d\d(?:\s*(?:hrs|h)\b)?)(?:\s+[a-z]+\s+time)?\s*(?:,\s*|\(\s*|on\s+)?(?:the\s+)?
+        (?:(?P<tm1>{MONTH})\.?\s+(?P<td1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<ty1>\d{{4}})\b)?
+          |(?P<td2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<tm2>{MONTH})\b\.?(?:,?\s+(?P<ty2>\d{{4}})\b)?
+          |(?P<trel>today|tomorrow|yesterday|tonight|this\s+morning|this\s+afternoon|this\s+evening)\b)
       | \b(?P<tm>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?))
       | \b(?P<yo>(?:19|20)\d{{2}})\b"
     );
@@ -128,9 +147,15 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^[\s,]*(?:from|at|as of)?\s*(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?|hrs|h\b)?")
+    ascii_words(
+        r"(?i)^[\s,]*(?P<pre>from|at|as of)?\s*(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?|hrs|h\b)?",
+    )
         .expect("time regex")
 });
+
+/// Noon or midnight right after a date: "tomorrow at midnight", "Friday noon".
+static NOON: LazyLock<Regex> =
+    LazyLock::new(|| ascii_words(r"(?i)^[\s,]*(?:at\s+)?(noon|midday|midnight)\b").expect("noon regex"));
 
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
@@ -168,35 +193,53 @@ fn month_num(s: &str) -> Option<u32> {
 }
 
 pub(crate) fn number(s: &str) -> Option<u32> {
-    let words = [
-        ("a", 1),
-        ("an", 1),
-        ("one", 1),
-        ("two", 2),
-        ("three", 3),
-        ("four", 4),
-        ("five", 5),
-        ("six", 6),
-        ("seven", 7),
-        ("eight", 8),
-        ("nine", 9),
-        ("ten", 10),
-        ("eleven", 11),
-        ("twelve", 12),
-        ("fifteen", 15),
-        ("twenty", 20),
-        ("thirty", 30),
-        ("forty", 40),
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
+    const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
     let s = s.to_ascii_lowercase();
-    s.parse().ok().or_else(|| words.iter().find(|(w, _)| *w == s).map(|(_, n)| *n))
+    let word = |w: &str| -> Option<u32> {
+        let i = UNITS.iter().position(|u| *u == w).map(|i| i as u32);
+        let t = TENS.iter().position(|u| *u == w).map(|i| 20 + 10 * i as u32);
+        match w {
+            "a" | "an" => Some(1),
+            "hundred" => Some(100),
+            _ => i.or(t),
+        }
+    };
+    if let Ok(n) = s.parse() {
+        return Some(n);
+    }
+    match s.split_once(|c: char| c == '-' || c.is_ascii_whitespace()) {
+        Some((tens, unit)) => Some(word(tens)? + word(unit)?),
+        None => word(&s),
+    }
 }
 
 pub(crate) fn span(n: u32, unit: &str) -> Span {
     match unit.to_ascii_lowercase().trim_end_matches('s') {
-        "week" => Span::Days(i64::from(n) * 7),
+        "week" => Span::Weeks(i64::from(n)),
         "month" => Span::Months(n),
-        "year" => Span::Months(n * 12),
+        "year" => Span::Years(n),
         _ => Span::Days(i64::from(n)),
     }
 }
@@ -213,19 +256,31 @@ fn weekday(s: &str) -> Option<Weekday> {
     s.parse().ok()
 }
 
-/// The weekday nearest the anchor in the given direction (the anchor itself counts for
-/// the past, not for the future).
-fn resolve_weekday(w: Weekday, anchor: NaiveDate, future: bool) -> NaiveDate {
-    let mut d = anchor;
-    if future {
-        d = d.succ_opt().unwrap_or(d);
-        while d.weekday() != w {
-            d = d.succ_opt().unwrap_or(d);
-        }
-    } else {
-        while d.weekday() != w {
-            d = d.pred_opt().unwrap_or(d);
-        }
+/// Where a weekday lies from its anchor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Toward {
+    /// The anchor's own weekday is the anchor ("reopens on Tuesday" in a Tuesday paper).
+    OnOrAfter,
+    /// The anchor's own weekday is the anchor; otherwise the one before it.
+    OnOrBefore,
+    /// Strictly after: "next Monday", "until Monday", "from Friday until Friday".
+    After,
+    /// Strictly before: "last Monday".
+    Before,
+}
+
+/// The weekday nearest the anchor in the given direction.
+fn resolve_weekday(w: Weekday, anchor: NaiveDate, toward: Toward) -> NaiveDate {
+    let step = |d: NaiveDate| match toward {
+        Toward::OnOrAfter | Toward::After => d.succ_opt().unwrap_or(d),
+        Toward::OnOrBefore | Toward::Before => d.pred_opt().unwrap_or(d),
+    };
+    let mut d = match toward {
+        Toward::After | Toward::Before => step(anchor),
+        Toward::OnOrAfter | Toward::OnOrBefore => anchor,
+    };
+    while d.weekday() != w {
+        d = step(d);
     }
     d
 }
@@ -250,8 +305,24 @@ fn role_before(text: &str, start: usize) -> Option<Role> {
     Some(role)
 }
 
-/// Finds the date, time and duration phrases of `text`, resolved against `published`.
+/// Which phrases a scan keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// Those that can date a crossing's status: a weekday or a year needs a preposition
+    /// ("said Monday" is when it was said), a clock time alone needs "until".
+    Bound,
+    /// Every phrase, as the time tagger wants them.
+    Every,
+}
+
+/// Finds the date, time and duration phrases of `text` that can date a status, resolved
+/// against `published`.
 pub(crate) fn find(text: &str, published: NaiveDate) -> Vec<Found> {
+    scan(text, published, Keep::Bound)
+}
+
+/// Finds the phrases of one sentence, resolved against `published`.
+pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     for c in DATE.captures_iter(text) {
         let m = c.get(0).expect("match");
@@ -259,20 +330,35 @@ pub(crate) fn find(text: &str, published: NaiveDate) -> Vec<Found> {
         if c.name("rel").is_some() && in_a_name(text, start) {
             continue;
         }
+        // A time read as part of the phrase before ("Friday at 9 a.m.") is not a phrase.
+        if out.last().is_some_and(|p| start < p.end) {
+            continue;
+        }
         let role = role_before(text, start);
+        if let Some(pair) = range(&c, text, role, published) {
+            out.extend(pair);
+            continue;
+        }
         let g = |n: &str| c.name(n).map(|x| x.as_str());
         let phrase = if g("fn").is_some() {
             Some(Phrase::OpenEnded)
         } else if let (Some(n), Some(u)) = (g("dn").or(g("dn2")), g("du").or(g("du2"))) {
             number(n).map(|n| Phrase::For(span(n, u)))
         } else {
-            resolve(&c, text, start, role, out.last(), published).map(|w| Phrase::Date(role.unwrap_or(Role::On), w))
+            let ctx = Context { text, start, role, prev: out.last(), published, keep };
+            resolve(&c, &ctx).map(|w| Phrase::Date(role.unwrap_or(Role::On), w))
         };
         let Some(mut phrase) = phrase else { continue };
         if let Phrase::Date(r, When::Day(d, None)) = phrase {
             if let Some((t, len)) = time_after(&text[end..]) {
                 phrase = Phrase::Date(r, When::Day(d, Some(t)));
                 end += len;
+            } else if let Some(n) = NOON.captures(&text[end..]) {
+                // Midnight ends the day it is told with: the next day's 00:00.
+                let midnight = n[1].eq_ignore_ascii_case("midnight");
+                let (day, hour) = if midnight { (d.succ_opt().unwrap_or(d), 0) } else { (d, 12) };
+                phrase = Phrase::Date(r, When::Day(day, NaiveTime::from_hms_opt(hour, 0, 0)));
+                end += n.get(0).map_or(0, |m| m.end());
             }
         }
         if let (Some(prev), Phrase::Date(_, when)) = (out.last_mut(), &phrase) {
@@ -296,14 +382,43 @@ fn in_a_name(text: &str, start: usize) -> bool {
     capital(&text[start..]) && text[..start].split_whitespace().next_back().is_some_and(capital)
 }
 
-fn resolve(
-    c: &regex::Captures<'_>,
-    text: &str,
+/// "15 to 20 April", "April 15-20", "between 15 and 20 April": two days of one month,
+/// the second ending the period the first starts.
+fn range(c: &regex::Captures<'_>, text: &str, role: Option<Role>, published: NaiveDate) -> Option<[Found; 2]> {
+    let pick = |a: &str, b: &str| c.name(a).or(c.name(b));
+    let (first, link, second) = (pick("xa", "ya")?, pick("xc", "yc")?, pick("xb", "yb")?);
+    let month = month_num(pick("xm", "ym")?.as_str());
+    let year = pick("xy", "yy").map(|y| y.as_str());
+    let day = |d: regex::Match<'_>| day_of(month, d.as_str().parse().ok(), year, published);
+    let between = text[..c.get(0)?.start()].to_ascii_lowercase().trim_end().ends_with("between");
+    let (from, to) = match (link.as_str(), between) {
+        ("and", false) => (role.unwrap_or(Role::On), Role::On),
+        (_, true) => (Role::Since, Role::Until),
+        _ => (role.unwrap_or(Role::On), Role::Until),
+    };
+    let m = c.get(0)?;
+    // In "April 15-20" the first day's phrase runs from the month to its number.
+    let first_start = if c.name("ym").is_some() { m.start() } else { first.start() };
+    Some([
+        Found { start: first_start, end: first.end(), phrase: Phrase::Date(from, day(first)?) },
+        Found { start: second.start(), end: m.end(), phrase: Phrase::Date(to, day(second)?) },
+    ])
+}
+
+/// Where a match stands: its sentence, its role, the phrase before it.
+#[derive(Clone, Copy)]
+struct Context<'a> {
+    text: &'a str,
     start: usize,
     role: Option<Role>,
-    prev: Option<&Found>,
+    prev: Option<&'a Found>,
     published: NaiveDate,
-) -> Option<When> {
+    keep: Keep,
+}
+
+fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
+    let Context { text, start, role, prev, published, keep } = *ctx;
+    let bound = keep == Keep::Bound;
     let g = |n: &str| c.name(n).map(|x| x.as_str());
     if let Some(iso) = g("iso") {
         return NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok().map(|d| When::Day(d, None));
@@ -330,48 +445,75 @@ fn resolve(
     if let (Some(d), Some(mo), Some(y)) = (g("ea"), g("eb"), g("ec")) {
         return day_of(mo.parse().ok(), d.parse().ok(), Some(y), published);
     }
+    if let (Some(d), Some(mo)) = (g("da"), g("db")) {
+        // "15.04." is a day only after a preposition: "grew 10.50." is a number.
+        return role.and_then(|_| day_of(mo.parse().ok(), d.parse().ok(), None, published));
+    }
     if let (Some(a), Some(b)) = (g("na"), g("nb")) {
         return numeric(a, b, g("nc"), published);
     }
     if let Some(w) = g("wd") {
         // A bare weekday ("said Monday") or one in parentheses after a date is not a date
         // of the event.
-        if role.is_none() || text[..start].trim_end().ends_with('(') {
+        let which = g("wn").map(str::to_ascii_lowercase);
+        if bound && ((role.is_none() && which.is_none()) || text[..start].trim_end().ends_with('(')) {
             return None;
         }
+        // "until Monday" after "from Friday" or "on Friday" is the Monday after that day;
+        // so is "the next Monday" after any day.
+        let anaphoric = which.as_deref().is_some_and(|w| w.starts_with("the"));
         let since = match prev {
-            Some(Found { phrase: Phrase::Date(Role::Since, w), .. }) if role == Some(Role::Until) => Some(w.day()),
+            Some(Found { phrase: Phrase::Date(Role::Since | Role::On, w), .. }) if role == Some(Role::Until) => {
+                Some(w.day())
+            }
+            Some(Found { phrase: Phrase::Date(_, w), .. }) if anaphoric => Some(w.day()),
             _ => None,
         };
         // An end named by a weekday alone ("closed until Monday") lies ahead of the
-        // report, as does "next Monday".
-        let ahead = g("wn").is_some() || matches!(role, Some(Role::Until | Role::UntilAtLeast));
-        let future = since.is_some() || ahead || FUTURE.is_match(&text[..start]);
-        let day = resolve_weekday(weekday(w)?, since.unwrap_or(published), future);
-        return Some(When::Day(day, g("tb").and_then(time_after).map(|(t, _)| t)));
+        // report, as does "next Monday"; the report's own weekday is the report's day
+        // unless "next" or "last" moves it a week.
+        let toward = match which.as_deref().map(|w| w.rsplit(' ').next().unwrap_or(w)) {
+            Some("next" | "following" | "coming") => Toward::After,
+            Some("last" | "past") => Toward::Before,
+            _ if since.is_some() || matches!(role, Some(Role::Until | Role::UntilAtLeast)) => Toward::After,
+            _ if FUTURE.is_match(&text[..start]) => Toward::OnOrAfter,
+            _ => Toward::OnOrBefore,
+        };
+        let day = resolve_weekday(weekday(w)?, since.unwrap_or(published), toward);
+        let time = match g("tb").map(str::to_ascii_lowercase).as_deref() {
+            Some("noon" | "midday") => NaiveTime::from_hms_opt(12, 0, 0),
+            _ => g("tb").and_then(time_after).map(|(t, _)| t),
+        };
+        return Some(When::Day(day, time));
     }
     if let Some(eo) = g("eo") {
         let eo = eo.to_ascii_lowercase();
+        let next = i32::from(eo.starts_with("next"));
         if eo.ends_with("year") {
-            return NaiveDate::from_ymd_opt(published.year(), 12, 31).map(|d| When::Day(d, None));
+            return NaiveDate::from_ymd_opt(published.year() + next, 12, 31).map(|d| When::Day(d, None));
         }
-        let first = published.with_day(1)? + Months::new(if eo.starts_with("next") { 2 } else { 1 });
+        let first = published.with_day(1)? + Months::new(1 + next.unsigned_abs());
         return first.pred_opt().map(|d| When::Day(d, None));
     }
     if let Some(r) = g("rel") {
-        let d = match r.to_ascii_lowercase().as_str() {
-            "tomorrow" => published.succ_opt(),
-            "yesterday" => published.pred_opt(),
-            _ => Some(published),
+        return relative_day(r, published).map(|d| When::Day(d, None));
+    }
+    if let Some(t) = g("tt") {
+        // A time before its day: "6.00 pm (April 17)", "09:10 Moscow time on December 15".
+        let day = match (g("tm1").or(g("tm2")), g("td1").or(g("td2")), g("trel")) {
+            (Some(mo), Some(d), _) => day_of(month_num(mo), d.parse().ok(), g("ty1").or(g("ty2")), published)?.day(),
+            (_, _, Some(r)) => relative_day(r, published)?,
+            _ => return None,
         };
-        return d.map(|d| When::Day(d, None));
+        return Some(When::Day(day, Some(time_after(t)?.0)));
     }
     if let Some(t) = g("tm") {
         // "until 10.00 pm": the end of the day the sentence is about.
         // Not "from 8 am to 11.30 pm": hours of the day, not an end.
         let before = text[..start].trim_end().to_ascii_lowercase();
-        if !matches!(role, Some(Role::Until | Role::UntilAtLeast))
-            || !(before.ends_with("until") || before.ends_with("till"))
+        if bound
+            && (!matches!(role, Some(Role::Until | Role::UntilAtLeast))
+                || !(before.ends_with("until") || before.ends_with("till")))
         {
             return None;
         }
@@ -382,24 +524,41 @@ fn resolve(
         return Some(When::Day(day, Some(time_after(t)?.0)));
     }
     if let Some(y) = g("yo") {
-        if matches!(role, Some(Role::Since | Role::Until | Role::UntilAtLeast | Role::On)) {
+        if !bound || matches!(role, Some(Role::Since | Role::Until | Role::UntilAtLeast | Role::On)) {
             return Some(When::Year(y.parse().ok()?));
         }
     }
     None
 }
 
+/// `today`, `tomorrow`, `yesterday`, `tonight`, `this morning`.
+fn relative_day(word: &str, published: NaiveDate) -> Option<NaiveDate> {
+    match word.to_ascii_lowercase().as_str() {
+        "tomorrow" => published.succ_opt(),
+        "yesterday" => published.pred_opt(),
+        _ => Some(published),
+    }
+}
+
 /// A time of day right after a date: `from 07.00 am`, `at 4 pm`, `06:00`.
 fn time_after(rest: &str) -> Option<(NaiveTime, usize)> {
     let t = TIME.captures(rest)?;
-    if t.get(2).is_none() && t.get(3).is_none() {
+    // Without "am" or "hrs", a time needs "at"/"from" or a colon: "15/04, 15.04." is a
+    // second date, not a quarter past three.
+    let marked = t.name("pre").is_some() || t.name("sep").is_some_and(|x| x.as_str() == ":");
+    if t.name("ap").is_none() && (t.name("m").is_none() || !marked) {
         return None;
     }
-    let h: u32 = t[1].parse().ok()?;
-    let min: u32 = t.get(2).map_or(Some(0), |x| x.as_str().parse().ok())?;
-    let pm = t.get(3).is_some_and(|x| x.as_str().to_ascii_lowercase().starts_with('p'));
-    let h = if pm && h < 12 { h + 12 } else { h };
-    Some((NaiveTime::from_hms_opt(h, min, 0)?, t.get(0)?.end()))
+    let h: u32 = t["h"].parse().ok()?;
+    let min: u32 = t.name("m").map_or(Some(0), |x| x.as_str().parse().ok())?;
+    let ap = t.name("ap").map(|x| x.as_str().to_ascii_lowercase());
+    // 12 a.m. is midnight, 12 p.m. noon.
+    let h = match ap.as_deref().and_then(|a| a.chars().next()) {
+        Some('p') if h < 12 => h + 12,
+        Some('a') if h == 12 => 0,
+        _ => h,
+    };
+    Some((NaiveTime::from_hms_opt(h, min, 0)?, t.get(0)?.as_str().trim_end().len()))
 }
 
 fn day_of(month: Option<u32>, day: Option<u32>, year: Option<&str>, published: NaiveDate) -> Option<When> {
@@ -414,7 +573,12 @@ fn day_of(month: Option<u32>, day: Option<u32>, year: Option<&str>, published: N
 /// `09/11`: day/month or month/day, whichever lands nearer the publication date.
 fn numeric(a: &str, b: &str, y: Option<&str>, published: NaiveDate) -> Option<When> {
     let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
-    let year = y.and_then(|y| y.parse::<i32>().ok()).map(|y| if y < 100 { 2000 + y } else { y });
+    // A two-digit year is the one of its century nearest the publication: `10/27/89`.
+    let year = y.and_then(|y| y.parse::<i32>().ok()).map(|y| match y {
+        100.. => y,
+        _ if 2000 + y > published.year() + 20 => 1900 + y,
+        _ => 2000 + y,
+    });
     let pick = |month: u32, day: u32| match year {
         Some(y) => NaiveDate::from_ymd_opt(y, month, day),
         None => nearest_year(month, day, published),

@@ -15,6 +15,7 @@ mod mentions;
 mod sentences;
 #[cfg(test)]
 mod tests;
+pub mod time;
 
 use std::collections::BTreeSet;
 

@@ -495,3 +495,96 @@ fn it_at_the_start_of_a_sentence_is_the_crossing_named_last() {
     assert!(r.contains(&("chaman".into(), "open".into(), None)), "{r:?}");
     assert!(r.contains(&("chaman".into(), "closed".into(), Some("2025-05-14".into()))), "{r:?}");
 }
+
+#[test]
+fn the_papers_own_weekday_is_its_day_and_next_or_last_moves_it_a_week() {
+    let since = |text: &str| {
+        extract(text, NaiveDate::from_ymd_opt(2025, 4, 15).unwrap(), &Gazetteer::built_in(), "t")[0].since.clone()
+    };
+    assert_eq!(since("The Torkham crossing will reopen on Tuesday.").as_deref(), Some("2025-04-15"));
+    assert_eq!(since("The Torkham crossing will reopen next Tuesday.").as_deref(), Some("2025-04-22"));
+    assert_eq!(since("The Torkham crossing reopened last Tuesday.").as_deref(), Some("2025-04-08"));
+    assert_eq!(since("The Torkham crossing reopened on Tuesday.").as_deref(), Some("2025-04-15"));
+}
+
+#[test]
+fn compound_numbers_and_the_end_of_next_year() {
+    assert_eq!(
+        ex("The Wagah crossing will be closed for twenty-one days from 1 May.", "2025-04-16"),
+        one("wagah", "closed", Some("2025-05-21"))
+    );
+    assert_eq!(
+        ex("The Wagah crossing will stay closed until the end of next year.", "2025-04-16"),
+        one("wagah", "closed", Some("2026-12-31"))
+    );
+}
+
+#[test]
+fn a_time_before_its_day_dates_the_end() {
+    assert_eq!(
+        ex("The Torkham crossing will be closed from 6.00 am (April 15) to 6.00 pm (April 17).", "2025-04-10"),
+        one("torkham", "closed", Some("2025-04-17T18:00"))
+    );
+    assert_eq!(
+        ex("The Chaman crossing will stay shut until 09:10 local time on December 15, 2024.", "2024-12-10"),
+        one("chaman", "closed", Some("2024-12-15T09:10"))
+    );
+}
+
+#[test]
+fn noon_before_a_weekday_is_its_time() {
+    assert_eq!(
+        ex("The Wagah crossing will stay closed until noon Thursday.", "2025-04-16"),
+        one("wagah", "closed", Some("2025-04-17T12:00"))
+    );
+}
+
+#[test]
+fn a_weekday_before_a_date_and_midnight_after_one() {
+    assert_eq!(
+        ex("The Wagah crossing will stay closed until Friday at midnight.", "2025-04-16"),
+        one("wagah", "closed", Some("2025-04-19T00:00"))
+    );
+    assert_eq!(
+        ex("The Torkham crossing will be closed from Sunday, October 9 until Tuesday, October 11.", "2022-09-21"),
+        one("torkham", "closed", Some("2022-10-11"))
+    );
+}
+
+#[test]
+fn an_initial_or_further_length_is_a_length() {
+    assert_eq!(
+        ex("The Wagah crossing will be closed from 1 May for an initial ten-day period.", "2025-04-16"),
+        one("wagah", "closed", Some("2025-05-10"))
+    );
+}
+
+#[test]
+fn two_days_of_one_month_are_a_start_and_an_end() {
+    for text in [
+        "The Wagah crossing will be closed from 15 to 20 April.",
+        "The Wagah crossing will be closed April 15-20.",
+        "The Wagah crossing will be closed between 15 and 20 April.",
+    ] {
+        let r = extract(text, NaiveDate::from_ymd_opt(2025, 4, 10).unwrap(), &Gazetteer::built_in(), "t");
+        assert_eq!(r.len(), 1, "{text}: {r:?}");
+        assert_eq!((r[0].since.as_deref(), r[0].until.as_deref()), (Some("2025-04-15"), Some("2025-04-20")), "{text}");
+    }
+}
+
+#[test]
+fn twelve_a_m_is_midnight() {
+    assert_eq!(
+        ex("The Wagah crossing will stay closed until Sept. 24 at 12:01 a.m.", "2024-09-22"),
+        one("wagah", "closed", Some("2024-09-24T00:01"))
+    );
+}
+
+#[test]
+fn the_next_weekday_follows_the_day_named_before_it() {
+    let r = ex(
+        "The Torkham crossing will be closed from Sunday, October 9 until Monday, and again from the next Sunday until Monday.",
+        "2022-09-21",
+    );
+    assert_eq!(r, one("torkham", "closed", Some("2022-10-17")));
+}

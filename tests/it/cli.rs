@@ -225,3 +225,28 @@ fn completions_and_the_manual_come_from_the_cli_definition() {
         assert!(pages.join(page).is_file(), "{page} not written");
     }
 }
+
+#[test]
+fn extract_times_prints_one_timeml_expression_per_line_with_character_offsets() {
+    let dir = tempdir();
+    let file = dir.path().join("news.txt");
+    std::fs::write(&file, "Kapıkule was closed from 6 p.m. Friday until 6 a.m. Monday, a 27-day closure.").unwrap();
+    let out = bin(dir.path(), &["extract", "--times", "--published", "2025-04-16", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines = json_lines(&out);
+    let got: Vec<(u64, u64, &str, &str, &str)> = lines
+        .iter()
+        .map(|l| {
+            let s = |k: &str| l[k].as_str().unwrap();
+            (l["start"].as_u64().unwrap(), l["end"].as_u64().unwrap(), s("text"), s("type"), s("value"))
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (25, 38, "6 p.m. Friday", "time", "2025-04-11T18:00"),
+            (45, 58, "6 a.m. Monday", "time", "2025-04-14T06:00"),
+            (62, 68, "27-day", "duration", "P27D"),
+        ]
+    );
+}
