@@ -104,6 +104,10 @@ enum Command {
         /// Pretend it is this instant.
         #[arg(long)]
         now: Option<String>,
+        /// Per record, print its sentences, the date phrases in them and the rule that
+        /// bound its until and since, instead of JSON.
+        #[arg(long)]
+        explain: bool,
         /// The text file, or - for standard input.
         #[arg(default_value = "-")]
         file: PathBuf,
@@ -326,7 +330,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             print!("{}", commands::table(&rows));
             Ok(if rows.len() > 1 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Extract { config, published, now, file } => {
+        Command::Extract { config, published, now, explain, file } => {
             let gazetteer = match config.config {
                 Some(_) => tryx!(load(&config)).gazetteer,
                 None => borderwatch::gazetteer::Gazetteer::built_in(),
@@ -348,6 +352,10 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 let s = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
                 (s, file.display().to_string())
             };
+            if explain {
+                print!("{}", borderwatch::extract::explain(&text, published, &gazetteer, &source));
+                return Ok(ExitCode::SUCCESS);
+            }
             for r in borderwatch::extract::extract(&text, published, &gazetteer, &source) {
                 println!("{}", serde_json::to_string(&r)?);
             }
