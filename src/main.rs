@@ -466,7 +466,10 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             let config = tryx!(load(&config));
             let now = tryx!(clock(None)).now();
             let records = commands::status(&config)?;
-            print!("{}", borderwatch::calendar::ics(&records, &config.alerts.lead_times, now));
+            print!(
+                "{}",
+                borderwatch::calendar::ics(&records, &config.alerts.lead_times, config.alerts.arm_expiry, now)
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Completions { shell } => {
