@@ -334,7 +334,8 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// What the passing of time makes due: the expiry ladder, route alerts and, when
+/// What the passing of time makes due: the expiry ladder of ends at least as sure as
+/// `arm_expiry`, one `needs_review` for each less sure end, route alerts and, when
 /// `repeat_closed` is set, reminders of lasting closures. After the state was rebuilt
 /// from corruption, what came due before the rebuild is held, not sent: the lost state
 /// most likely sent it already. Reads the records once, queues
@@ -350,10 +351,11 @@ pub fn queue_due(
     now: DateTime<Utc>,
 ) -> Result<(Vec<Alert>, Option<DateTime<Utc>>), StoreError> {
     let records = store.all_records(now)?;
-    let leads = &alerts.lead_times;
-    let mut due = rules::ladder_due(&records, leads, now);
-    due.extend(rules::routes_due(routes, &records, leads, now));
-    let mut next = rules::next_ladder_instant(&records, leads, now);
+    let (leads, arm) = (&alerts.lead_times, alerts.arm_expiry);
+    let mut due = rules::ladder_due(&records, leads, arm, now);
+    due.extend(rules::reviews_due(&records, arm, now));
+    due.extend(rules::routes_due(routes, &records, leads, arm, now));
+    let mut next = rules::next_ladder_instant(&records, leads, arm, now);
     if let Some(every) = alerts.repeat_closed {
         due.extend(rules::repeats_due(&records, every, now));
         next = next.into_iter().chain(rules::next_repeat_instant(&records, every, now)).min();

@@ -153,6 +153,10 @@ pub struct ExtractArgs {
     /// Print the temporal expressions (TimeML values), one JSON object per line.
     #[arg(long)]
     pub times: bool,
+    /// Per record, print its sentences, the date phrases in them and the rule that
+    /// bound its until and since, instead of JSON.
+    #[arg(long, conflicts_with = "times")]
+    pub explain: bool,
     /// The text file, or - for standard input.
     #[arg(default_value = "-")]
     pub file: PathBuf,

@@ -64,10 +64,14 @@ pub fn run_calendar(arg: &ConfigArg) -> Result<Reply, CommandError> {
     let config = load(arg)?;
     let now = clock(None)?.now();
     let records = status(&config, now)?;
-    Ok(Reply::new(crate::calendar::ics(&records, &config.alerts.lead_times, now), Outcome::Done))
+    Ok(Reply::new(
+        crate::calendar::ics(&records, &config.alerts.lead_times, config.alerts.arm_expiry, now),
+        Outcome::Done,
+    ))
 }
 
-/// One line per record for a terminal: crossing, status, until, time left, source.
+/// One line per record for a terminal: crossing, status, until (with a `?` when it was
+/// read with low confidence), time left, source.
 #[must_use]
 pub fn status_table(records: &[Record], now: DateTime<Utc>) -> String {
     let mut rows =
@@ -82,7 +86,11 @@ pub fn status_table(records: &[Record], now: DateTime<Utc>) -> String {
             r.name.clone(),
             r.status.to_string() + &r.scope.as_ref().map(|s| format!(" ({s})")).unwrap_or_default(),
             r.since.clone().unwrap_or_else(|| "-".into()),
-            r.until.clone().unwrap_or_else(|| "-".into()),
+            match (&r.until, r.confidence) {
+                (Some(u), crate::model::Confidence::Low) => format!("{u}?"),
+                (Some(u), crate::model::Confidence::High) => u.clone(),
+                (None, _) => "-".into(),
+            },
             left,
             r.source.clone(),
             r.observed_at.format("%Y-%m-%d %H:%M").to_string(),

@@ -10,6 +10,7 @@
 //! something else, so a deadline or a visit is not a crossing's expiry.
 
 mod dates;
+mod explain;
 mod lexicon;
 mod mentions;
 mod sentences;
@@ -22,6 +23,8 @@ use std::collections::BTreeSet;
 use chrono::{NaiveDate, TimeZone, Utc};
 
 use self::dates::{Phrase, Role, Span, When};
+pub use self::explain::explain;
+use self::explain::{Rule, Why};
 use self::lexicon::{Country, CLOSURE_BEFORE, COUNTRY_BORDER, GENERIC_CROSSING, SCOPE, TRIGGER};
 use self::mentions::Mention;
 use crate::gazetteer::Gazetteer;
@@ -84,6 +87,8 @@ struct Event {
     others: bool,
     /// An opening told as the end of a closure: "reopened", "resumed", "lifted".
     reopening: bool,
+    /// What its dates and crossing rest on: the confidence of its end.
+    why: Why,
 }
 
 /// Reads records out of `text`, published on `published`.
@@ -102,6 +107,17 @@ pub fn extract_about(
     source: &str,
     about: Option<&Crossing>,
 ) -> Vec<Record> {
+    let (events, sents) = statements(text, published, gazetteer, about);
+    events.into_iter().filter_map(|e| record(e, &sents, published, source)).collect()
+}
+
+/// The statements of `text`, merged, completed and folded, with its sentences.
+fn statements<'t>(
+    text: &'t str,
+    published: NaiveDate,
+    gazetteer: &Gazetteer,
+    about: Option<&Crossing>,
+) -> (Vec<Event>, Vec<&'t str>) {
     let sents = sentences::split(text);
     let mut events = Vec::new();
     let mut doc_mentions: Vec<(usize, Target)> = about
@@ -139,8 +155,7 @@ pub fn extract_about(
     let events = resolve_unnamed(events, &sents, &doc_mentions, last_border);
     let merged = imply_closures(merge(events));
     let completed = complete(merged);
-    let folded = fold_borders(completed);
-    folded.into_iter().filter_map(|e| record(e, &sents, published, source)).collect()
+    (fold_borders(completed), sents)
 }
 
 /// The two countries of a country-wide border statement in this sentence, if it is one.
@@ -283,6 +298,7 @@ fn sentence_events(
             planned: Some(future).filter(|_| !is_headline(s, sent)),
             others,
             reopening: future && status != Status::Closed && lexicon::REOPENING.is_match(m.as_str()),
+            why: Why::of(m.as_str()),
         };
         let mut span = None;
         let own = |p: &&dates::Found| {
@@ -303,6 +319,8 @@ fn sentence_events(
                 Phrase::OpenEnded => ev.open_ended = true,
             }
         }
+        ev.why.until = ev.until.map(|_| ev.why.bound(Rule::Stated, sent));
+        ev.why.since = ev.since.map(|_| ev.why.bound(Rule::Stated, sent));
         if let (Some(sp), None) = (span, ev.until) {
             let start = match ev.since {
                 Some(w) => Some(w.day()),
@@ -314,6 +332,8 @@ fn sentence_events(
             };
             if let Some(last) = start.and_then(|d| sp.last_day(d)) {
                 ev.until = Some((When::Day(last, None), End::Derived));
+                let rule = if ev.since_derived { Rule::LengthFromPublication } else { Rule::Length };
+                ev.why.until = Some(ev.why.bound(rule, sent));
             }
         }
         if ev.open_ended {
@@ -336,6 +356,7 @@ fn sentence_events(
                         planned: Some(false),
                         others: false,
                         reopening: false,
+                        why: ev.why.closure_ended(sent),
                     });
                 }
             }
@@ -415,7 +436,7 @@ fn resolve_unnamed(
     border: Option<(Country, Country)>,
 ) -> Vec<Event> {
     let mut out = Vec::with_capacity(events.len());
-    for e in events {
+    for mut e in events {
         if e.target != Target::Unresolved {
             out.push(e);
             continue;
@@ -437,6 +458,7 @@ fn resolve_unnamed(
             (None, Some((a, b))) => vec![Target::Border(a, b)],
             (None, None) => vec![],
         };
+        e.why.borrow_target(before.or(after).map(|(i, _)| *i), sent);
         out.extend(targets.into_iter().map(|target| Event { target, ..e.clone() }));
     }
     out
@@ -480,13 +502,16 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
         if o.since.is_none() || (o.since_derived && !e.since_derived && e.since.is_some()) {
             o.since = e.since;
             o.since_derived = e.since_derived;
+            o.why.since.clone_from(&e.why.since);
         }
+        let had = o.until;
         o.until = match (o.until, e.until, e.open_ended) {
             (_, _, true) => None,
             (Some((_, End::Stated)), Some((_, End::Derived)) | None, _) => o.until,
             (_, Some(u), _) => Some(u),
             (u, None, _) => u,
         };
+        o.why.merge(&e.why, o.until != had, o.until == e.until);
         o.open_ended = (o.open_ended && e.until.is_none()) || e.open_ended;
         o.scope = o.scope.take().or(e.scope);
         o.sentences.extend(e.sentences);
@@ -537,11 +562,15 @@ fn complete(mut events: Vec<Event>) -> Vec<Event> {
         let next = events
             .iter()
             .filter(|n| n.target.key() == events[i].target.key() && n.status != events[i].status)
-            .filter_map(|n| n.since.filter(|_| !n.since_derived).map(|s| (s, n.sentences.clone())))
-            .filter(|(s, _)| from.is_none_or(|f| s.day() > f))
-            .min_by_key(|(s, _)| s.day());
-        if let Some((s, sents)) = next {
+            .filter_map(|n| {
+                let why = || n.why.bound(Rule::NextEvent, n.order.0);
+                n.since.filter(|_| !n.since_derived).map(|s| (s, n.sentences.clone(), why()))
+            })
+            .filter(|(s, ..)| from.is_none_or(|f| s.day() > f))
+            .min_by_key(|(s, ..)| s.day());
+        if let Some((s, sents, why)) = next {
             events[i].until = ended_by(s).map(|w| (w, End::Derived));
+            events[i].why.until = Some(why);
             events[i].sentences.extend(sents);
         }
     }
@@ -578,6 +607,7 @@ fn fold_borders(events: Vec<Event>) -> Vec<Event> {
             if let (Some((w, End::Stated)), true) = (b.until, lends_end) {
                 if !e.open_ended && e.until.is_none_or(|(_, k)| k == End::Derived) {
                     e.until = Some((w, End::Stated));
+                    e.why.until = Some(b.why.bound(Rule::Lent, b.order.0));
                     e.sentences.extend(b.sentences.iter().copied());
                 }
             }
@@ -626,5 +656,6 @@ fn record(e: Event, sents: &[&str], published: NaiveDate, source: &str) -> Optio
         source: source.to_string(),
         observed_at: Utc.from_utc_datetime(&published.and_hms_opt(0, 0, 0).unwrap_or_default()),
         evidence: Some(evidence),
+        confidence: e.why.confidence(e.until.is_some()),
     })
 }

@@ -13,6 +13,7 @@ mod http;
 mod model;
 mod operate;
 mod pipeline;
+mod review;
 mod service;
 mod shape;
 mod storage;
