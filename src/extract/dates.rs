@@ -178,9 +178,16 @@ static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("future regex")
 });
 
+/// "To be" after a verb of the past or of seeming: "began to be blocked", "appears to
+/// be closed" tell no future.
+static NOT_FUTURE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:began|begun|begins?|started|starts?|continued|continues?|appears?|appeared|seems?|seemed|proved|proves|found|said|reported|believed|known|likely|used)\s+to\s+be\b")
+        .expect("not-future regex")
+});
+
 /// True when the words before a position speak of the future ("will", "plans to").
 pub(crate) fn is_future(before: &str) -> bool {
-    FUTURE.is_match(before)
+    FUTURE.is_match(&NOT_FUTURE.replace_all(before, ""))
 }
 
 fn month_num(s: &str) -> Option<u32> {

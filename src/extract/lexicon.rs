@@ -220,7 +220,7 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
         r"(?ix)
         (?:
-          (?P<restricted>\b(?:restricted|restricts?|restricting|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
+          (?P<restricted>\b(?:(?:cars|trucks|lorries|motorcycles|motorcyclists|motorbikes|pedestrians|buses|passengers|travell?ers|foreigners|tourists|foreign\s+nationals|(?:cargo|heavy|commercial|private)\s+vehicles)\s+(?:will|would|are|is|were|was|shall)\s+(?:not|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted)\s+to|restricted|restricts?|restricting|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
         | (?P<closed>\b(?:closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?)\b)
         | (?P<open>\b(?:re-?opened|re-?opens?|re-?opening|resumed|resumes?|resuming|resumption|opened|opens?|opening|unblocked|unblocking)\b
                   |\b(?:cleared|released)\s+for\s+(?:traffic|crossings?|travel)\b
@@ -300,8 +300,20 @@ pub(crate) static SCOPE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "closed to freight traffic", "closed for trucks": what a closure is limited to.
 pub(crate) static CLOSED_TO: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^\s*(?:[\w'’/-]+\s+){0,5}?(?:for|to)\s+(?P<scope>[^,;.]{3,60}?)\s*(?:,|;|\.|$|\bafter\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bwhile\b|\bas\b|\bdue\b|\bbecause\b)")
+    ascii_words(r"(?i)^\s*(?:[\w'’/-]+\s+){0,5}?(?:for|to|the\s+(?:entry|exit|passage|movement|transit|crossing)\s+of)\s+(?P<scope>[^,;.]{3,60}?)\s*(?:,|;|\.|$|\bafter\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bwhile\b|\bas\b|\bdue\b|\bbecause\b)")
         .expect("closed-to regex")
+});
+
+/// The traffic a closure's subject names, just before its status word: "the traffic
+/// of trucks … was blocked", "freight traffic was halted".
+pub(crate) static SUBJECT_SCOPE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(
+        r"(?ix)\b(?:
+            (?:traffic|movement|passage|entry|transit)\s+of\s+(?P<of>(?:\w+\s+){0,2}?(?:trucks|lorries|cargo|freight|goods|passengers|pedestrians|cars|buses|vehicles|people))\b[^.;:]{0,200}$
+          | (?P<kind>(?:truck|lorry|cargo|freight|goods|passenger|pedestrian|bus|car|commercial)s?)\s+(?:traffic|movement|transport|crossings)\s+(?:[\w'’-]+\s+){0,6}$
+        )",
+    )
+    .expect("subject-scope regex")
 });
 
 /// True when a scope phrase limits traffic rather than describing all of it.
@@ -310,7 +322,17 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
     if ["only", "except", "exempt", "certain", "limited", "restricted", "humanitarian"].iter().any(|w| s.contains(w)) {
         return true;
     }
-    if s.contains(" all ") || s.starts_with("all ") || s.contains("both") {
+    // A direction of travel is half the traffic: "for those heading to Syria".
+    const DIRECTION: &[&str] =
+        &["heading", "bound for", "entering", "leaving", "exiting", "departing", "arriving", "outbound", "inbound"];
+    if DIRECTION.iter().any(|w| s.contains(w)) {
+        return true;
+    }
+    let both = s.match_indices("both").any(|(i, _)| {
+        let rest = s[i + 4..].trim_start();
+        !(rest.starts_with("direction") || rest.starts_with("way") || rest.starts_with("side"))
+    });
+    if s.contains(" all ") || s.starts_with("all ") || both {
         return false;
     }
     // One kind of traffic is a restriction; people and goods together are not.
@@ -323,21 +345,37 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
 }
 
 /// Words after an opening that make it partial: `only`, `one direction`, `limited hours`.
-pub(crate) static LIMITS: LazyLock<Regex> = LazyLock::new(|| {
+static LIMITS: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)^[^.;]{0,60}?\b(?:only|one[\s-]way|one\s+direction|limited\s+hours|partially|partly|some\s+traffic)\b",
+        r"(?i)\b(?P<when>only\s+(?:after|when|if|once|until|from|on|in|at|by|then|as\s+of)\b)|[.;]|\b(?:only|one[\s-]way|one\s+direction|limited\s+hours|partially|partly|some\s+traffic)\b",
     )
     .expect("limits regex")
 });
+
+/// True when the words after an opening limit it, before the clause ends: "reopened
+/// for trucks only". "Will resume only after talks" tells when, not how much.
+pub(crate) fn limits(after: &str) -> bool {
+    let near = &after[..after.len().min(after.char_indices().nth(70).map_or(after.len(), |(i, _)| i))];
+    LIMITS
+        .captures_iter(near)
+        .take_while(|c| !matches!(c.get(0).map(|m| m.as_str()), Some(".") | Some(";")))
+        .any(|c| c.name("when").is_none())
+}
 
 /// A closure for part of each day ("closed at night", "shut between 10 pm and 6 am
 /// daily"): the crossing is restricted, not closed.
 pub(crate) static PART_OF_DAY: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:at\s+night|night[\s-]?time|overnight|nightly|every\s+night|during\s+the\s+night|curfew\s+hours)\b|(?:a\.?m\.?|p\.?m\.?|hrs|:\d\d)\s+(?:daily|every\s+day|each\s+day)\b|\bbetween\s+\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|hrs)?\s+and\s+\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|hrs)",
+        r"(?i)\b(?P<moment>overnight\s+(?:on|of|into|to|from|between|last|this|before)\b)|\b(?:at\s+night|night[\s-]?time|overnight|nightly|every\s+night|during\s+the\s+night|curfew\s+hours)\b|(?:a\.?m\.?|p\.?m\.?|hrs|:\d\d)\s+(?:daily|every\s+day|each\s+day)\b|\bbetween\s+\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|hrs)?\s+and\s+\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|hrs)",
     )
     .expect("part-of-day regex")
 });
+
+/// True when `text` tells of a closure for part of each day; "overnight on 12
+/// September" is the time of one event, not a part of each day.
+pub(crate) fn part_of_day(text: &str) -> bool {
+    PART_OF_DAY.captures_iter(text).any(|c| c.name("moment").is_none())
+}
 
 /// A closure of part of a crossing ("the westbound span", "one lane", "the cargo
 /// terminal"): the crossing is restricted, not closed.

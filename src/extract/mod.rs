@@ -155,7 +155,7 @@ fn statements<'t>(
     let events = resolve_unnamed(events, &sents, &doc_mentions, last_border);
     let merged = imply_closures(merge(events));
     let completed = complete(merged);
-    (fold_borders(completed), sents)
+    (complete(fold_borders(completed)), sents)
 }
 
 /// The two countries of a country-wide border statement in this sentence, if it is one.
@@ -234,6 +234,15 @@ fn sentence_events(
             }
         }
         if status == Status::Closed {
+            let subject = lexicon::SUBJECT_SCOPE.captures(&s[lo..m.start()]);
+            if let Some(sc) = subject.and_then(|x| x.name("of").or(x.name("kind"))) {
+                if lexicon::is_restrictive(sc.as_str()) {
+                    status = Status::Restricted;
+                    scope = Some(format!("closed to {}", sc.as_str().trim()));
+                }
+            }
+        }
+        if status == Status::Closed {
             if let Some(sc) = lexicon::CLOSED_TO.captures(after).and_then(|x| x.name("scope")) {
                 if lexicon::is_restrictive(sc.as_str()) {
                     status = Status::Restricted;
@@ -242,7 +251,7 @@ fn sentence_events(
             }
         }
         if after.to_ascii_lowercase().trim_start_matches([',', ' ']).starts_with("with exception")
-            || (status == Status::Open && lexicon::LIMITS.is_match(after))
+            || (status == Status::Open && lexicon::limits(after))
         {
             status = Status::Restricted;
         }
@@ -250,7 +259,7 @@ fn sentence_events(
             continue;
         }
         if status == Status::Closed
-            && (lexicon::PART_OF_DAY.is_match(&s[lo..hi]) || lexicon::PART_OF_CROSSING.is_match(&s[lo..m.start()]))
+            && (lexicon::part_of_day(&s[lo..hi]) || lexicon::PART_OF_CROSSING.is_match(&s[lo..m.start()]))
         {
             status = Status::Restricted;
         }
@@ -562,6 +571,9 @@ fn complete(mut events: Vec<Event>) -> Vec<Event> {
         let next = events
             .iter()
             .filter(|n| n.target.key() == events[i].target.key() && n.status != events[i].status)
+            // With no start of its own, a restriction and a closure may be one event
+            // told twice ("trucks were blocked … carriers began blocking the crossing").
+            .filter(|n| from.is_some() || n.status == Status::Open || fit(n, &events[i]) == 0)
             .filter_map(|n| {
                 let why = || n.why.bound(Rule::NextEvent, n.order.0);
                 n.since.filter(|_| !n.since_derived).map(|s| (s, n.sentences.clone(), why()))
@@ -618,11 +630,33 @@ fn fold_borders(events: Vec<Event>) -> Vec<Event> {
         }
         if !any {
             out.push(b);
+            continue;
         }
+        lend_closure(&b, &mut rest, on_border);
     }
     rest.extend(out);
     rest.sort_by_key(|e| e.order);
     rest
+}
+
+/// A border closed before a named crossing of it reopened was closed at that crossing
+/// too: "All eight crossings were closed in November. … Vaalimaa will reopen on
+/// Thursday." The crossing gets the border's closure, which its reopening ends.
+fn lend_closure(b: &Event, rest: &mut Vec<Event>, on_border: impl Fn(&&mut Event) -> bool) {
+    if b.status == Status::Open {
+        return;
+    }
+    let from = b.since.filter(|_| !b.since_derived).map(When::day);
+    let mut lent: Vec<Event> = Vec::new();
+    for e in rest.iter_mut().filter(|e| on_border(e)) {
+        let reopens_later = e.status == Status::Open
+            && e.since.filter(|_| !e.since_derived).is_some_and(|s| from.is_none_or(|f| s.day() > f));
+        if reopens_later && !lent.iter().any(|l| l.target.key() == e.target.key()) {
+            lent.push(Event { target: e.target.clone(), until: None, others: false, ..b.clone() });
+        }
+    }
+    lent.retain(|l| !rest.iter().any(|e| e.target.key() == l.target.key() && e.status != Status::Open));
+    rest.extend(lent);
 }
 
 fn record(e: Event, sents: &[&str], published: NaiveDate, source: &str) -> Option<Record> {

@@ -685,3 +685,5 @@ fn a_statement_merged_in_keeps_the_surer_binding_of_the_same_end() {
         "The crossing will remain closed until 15 April. Torkham was closed until 15 April by the authorities.";
     assert_eq!(sure(named_last, "2025-04-03"), [rec("torkham", "closed", Some("2025-04-15"), "high")]);
 }
+
+mod scope;

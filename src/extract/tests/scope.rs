@@ -1,0 +1,98 @@
+//! Which traffic a status covers, and when a status belongs to a border's crossings:
+//! each rule on sentences written for it.
+
+use super::{ex, one};
+
+#[test]
+fn a_closure_whose_subject_is_one_kind_of_traffic_restricts() {
+    assert_eq!(
+        ex("The traffic of trucks towards the Dorohusk checkpoint began to be blocked.", "2023-11-06"),
+        one("yahodyn", "restricted", None)
+    );
+    assert_eq!(
+        ex("Freight traffic at the Torkham crossing was halted.", "2025-03-05"),
+        one("torkham", "restricted", None)
+    );
+    assert_eq!(
+        ex("Traffic at the Torkham crossing was halted.", "2025-03-05"),
+        one("torkham", "closed", None),
+        "all traffic is a closure"
+    );
+    assert_eq!(
+        ex("The passenger checkpoint in Torkham was closed.", "2025-03-05"),
+        one("torkham", "closed", None),
+        "a kind of checkpoint is not a kind of traffic"
+    );
+}
+
+#[test]
+fn a_closure_of_the_entry_of_one_kind_restricts() {
+    assert_eq!(
+        ex("Customs closed the entry of trucks at the Paso Canoas border post on Wednesday.", "2020-10-22")[0].1,
+        "restricted"
+    );
+}
+
+#[test]
+fn both_directions_is_not_both_kinds_of_traffic() {
+    assert_eq!(ex("The Salloum crossing was shut for trucks in both directions.", "2014-06-08")[0].1, "restricted");
+    assert_eq!(ex("The Salloum crossing was shut for people and trucks.", "2014-06-08")[0].1, "closed");
+}
+
+#[test]
+fn a_closure_for_one_direction_of_travel_restricts() {
+    assert_eq!(ex("The Jaber crossing was closed for those heading to Syria.", "2024-12-06")[0].1, "restricted");
+}
+
+#[test]
+fn one_kind_of_traffic_not_allowed_to_cross_restricts() {
+    assert_eq!(
+        ex("Motorcycles will not be allowed to cross at the Torkham crossing from Tuesday.", "2022-09-19")[0].1,
+        "restricted"
+    );
+}
+
+#[test]
+fn overnight_on_a_date_is_when_a_closure_began_not_a_nightly_one() {
+    assert_eq!(ex("Poland closed the Terespol crossing overnight on September 12.", "2025-09-23")[0].1, "closed");
+    assert_eq!(ex("The Torkham crossing will be closed overnight.", "2025-09-23")[0].1, "restricted");
+}
+
+#[test]
+fn resuming_only_after_a_condition_is_a_full_resumption() {
+    assert_eq!(
+        ex("Traffic at the Torkham crossing would resume only after authorities assessed the situation.", "2025-09-23")
+            [0]
+        .1,
+        "open"
+    );
+    assert_eq!(ex("The Torkham crossing reopened for trucks only.", "2025-09-23")[0].1, "restricted");
+}
+
+#[test]
+fn began_to_be_is_past_not_future() {
+    let r = ex(
+        "Trucks at the Torkham crossing began to be blocked. On Monday carriers began blocking the Torkham crossing.",
+        "2023-11-06",
+    );
+    assert_eq!(r.len(), 1, "one event told twice: {r:?}");
+}
+
+#[test]
+fn a_border_closed_before_a_named_crossing_reopens_was_closed_there_too() {
+    let r = ex(
+        "Finland closed all crossings on its border with Russia on 30 November. The Vaalimaa crossing will reopen on 14 December.",
+        "2023-12-12",
+    );
+    assert!(r.contains(&("vaalimaa".into(), "closed".into(), Some("2023-12-13".into()))), "{r:?}");
+    assert!(r.contains(&("vaalimaa".into(), "open".into(), None)), "{r:?}");
+}
+
+#[test]
+fn a_restriction_with_no_start_is_not_ended_by_a_closure_of_the_same_day() {
+    let r = ex(
+        "Truck traffic at the Torkham crossing was halted. On Monday, protesters blocked the Torkham crossing.",
+        "2025-03-05",
+    );
+    assert!(r.iter().all(|(_, _, until)| until.is_none()), "{r:?}");
+}
