@@ -371,7 +371,9 @@ fn sentence_events(
             }
         }
         for t in targets {
-            out.push(Event { target: t, ..ev.clone() });
+            // Only a border's record is about "the other crossings"; a named one is itself.
+            let others = ev.others && matches!(t, Target::Border(..));
+            out.push(Event { target: t, others, ..ev.clone() });
         }
     }
 }
@@ -493,6 +495,7 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
             .iter_mut()
             .filter(|o| {
                 o.target.key() == e.target.key()
+                    && o.others == e.others
                     && (fit(o, &e) == 2 || (fit(o, &e) == 1 && o.planned.zip(e.planned).is_none_or(|(a, b)| a == b)))
                     && (o.since.is_none()
                         || e.since.is_none()

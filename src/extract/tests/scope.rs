@@ -96,3 +96,24 @@ fn a_restriction_with_no_start_is_not_ended_by_a_closure_of_the_same_day() {
     );
     assert!(r.iter().all(|(_, _, until)| until.is_none()), "{r:?}");
 }
+
+#[test]
+fn all_other_crossings_stay_apart_from_a_closure_of_all_of_them() {
+    let r = ex(
+        "All eight crossings on the border between Finland and Russia were closed in late November. \
+         The Vaalimaa crossing will reopen on Thursday, but all other crossings will remain closed.",
+        "2023-12-12",
+    );
+    assert!(r.contains(&("vaalimaa".into(), "closed".into(), Some("2023-12-13".into()))), "{r:?}");
+    assert!(r.contains(&("fi-ru-border".into(), "closed".into(), None)), "the other crossings: {r:?}");
+}
+
+#[test]
+fn the_other_crossings_of_a_sentence_that_names_crossings_are_those_named() {
+    let r = ex(
+        "The closure of the Torkham crossing on Tuesday had a domino effect on the other entry points, \
+         with the Chaman crossing closed the next day.",
+        "2025-03-07",
+    );
+    assert_eq!(r.iter().filter(|(c, ..)| c == "chaman").count(), 1, "{r:?}");
+}
