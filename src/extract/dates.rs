@@ -178,6 +178,9 @@ static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("future regex")
 });
 
+/// A past tense before a date: "was closed until Sunday".
+static PAST: LazyLock<Regex> = LazyLock::new(|| ascii_words(r"(?i)\b(?:was|were|had|did)\b").expect("past regex"));
+
 /// "To be" after a verb of the past or of seeming: "began to be blocked", "appears to
 /// be closed" tell no future.
 static NOT_FUTURE: LazyLock<Regex> = LazyLock::new(|| {
@@ -482,6 +485,8 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
         let toward = match which.as_deref().map(|w| w.rsplit(' ').next().unwrap_or(w)) {
             Some("next" | "following" | "coming") => Toward::After,
             Some("last" | "past") => Toward::Before,
+            // "Was closed until 1.45pm on Sunday" in a Sunday paper ended that day.
+            _ if since.is_none() && role == Some(Role::Until) && PAST.is_match(&text[..start]) => Toward::OnOrAfter,
             _ if since.is_some() || matches!(role, Some(Role::Until | Role::UntilAtLeast)) => Toward::After,
             _ if FUTURE.is_match(&text[..start]) => Toward::OnOrAfter,
             _ => Toward::OnOrBefore,

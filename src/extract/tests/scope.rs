@@ -117,3 +117,11 @@ fn the_other_crossings_of_a_sentence_that_names_crossings_are_those_named() {
     );
     assert_eq!(r.iter().filter(|(c, ..)| c == "chaman").count(), 1, "{r:?}");
 }
+
+#[test]
+fn no_one_allowed_to_cross_is_a_closure() {
+    assert_eq!(
+        ex("No one was allowed to cross the Torkham border from midday until 1.45pm on Sunday.", "2024-12-15"),
+        one("torkham", "closed", Some("2024-12-15T13:45"))
+    );
+}
