@@ -425,3 +425,22 @@ pub(crate) static OTHER_THING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:ceasefire|cease-fire|truce|deadline|visit|visited|talks|negotiations|agreement|deal|curfew|election|elections|summit|meeting|holiday|festival|exams?|season|which|that\s+(?:runs|lasts|expires|ends))\b")
         .expect("other-thing regex")
 });
+
+/// A status word followed by where it holds: "was halted at the", "closed via".
+pub(crate) static LOCATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r#"(?i)^\s*(?:at|via|through|across|on)\s+(?:the\s+|all\s+|both\s+)?(?:[\w-]+\s+){0,2}?["“'«]?$"#)
+        .expect("locative regex")
+});
+
+/// Between two crossings of one list: quotes, commas, "and", a few words ("and three
+/// railway crossings:"), but no clause of its own.
+pub(crate) static LIST_GAP: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r#"(?i)^[\s"“”'’«»,:()–—-]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:[\w-]+[\s"“”'’«»,:–—-]+){0,6}?$"#)
+        .expect("list-gap regex")
+});
+
+/// Words that start a clause of their own inside a list's gap.
+pub(crate) static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:after|while|but|because|due|forcing|forced|diverted|instead|rerouted|whereas|although|though|where|which|who|when)\b")
+        .expect("clause-break regex")
+});

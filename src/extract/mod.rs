@@ -268,8 +268,15 @@ fn sentence_events(
         }
         let mut targets: Vec<Target> =
             found.iter().filter(|x| x.pos >= lo && x.pos < m.start()).map(|x| x.target.clone()).collect();
+        let after_list = listed_after(s, m.end(), hi, found);
         if targets.is_empty() {
             targets = found.iter().filter(|x| x.pos >= m.end() && x.pos < hi).map(|x| x.target.clone()).collect();
+        } else {
+            for t in after_list {
+                if !targets.iter().any(|x| x.key() == t.key()) {
+                    targets.push(t);
+                }
+            }
         }
         let others = OTHERS.is_match(&s[lo..m.start()]);
         if let (true, Some((a, b))) = (targets.is_empty() && COUNTRY_BORDER.is_match(&s[lo..m.start()]), border) {
@@ -376,6 +383,27 @@ fn sentence_events(
             out.push(Event { target: t, others, ..ev.clone() });
         }
     }
+}
+
+/// The crossings listed right after a status word that says where it holds: "was
+/// halted at the A checkpoint and three railway crossings: B, C and D".
+fn listed_after(s: &str, from: usize, to: usize, found: &[Mention]) -> Vec<Target> {
+    let mut after = found.iter().filter(|x| x.pos >= from && x.pos < to);
+    let Some(first) = after.next() else { return Vec::new() };
+    if !lexicon::LOCATIVE.is_match(&s[from..first.pos]) {
+        return Vec::new();
+    }
+    let mut out = vec![first.target.clone()];
+    let mut last_end = first.end;
+    for x in after {
+        let gap = s.get(last_end.min(x.pos)..x.pos).unwrap_or("");
+        if !lexicon::LIST_GAP.is_match(gap) || lexicon::CLAUSE_BREAK.is_match(gap) {
+            break;
+        }
+        out.push(x.target.clone());
+        last_end = x.end;
+    }
+    out
 }
 
 /// A headline: the text's first line, without a full stop.
@@ -635,7 +663,7 @@ fn fold_borders(events: Vec<Event>) -> Vec<Event> {
             out.push(b);
             continue;
         }
-        lend_closure(&b, &mut rest, on_border);
+        lend_status(&b, &mut rest, on_border);
     }
     rest.extend(out);
     rest.sort_by_key(|e| e.order);
@@ -644,21 +672,30 @@ fn fold_borders(events: Vec<Event>) -> Vec<Event> {
 
 /// A border closed before a named crossing of it reopened was closed at that crossing
 /// too: "All eight crossings were closed in November. … Vaalimaa will reopen on
-/// Thursday." The crossing gets the border's closure, which its reopening ends.
-fn lend_closure(b: &Event, rest: &mut Vec<Event>, on_border: impl Fn(&&mut Event) -> bool) {
-    if b.status == Status::Open {
+/// Thursday." The crossing gets the border's closure, which its reopening ends. Likewise
+/// a border that reopens after a named crossing of it closed reopens that crossing.
+fn lend_status(b: &Event, rest: &mut Vec<Event>, on_border: impl Fn(&&mut Event) -> bool) {
+    let at = b.since.filter(|_| !b.since_derived).map(When::day);
+    if b.status == Status::Open && at.is_none() {
         return;
     }
-    let from = b.since.filter(|_| !b.since_derived).map(When::day);
     let mut lent: Vec<Event> = Vec::new();
     for e in rest.iter_mut().filter(|e| on_border(e)) {
-        let reopens_later = e.status == Status::Open
-            && e.since.filter(|_| !e.since_derived).is_some_and(|s| from.is_none_or(|f| s.day() > f));
-        if reopens_later && !lent.iter().any(|l| l.target.key() == e.target.key()) {
+        let since = e.since.filter(|_| !e.since_derived).map(When::day);
+        let fits = if b.status == Status::Open {
+            e.status != Status::Open && since.is_none_or(|s| at.is_some_and(|a| s < a))
+        } else {
+            e.status == Status::Open && since.is_some_and(|s| at.is_none_or(|a| s > a))
+        };
+        if fits && !lent.iter().any(|l| l.target.key() == e.target.key()) {
             lent.push(Event { target: e.target.clone(), until: None, others: false, ..b.clone() });
         }
     }
-    lent.retain(|l| !rest.iter().any(|e| e.target.key() == l.target.key() && e.status != Status::Open));
+    lent.retain(|l| {
+        !rest
+            .iter()
+            .any(|e| e.target.key() == l.target.key() && (e.status == Status::Open) == (b.status == Status::Open))
+    });
     rest.extend(lent);
 }
 

@@ -125,3 +125,32 @@ fn no_one_allowed_to_cross_is_a_closure() {
         one("torkham", "closed", Some("2024-12-15T13:45"))
     );
 }
+
+#[test]
+fn the_crossings_listed_where_a_status_holds_all_take_it() {
+    let r = ex(
+        "In addition to the Terespol checkpoint, traffic was halted at the Kukuryki freight checkpoint \
+         and two railway crossings: Kuznica and Siemianowka.",
+        "2025-09-23",
+    );
+    let ids: Vec<&str> = r.iter().map(|(c, ..)| c.as_str()).collect();
+    assert_eq!(ids, ["terespol", "koroszczyn", "kuznica", "siemianowka"], "{r:?}");
+}
+
+#[test]
+fn a_crossing_after_a_clause_of_its_own_does_not_take_the_status() {
+    let r =
+        ex("The Torkham crossing was closed at noon, forcing trucks to divert to the Chaman crossing.", "2025-03-05");
+    assert_eq!(r, one("torkham", "closed", None));
+}
+
+#[test]
+fn a_border_that_reopens_reopens_its_named_crossings_that_closed() {
+    let r = ex(
+        "The Kuznica crossing was closed on September 12. \
+         Traffic via checkpoints on the Polish-Belarusian border will resume on September 25.",
+        "2025-09-23",
+    );
+    assert!(r.contains(&("kuznica".into(), "closed".into(), Some("2025-09-24".into()))), "{r:?}");
+    assert!(r.contains(&("kuznica".into(), "open".into(), None)), "{r:?}");
+}
