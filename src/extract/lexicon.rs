@@ -409,7 +409,7 @@ pub(crate) static HABITUAL: LazyLock<Regex> = LazyLock::new(|| {
 /// A status that is only a possibility: "could be closed again if necessary", "if it
 /// continues, we will close the crossing", "threatened to shut".
 pub(crate) static HYPOTHETICAL: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:if|unless|could|might|threaten(?:s|ed|ing)?\s+to|warn(?:s|ed|ing)?\s+(?:that|it|of))\b")
+    ascii_words(r"(?i)\b(?:if|unless|could|might|threaten(?:s|ed|ing)?\s+to|warn(?:s|ed|ing)?\s+(?:that|it|of)|(?:cannot|can't|could\s+not|couldn't|unable\s+to|did\s+not|didn't|would\s+not)\s+say|unclear|uncertain|not\s+(?:yet\s+)?known|no\s+(?:word|indication|date|timeline)\s+(?:on|of|for|as\s+to))\b")
         .expect("hypothetical regex")
 });
 
@@ -443,4 +443,11 @@ pub(crate) static LIST_GAP: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:after|while|but|because|due|forcing|forced|diverted|instead|rerouted|whereas|although|though|where|which|who|when)\b")
         .expect("clause-break regex")
+});
+
+/// A clause that only sets a time for something else: "until it reopens, travellers
+/// are directed …", "once the crossing opens, …".
+pub(crate) static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:until|till|once|when|whenever|before|after|as\s+soon\s+as)\s+(?:it|they|the\s+(?:[\w-]+\s+){0,3}?)\s*$")
+        .expect("subordinate regex")
 });

@@ -255,7 +255,11 @@ fn sentence_events(
         {
             status = Status::Restricted;
         }
-        if lexicon::HABITUAL.is_match(&s[lo..hi]) || lexicon::HYPOTHETICAL.is_match(&s[lo..m.start()]) {
+        let present = ["opens", "closes", "resumes", "reopens"].iter().any(|w| m.as_str().eq_ignore_ascii_case(w));
+        if lexicon::HABITUAL.is_match(&s[lo..hi])
+            || lexicon::HYPOTHETICAL.is_match(&s[lo..m.start()])
+            || (present && lexicon::SUBORDINATE.is_match(before(s, m.start())))
+        {
             continue;
         }
         if status == Status::Closed

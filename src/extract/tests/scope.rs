@@ -154,3 +154,10 @@ fn a_border_that_reopens_reopens_its_named_crossings_that_closed() {
     assert!(r.contains(&("kuznica".into(), "closed".into(), Some("2025-09-24".into()))), "{r:?}");
     assert!(r.contains(&("kuznica".into(), "open".into(), None)), "{r:?}");
 }
+
+#[test]
+fn a_reopening_nobody_can_date_or_that_only_sets_a_time_is_not_a_status() {
+    let text = "The Lacolle crossing was closed on Friday. Police cannot say when the border crossing will reopen. \
+                Until it reopens, travellers are directed to the Hemmingford crossing.";
+    assert_eq!(ex(text, "2017-01-06"), one("champlain", "closed", None));
+}
