@@ -166,6 +166,7 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
         | (?P<by>\bby)
         | (?P<ignore>\b(?:beyond|after|past|before|prior\s+to|except(?:\s+on)?|said|says|announced|reported|told|stated|tweeted|added|confirmed|decided|informed|noted|declared|issued|published|signed|held)(?:\s+(?:on|in|that))?)
         | (?P<on>\b(?:on|in|at|during|this|next|last|coming)(?:\s+the)?)
+        | (?P<verb>\b(?:re-?open(?:ed|s)?|closed|closes|shut|shuts|resumed|resumes|suspended|halted|opened|opens|sealed|blocked|lifted)\s+(?:again\s+)?)
         | (?P<apposition>\bi\.\s?e\.,?|\bnamely|\bthat\s+is,?)
         )[\s,(]*$",
     )

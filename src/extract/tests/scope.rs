@@ -161,3 +161,14 @@ fn a_reopening_nobody_can_date_or_that_only_sets_a_time_is_not_a_status() {
                 Until it reopens, travellers are directed to the Hemmingford crossing.";
     assert_eq!(ex(text, "2017-01-06"), one("champlain", "closed", None));
 }
+
+#[test]
+fn a_weekday_right_after_the_status_word_dates_it() {
+    let r = ex("The Torkham crossing reopened Monday after remaining closed for three months.", "2020-06-22");
+    assert!(r.contains(&("torkham".into(), "closed".into(), Some("2020-06-21".into()))), "{r:?}");
+    assert_eq!(
+        ex("The Torkham crossing is closed, officials said Monday.", "2020-06-24"),
+        one("torkham", "closed", None),
+        "when it was said is not when it closed"
+    );
+}
