@@ -294,7 +294,7 @@ pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A scope that limits who may cross: `for cargo vehicles`, `with exceptions for`.
 pub(crate) static SCOPE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^\s*(?:(?:\w+\s+){0,3}?)?for\s+(?P<scope>[^,;.]{3,80}?)\s*(?:,|;|\.|$|\bafter\b|\bfollowing\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bstarting\b|\bwith\b|\bby\b|\bwhile\b|\bas\b)")
+    ascii_words(r"(?i)^\s*(?:(?:[\w'’-]+\s+){0,8}?)?for\s+(?P<scope>[^,;.]{3,80}?)\s*(?:,|;|\.|$|\bafter\b|\bfollowing\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bstarting\b|\bwith\b|\bby\b|\bwhile\b|\bas\b)")
         .expect("scope regex")
 });
 
@@ -309,8 +309,8 @@ pub(crate) static CLOSED_TO: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static SUBJECT_SCOPE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
         r"(?ix)\b(?:
-            (?:traffic|movement|passage|entry|transit)\s+of\s+(?P<of>(?:\w+\s+){0,2}?(?:trucks|lorries|cargo|freight|goods|passengers|pedestrians|cars|buses|vehicles|people))\b[^.;:]{0,200}$
-          | (?P<kind>(?:truck|lorry|cargo|freight|goods|passenger|pedestrian|bus|car|commercial)s?)\s+(?:traffic|movement|transport|crossings)\s+(?:[\w'’-]+\s+){0,6}$
+            (?:traffic|movement|passage|entry|transit|transport|transportation|export|exports|import|imports)\s+of\s+(?P<of>(?:\w+\s+){0,2}?(?:trucks|lorries|cargo|freight|goods|passengers|pedestrians|cars|buses|vehicles|people))\b[^.;:]{0,200}$
+          | (?P<kind>(?:truck|lorry|cargo|freight|goods|passenger|pedestrian|bus|car|commercial)s?)\s+(?:traffic|movement|transport|crossings|vehicles)\s+(?:[\w'’-]+\s+){0,6}$
         )",
     )
     .expect("subject-scope regex")
@@ -320,6 +320,22 @@ pub(crate) static SUBJECT_SCOPE: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) fn is_restrictive(scope: &str) -> bool {
     let s = scope.to_ascii_lowercase();
     if ["only", "except", "exempt", "certain", "limited", "restricted", "humanitarian"].iter().any(|w| s.contains(w)) {
+        return true;
+    }
+    // Those with a purpose of their own: aid convoys, returning nationals, emergencies.
+    const PURPOSE: &[&str] = &[
+        "aid",
+        "relief",
+        "returnees",
+        "residents",
+        "diplomats",
+        "emergency",
+        "emergencies",
+        "medical",
+        "pilgrims",
+        "essential",
+    ];
+    if s.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| PURPOSE.contains(&w)) {
         return true;
     }
     // A direction of travel is half the traffic: "for those heading to Syria".
@@ -450,4 +466,11 @@ pub(crate) static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:until|till|once|when|whenever|before|after|as\s+soon\s+as)\s+(?:it|they|the\s+(?:[\w-]+\s+){0,3}?)\s*$")
         .expect("subordinate regex")
+});
+
+/// Part of a crossing as the subject of an opening: "single lanes have reopened", "one
+/// gate opened".
+pub(crate) static PARTIAL_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:single|one|some|a\s+few|two)\s+(?:lanes?|gates?|counters?|booths?)\b[^.;]{0,40}$")
+        .expect("partial-subject regex")
 });

@@ -233,14 +233,21 @@ fn sentence_events(
                 scope = Some(text);
             }
         }
-        if status == Status::Closed {
+        // Unblocking one kind of traffic ends its blockade; it says nothing of the rest.
+        if status == Status::Closed
+            || (status == Status::Open && !m.as_str().to_ascii_lowercase().starts_with("unblock"))
+        {
             let subject = lexicon::SUBJECT_SCOPE.captures(&s[lo..m.start()]);
             if let Some(sc) = subject.and_then(|x| x.name("of").or(x.name("kind"))) {
                 if lexicon::is_restrictive(sc.as_str()) {
+                    let verb = if status == Status::Closed { "closed to" } else { "open to" };
                     status = Status::Restricted;
-                    scope = Some(format!("closed to {}", sc.as_str().trim()));
+                    scope = Some(format!("{verb} {}", sc.as_str().trim()));
                 }
             }
+        }
+        if status == Status::Open && lexicon::PARTIAL_SUBJECT.is_match(&s[lo..m.start()]) {
+            status = Status::Restricted;
         }
         if status == Status::Closed {
             if let Some(sc) = lexicon::CLOSED_TO.captures(after).and_then(|x| x.name("scope")) {

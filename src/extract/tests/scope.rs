@@ -172,3 +172,28 @@ fn a_weekday_right_after_the_status_word_dates_it() {
         "when it was said is not when it closed"
     );
 }
+
+#[test]
+fn an_opening_for_aid_or_of_some_lanes_is_a_restriction() {
+    assert_eq!(
+        ex(
+            "Sudan extended the opening of the Adre border crossing with Chad for aid deliveries until August 15.",
+            "2025-05-15"
+        ),
+        one("adre", "restricted", Some("2025-08-15"))
+    );
+    assert_eq!(
+        ex("Single lanes have reopened in each direction at the Coutts border crossing.", "2022-02-03")[0].1,
+        "restricted"
+    );
+    assert_eq!(ex("All lanes have reopened at the Coutts border crossing.", "2022-02-03")[0].1, "open");
+    assert_eq!(ex("The Torkham crossing reopened for the first time in a month.", "2022-02-03")[0].1, "open");
+}
+
+#[test]
+fn an_opening_whose_subject_is_one_kind_of_traffic_is_a_restriction() {
+    assert_eq!(
+        ex("The transportation of goods vehicles through the Torkham crossing has resumed.", "2020-06-22")[0].1,
+        "restricted"
+    );
+}
