@@ -171,7 +171,9 @@ pub(super) fn sentence_events(
         };
         for p in phrases.iter().filter(own) {
             let between = if p.start >= m.end() { &s[m.end()..p.start] } else { &s[p.end.min(m.start())..m.start()] };
-            if lexicon::OTHER_THING.is_match(between) || is_dateline(s, p) {
+            // "On Friday officials said the crossing …": the date is the saying's.
+            let said = p.end <= m.start() && lexicon::SAID.is_match(between);
+            if lexicon::OTHER_THING.is_match(between) || said || is_dateline(s, p) {
                 continue;
             }
             match p.phrase {

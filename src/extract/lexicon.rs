@@ -269,7 +269,7 @@ pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that name a crossing without naming which one ("the crossing", "the border").
 pub(crate) static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:crossings?|border|checkpoints?|checkposts?|gates?|port of entry|entry points?|frontier|terminal)\b",
+        r"(?i)\b(?:crossings?|border|checkpoints?|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening))\b",
     )
     .expect("generic regex")
 });
@@ -323,18 +323,8 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
         return true;
     }
     // Those with a purpose of their own: aid convoys, returning nationals, emergencies.
-    const PURPOSE: &[&str] = &[
-        "aid",
-        "relief",
-        "returnees",
-        "residents",
-        "diplomats",
-        "emergency",
-        "emergencies",
-        "medical",
-        "pilgrims",
-        "essential",
-    ];
+    const PURPOSE: &[&str] =
+        &["aid", "relief", "returnees", "diplomats", "emergency", "emergencies", "medical", "pilgrims", "essential"];
     if s.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| PURPOSE.contains(&w)) {
         return true;
     }
@@ -473,4 +463,10 @@ pub(crate) static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static PARTIAL_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:single|one|some|a\s+few|two)\s+(?:lanes?|gates?|counters?|booths?)\b[^.;]{0,40}$")
         .expect("partial-subject regex")
+});
+
+/// A verb of saying: a date before it dates the saying, not what was said.
+pub(crate) static SAID: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:said|says|announced|announces|told|reported|reports|stated|confirmed|declared|added|noted|tweeted|wrote|posted)\b")
+        .expect("said regex")
 });

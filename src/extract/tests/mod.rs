@@ -687,3 +687,4 @@ fn a_statement_merged_in_keeps_the_surer_binding_of_the_same_end() {
 }
 
 mod scope;
+mod timeline;

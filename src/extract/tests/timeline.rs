@@ -1,0 +1,27 @@
+//! The document timeline: later statements replacing earlier ends, phases, and what
+//! dates a statement rather than its status.
+
+use super::{ex, one};
+
+#[test]
+fn until_further_notice_about_the_closure_replaces_an_earlier_end() {
+    assert_eq!(
+        ex(
+            "The Torkham crossing was closed until 3 May. Officials said the closure will now last until further notice.",
+            "2025-04-28"
+        ),
+        one("torkham", "closed", None)
+    );
+}
+
+#[test]
+fn a_date_before_a_verb_of_saying_dates_the_saying() {
+    let r = ex("On Friday officials said the Torkham crossing will stay closed.", "2025-04-28");
+    assert_eq!(r, one("torkham", "closed", None));
+    let since = |text: &str| {
+        let published = chrono::NaiveDate::from_ymd_opt(2025, 4, 28).unwrap();
+        super::extract(text, published, &crate::gazetteer::Gazetteer::built_in(), "t")[0].since.clone()
+    };
+    assert_eq!(since("On Friday officials said the Torkham crossing will stay closed."), None);
+    assert_eq!(since("The Torkham crossing closed on Friday, officials said."), Some("2025-04-25".into()));
+}
