@@ -169,7 +169,11 @@ pub(super) fn sentence_events(
         let own = |p: &&dates::Found| {
             owner(p, &triggers) == k && !consumed.iter().any(|(a, b, _)| p.start < *b && p.end > *a)
         };
+        let mut starts: Vec<(usize, usize, When)> = Vec::new();
         for p in phrases.iter().filter(own) {
+            if let (Phrase::Date(Role::Since, w), true) = (&p.phrase, p.start >= m.end()) {
+                starts.push((p.start, p.end, *w));
+            }
             let between = if p.start >= m.end() { &s[m.end()..p.start] } else { &s[p.end.min(m.start())..m.start()] };
             // "On Friday officials said the crossing …": the date is the saying's.
             let said = p.end <= m.start() && lexicon::SAID.is_match(between);
@@ -205,6 +209,20 @@ pub(super) fn sentence_events(
         }
         if ev.open_ended {
             ev.until = None;
+        }
+        if status != Status::Closed {
+            for (w, who) in phases(s, m.end(), &starts) {
+                for t in &targets {
+                    out.push(Event {
+                        target: t.clone(),
+                        status: Status::Restricted,
+                        since: Some(w),
+                        scope: Some(format!("open to {who}")),
+                        reopening: ev.reopening || lexicon::REOPENING.is_match(m.as_str()),
+                        ..ev.clone()
+                    });
+                }
+            }
         }
         for (_, _, sp) in consumed.iter().filter(|(a, _, _)| *a >= m.end() && *a < hi) {
             if let (true, Some(reopened)) = (sp.is_precise(), ev.since) {
@@ -254,6 +272,27 @@ fn listed_after(s: &str, from: usize, to: usize, found: &[Mention]) -> Vec<Targe
         out.push(x.target.clone());
         last_end = x.end;
     }
+    out
+}
+
+/// The earlier phases of an opening told in steps, each with who it admits: "will reopen
+/// to trucks from Thursday and to pedestrians from Saturday" opens to trucks on Thursday;
+/// the last step, Saturday, is the full opening.
+fn phases<'s>(s: &'s str, from: usize, starts: &[(usize, usize, When)]) -> Vec<(When, &'s str)> {
+    if starts.len() < 2 || starts.windows(2).any(|w| w[0].2.day() >= w[1].2.day()) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut at = from;
+    for (start, end, w) in starts {
+        let Some(who) = lexicon::PHASE_WHO.captures(&s[at..*start]).and_then(|c| c.name("who").or(c.name("kind")))
+        else {
+            return Vec::new();
+        };
+        out.push((*w, who.as_str().trim()));
+        at = *end;
+    }
+    out.pop();
     out
 }
 

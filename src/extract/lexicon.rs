@@ -470,3 +470,10 @@ pub(crate) static SAID: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:said|says|announced|announces|told|reported|reports|stated|confirmed|declared|added|noted|tweeted|wrote|posted)\b")
         .expect("said regex")
 });
+
+/// Who one step of an opening admits, just before its start: "to trucks from", "for
+/// pedestrians starting".
+pub(crate) static PHASE_WHO: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)(?:\b(?:to|for)\s+(?P<who>(?:[\w-]+\s+){0,3}?[\w-]+)|\b(?P<kind>(?:[\w-]+\s+)?(?:trucks|lorries|cargo|goods|freight|pedestrians|passengers|cars|buses|vehicles|travell?ers|people)))\s+(?:from|starting(?:\s+(?:from|on))?|as\s+of|beginning(?:\s+on)?|effective)\s*$")
+        .expect("phase regex")
+});

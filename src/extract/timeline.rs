@@ -107,10 +107,22 @@ pub(super) fn merge(events: Vec<Event>) -> Vec<Event> {
 /// else of that closure: "the crossing will reopen on 8 January" means it is closed until
 /// then. The closure's start is not known.
 pub(super) fn imply_closures(mut events: Vec<Event>) -> Vec<Event> {
-    let mut implied = Vec::new();
+    let mut implied: Vec<Event> = Vec::new();
     for e in &events {
         let Some(since @ When::Day(..)) = e.since.filter(|_| e.reopening && !e.since_derived) else { continue };
-        if events.iter().any(|o| o.target.key() == e.target.key() && o.status != Status::Open) {
+        let same = |o: &&Event| o.target.key() == e.target.key();
+        // A closure told of, or a restriction that is not itself a step of the reopening.
+        if events.iter().filter(same).any(|o| o.status != Status::Open && !o.reopening) {
+            continue;
+        }
+        // Of a reopening in steps, the first ends the closure.
+        let first = events
+            .iter()
+            .filter(same)
+            .filter(|o| o.reopening && !o.since_derived)
+            .filter_map(|o| o.since)
+            .min_by_key(|w| w.day());
+        if first.is_some_and(|f| f.day() < since.day()) || implied.iter().any(|i| i.target.key() == e.target.key()) {
             continue;
         }
         implied.push(Event {

@@ -25,3 +25,23 @@ fn a_date_before_a_verb_of_saying_dates_the_saying() {
     assert_eq!(since("On Friday officials said the Torkham crossing will stay closed."), None);
     assert_eq!(since("The Torkham crossing closed on Friday, officials said."), Some("2025-04-25".into()));
 }
+
+#[test]
+fn an_opening_in_steps_gives_each_step_its_own_period() {
+    let text = "The Torkham crossing will reopen to trucks from Thursday and to pedestrians from Saturday.";
+    assert_eq!(
+        ex(text, "2025-03-04"),
+        [
+            ("torkham".into(), "closed".into(), Some("2025-03-05".into())),
+            ("torkham".into(), "restricted".into(), Some("2025-03-07".into())),
+            ("torkham".into(), "open".into(), None),
+        ]
+    );
+    let bare = ex("The Torkham crossing will reopen, trucks from Thursday, pedestrians from Saturday.", "2025-03-04");
+    assert_eq!(bare.len(), 3, "{bare:?}");
+    assert_eq!(
+        ex("The Torkham crossing will reopen from Thursday.", "2025-03-04"),
+        [("torkham".into(), "closed".into(), Some("2025-03-05".into())), ("torkham".into(), "open".into(), None)],
+        "one step"
+    );
+}
