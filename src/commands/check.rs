@@ -87,7 +87,7 @@ pub async fn check(
     .await?;
     alerts.append(&mut ladder);
     if !dry_run {
-        deliver_pending(&poller.store, &sinks(&poller.config), &poller.clock, None).await?;
+        deliver_pending(&poller.store, &sinks(&poller.config), &poller.clock, &poller.health).await?;
     }
     Ok(CheckResult { reports, records: records.into_iter().map(|(r, _)| r).collect(), alerts })
 }

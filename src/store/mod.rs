@@ -136,7 +136,7 @@ impl Store {
             Ok(s) => Ok(s),
             Err(e) if is_corruption(&e) => {
                 let aside = aside_name(path);
-                tracing::error!(state = %name, moved_to = %aside.display(), error = %e, "State database is corrupt; moved aside, starting fresh.");
+                crate::events::StateRebuilt { state: &name, moved_to: &aside, error: &e }.emit();
                 for suffix in ["", "-wal", "-shm"] {
                     let from = PathBuf::from(format!("{}{suffix}", path.display()));
                     if from.exists() {

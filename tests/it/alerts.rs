@@ -219,12 +219,13 @@ async fn quiet_hours_hold_all_but_critical_alerts_until_they_end() {
         .unwrap();
     let store = Arc::new(Mutex::new(store));
     let sinks = borderwatch::daemon::sinks(&config);
+    let health = borderwatch::health::Health::new();
     let at = |s: &str| -> borderwatch::clock::SharedClock {
         Arc::new(borderwatch::clock::FixedClock::new(chrono::DateTime::parse_from_rfc3339(s).unwrap().into()))
     };
-    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-01T21:30:00Z"), None).await.unwrap();
+    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-01T21:30:00Z"), &health).await.unwrap();
     assert_eq!(*seen.lock().unwrap(), ["expired:y:2025-07-01"], "23:30 in Berlin: only the critical one");
-    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-02T05:01:00Z"), None).await.unwrap();
+    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-02T05:01:00Z"), &health).await.unwrap();
     assert_eq!(*seen.lock().unwrap(), ["expired:y:2025-07-01", "expiry:x:2025-07-08:7d"], "07:01: the held one");
     assert!(store.lock().unwrap().pending("ops").unwrap().is_empty());
 }
