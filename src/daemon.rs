@@ -77,8 +77,8 @@ struct FeedCtx {
 /// A [`RunError`] when the state cannot be opened or the listener bound; later failures
 /// are logged and the daemon keeps running.
 pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken) -> Result<(), RunError> {
-    let path = config.daemon.state.clone();
-    let store = blocking(move || Store::open(&path)).await?;
+    let (path, now) = (config.daemon.state.clone(), clock.now());
+    let store = blocking(move || Store::open(&path, now)).await?;
     let listener = match config.daemon.listen {
         Some(addr) => {
             Some(tokio::net::TcpListener::bind(addr).await.map_err(|source| RunError::Listen { addr, source })?)
