@@ -19,11 +19,11 @@ use crate::alert::rules;
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig};
 use crate::diff::{diff, plausible, Diff, Removals, Stored, Suspect};
-use crate::fetch::{fetch, FetchError, Fetched, HttpFetcher};
 use crate::events::{
     BaselineStored, FailureNotRecorded, PollCompleted, PollFailed, PollUnchanged, RecordChanged, SnapshotEmpty,
     SnapshotSuspect,
 };
+use crate::fetch::{fetch, FetchError, Fetched, HttpFetcher};
 use crate::formats::{self, ParseError};
 use crate::health::Health;
 use crate::model::{Alert, Change, ChangeKind};

@@ -30,6 +30,13 @@ pub struct ReplaySnapshotFailed<'a> {
 impl ReplaySnapshotFailed<'_> {
     /// Logs it (warn).
     pub fn emit(&self) {
-        tracing::warn!(target: REPLAY, { file = %self.file.display(), error = %self.error }, "Snapshot failed in replay.");
+        tracing::warn!(
+            target: REPLAY,
+            {
+                file = %self.file.display(),
+                error = %self.error
+            },
+            "Snapshot failed in replay."
+        );
     }
 }

@@ -116,7 +116,15 @@ impl ConfigReloadFailed<'_> {
     /// reload.
     pub fn emit(&self, health: &Health) {
         health.reloaded(false);
-        tracing::error!(target: DAEMON, { event.action = "config_reload", event.outcome = "failure", error = %self.error }, "Config reload refused; the old config stays in force.");
+        tracing::error!(
+            target: DAEMON,
+            {
+                event.action = "config_reload",
+                event.outcome = "failure",
+                error = %self.error
+            },
+            "Config reload refused; the old config stays in force."
+        );
     }
 }
 
@@ -131,7 +139,14 @@ pub struct ScheduleEnded<'a> {
 impl ScheduleEnded<'_> {
     /// Logs it (warn).
     pub fn emit(&self) {
-        tracing::warn!(target: DAEMON, { borderwatch.feed.id = %self.feed, schedule = self.schedule }, "Schedule has no further runs; feed stops.");
+        tracing::warn!(
+            target: DAEMON,
+            {
+                borderwatch.feed.id = %self.feed,
+                schedule = self.schedule
+            },
+            "Schedule has no further runs; feed stops."
+        );
     }
 }
 
@@ -146,7 +161,14 @@ pub struct NextPollScheduled<'a> {
 impl NextPollScheduled<'_> {
     /// Logs it (debug).
     pub fn emit(&self) {
-        tracing::debug!(target: DAEMON, { borderwatch.feed.id = %self.feed, next = %self.next }, "Next poll scheduled.");
+        tracing::debug!(
+            target: DAEMON,
+            {
+                borderwatch.feed.id = %self.feed,
+                next = %self.next
+            },
+            "Next poll scheduled."
+        );
     }
 }
 
@@ -195,7 +217,13 @@ pub struct FinalDeliveryFailed<'a> {
 impl FinalDeliveryFailed<'_> {
     /// Logs it (error).
     pub fn emit(&self) {
-        tracing::error!(target: DAEMON, { error = %self.error }, "Final alert delivery failed; the alerts stay queued.");
+        tracing::error!(
+            target: DAEMON,
+            {
+                error = %self.error
+            },
+            "Final alert delivery failed; the alerts stay queued."
+        );
     }
 }
 

@@ -23,7 +23,17 @@ impl PollFailed<'_> {
     /// Logs it (warn) and counts it by feed and reason.
     pub fn emit(&self, health: &Health) {
         health.poll_failed(self.feed, self.reason);
-        tracing::warn!(target: POLL, { event.action = "poll", event.outcome = "failure", borderwatch.feed.id = %self.feed, reason = self.reason, error = %self.error }, "Poll failed; keeping the last good data.");
+        tracing::warn!(
+            target: POLL,
+            {
+                event.action = "poll",
+                event.outcome = "failure",
+                borderwatch.feed.id = %self.feed,
+                reason = self.reason,
+                error = %self.error
+            },
+            "Poll failed; keeping the last good data."
+        );
     }
 }
 
@@ -36,7 +46,15 @@ pub struct PollUnchanged<'a> {
 impl PollUnchanged<'_> {
     /// Logs it (debug: it is most polls).
     pub fn emit(&self) {
-        tracing::debug!(target: POLL, { event.action = "poll", event.outcome = "success", borderwatch.feed.id = %self.feed }, "Poll completed; nothing changed.");
+        tracing::debug!(
+            target: POLL,
+            {
+                event.action = "poll",
+                event.outcome = "success",
+                borderwatch.feed.id = %self.feed
+            },
+            "Poll completed; nothing changed."
+        );
     }
 }
 
@@ -51,7 +69,16 @@ pub struct BaselineStored<'a> {
 impl BaselineStored<'_> {
     /// Logs it (info).
     pub fn emit(&self) {
-        tracing::info!(target: POLL, { event.action = "poll", event.outcome = "success", borderwatch.feed.id = %self.feed, records = self.records }, "Baseline stored.");
+        tracing::info!(
+            target: POLL,
+            {
+                event.action = "poll",
+                event.outcome = "success",
+                borderwatch.feed.id = %self.feed,
+                records = self.records
+            },
+            "Baseline stored."
+        );
     }
 }
 
@@ -68,7 +95,17 @@ pub struct PollCompleted<'a> {
 impl PollCompleted<'_> {
     /// Logs it (info).
     pub fn emit(&self) {
-        tracing::info!(target: POLL, { event.action = "poll", event.outcome = "success", borderwatch.feed.id = %self.feed, records = self.records, changes = self.changes }, "Poll completed.");
+        tracing::info!(
+            target: POLL,
+            {
+                event.action = "poll",
+                event.outcome = "success",
+                borderwatch.feed.id = %self.feed,
+                records = self.records,
+                changes = self.changes
+            },
+            "Poll completed."
+        );
     }
 }
 
@@ -85,7 +122,17 @@ pub struct SnapshotSuspect<'a> {
 impl SnapshotSuspect<'_> {
     /// Logs it (warn).
     pub fn emit(&self) {
-        tracing::warn!(target: POLL, { event.action = "poll", event.outcome = "suspect", borderwatch.feed.id = %self.feed, reason = %self.reason, changes = self.changes }, "Snapshot suspect; the crossings it reports are updated, the removals it implies held.");
+        tracing::warn!(
+            target: POLL,
+            {
+                event.action = "poll",
+                event.outcome = "suspect",
+                borderwatch.feed.id = %self.feed,
+                reason = %self.reason,
+                changes = self.changes
+            },
+            "Snapshot suspect; the crossings it reports are updated, the removals it implies held."
+        );
     }
 }
 
@@ -100,7 +147,16 @@ pub struct SnapshotEmpty<'a> {
 impl SnapshotEmpty<'_> {
     /// Logs it (warn).
     pub fn emit(&self) {
-        tracing::warn!(target: POLL, { event.action = "poll", event.outcome = "suspect", borderwatch.feed.id = %self.feed, reason = %self.reason }, "Snapshot empty; held, keeping the last good data.");
+        tracing::warn!(
+            target: POLL,
+            {
+                event.action = "poll",
+                event.outcome = "suspect",
+                borderwatch.feed.id = %self.feed,
+                reason = %self.reason
+            },
+            "Snapshot empty; held, keeping the last good data."
+        );
     }
 }
 
@@ -117,7 +173,16 @@ pub struct RecordChanged<'a> {
 impl RecordChanged<'_> {
     /// Logs it (info).
     pub fn emit(&self) {
-        tracing::info!(target: POLL, { event.action = "record_changed", borderwatch.feed.id = %self.feed, borderwatch.crossing.id = %self.crossing, change = self.change }, "Record changed.");
+        tracing::info!(
+            target: POLL,
+            {
+                event.action = "record_changed",
+                borderwatch.feed.id = %self.feed,
+                borderwatch.crossing.id = %self.crossing,
+                change = self.change
+            },
+            "Record changed."
+        );
     }
 }
 
@@ -132,7 +197,14 @@ pub struct FailureNotRecorded<'a> {
 impl FailureNotRecorded<'_> {
     /// Logs it (error).
     pub fn emit(&self) {
-        tracing::error!(target: POLL, { borderwatch.feed.id = %self.feed, error = %self.error }, "Cannot record a failed poll.");
+        tracing::error!(
+            target: POLL,
+            {
+                borderwatch.feed.id = %self.feed,
+                error = %self.error
+            },
+            "Cannot record a failed poll."
+        );
     }
 }
 
@@ -151,6 +223,15 @@ pub struct FetchRetrying<'a> {
 impl FetchRetrying<'_> {
     /// Logs it (debug: the poll's own outcome reports what the retries came to).
     pub fn emit(&self) {
-        tracing::debug!(target: FETCH, { borderwatch.feed.id = %self.feed, attempt = self.attempt, wait_ms = self.wait.as_millis(), error = %self.error }, "Fetch failed; retrying.");
+        tracing::debug!(
+            target: FETCH,
+            {
+                borderwatch.feed.id = %self.feed,
+                attempt = self.attempt,
+                wait_ms = self.wait.as_millis(),
+                error = %self.error
+            },
+            "Fetch failed; retrying."
+        );
     }
 }

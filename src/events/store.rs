@@ -18,6 +18,14 @@ pub struct StateRebuilt<'a> {
 impl StateRebuilt<'_> {
     /// Logs it (error: the operator may want to look at the file moved aside).
     pub fn emit(&self) {
-        tracing::error!(target: STORE, { state = %self.state, moved_to = %self.moved_to.display(), error = %self.error }, "State database is corrupt; moved aside, starting fresh.");
+        tracing::error!(
+            target: STORE,
+            {
+                state = %self.state,
+                moved_to = %self.moved_to.display(),
+                error = %self.error
+            },
+            "State database is corrupt; moved aside, starting fresh."
+        );
     }
 }

@@ -71,7 +71,10 @@ fn a_refused_delivery_logs_its_line_and_counts_it_by_sink() {
     let lines = captured(|| DeliveryFailed { sink: "ops", key: "k1", error: &"HTTP 503" }.emit(&health));
     assert_eq!(lines.len(), 1, "{lines:?}");
     let line = &lines[0].1;
-    assert_eq!((line["event.action"].as_str(), line["borderwatch.sink"].as_str()), (Some("alert_delivery_failed"), Some("ops")));
+    assert_eq!(
+        (line["event.action"].as_str(), line["borderwatch.sink"].as_str()),
+        (Some("alert_delivery_failed"), Some("ops"))
+    );
     assert_eq!(line["borderwatch.alert.key"], "k1");
     assert_eq!(health.counters().delivery_failures.get("ops"), Some(&1));
 }
@@ -84,7 +87,10 @@ fn reloads_log_their_outcome_and_count_it() {
         ConfigReloadFailed { error: "line 3: unknown key bogus" }.emit(&health);
     });
     let outcomes: Vec<_> = lines.iter().map(|(_, l)| (l["event.outcome"].clone(), l["log.level"].clone())).collect();
-    assert_eq!(outcomes, [(Value::from("success"), Value::from("info")), (Value::from("failure"), Value::from("error"))]);
+    assert_eq!(
+        outcomes,
+        [(Value::from("success"), Value::from("info")), (Value::from("failure"), Value::from("error"))]
+    );
     assert_eq!(lines[0].1["feeds"], 2);
     let c = health.counters();
     assert_eq!((c.reloads_ok, c.reloads_failed, c.last_reload_ok), (1, 1, false));

@@ -34,7 +34,10 @@ async fn run_until(config: Config, what: &str, done: impl FnMut() -> bool) {
 
 fn baseline_stored(state: &std::path::Path) -> impl FnMut() -> bool {
     let state = state.to_path_buf();
-    move || Store::open(&state, chrono::Utc::now()).is_ok_and(|s| !s.all_records(chrono::Utc::now()).unwrap_or_default().is_empty())
+    move || {
+        Store::open(&state, chrono::Utc::now())
+            .is_ok_and(|s| !s.all_records(chrono::Utc::now()).unwrap_or_default().is_empty())
+    }
 }
 
 /// Answers 500 to the first `failures` requests, then 200; records every request.
@@ -154,7 +157,9 @@ async fn an_unacknowledged_delivery_is_sent_again_with_the_same_key_and_a_clean_
     std::fs::write(dir.path().join("feed.json"), native(&[("torkham", "closed", Some("2031-01-01"))])).unwrap();
     let polls = Store::open(&state, chrono::Utc::now()).unwrap().feed_state("afpak").unwrap().good_polls;
     let st = state.clone();
-    let restarted = move || Store::open(&st, chrono::Utc::now()).is_ok_and(|s| s.feed_state("afpak").is_ok_and(|f| f.good_polls > polls));
+    let restarted = move || {
+        Store::open(&st, chrono::Utc::now()).is_ok_and(|s| s.feed_state("afpak").is_ok_and(|f| f.good_polls > polls))
+    };
     run_until(config, "the restart's start-up poll", restarted).await;
     assert_eq!(seen.lock().unwrap().len(), delivered, "nothing re-sent after the acknowledged delivery");
     assert!(Store::open(&state, chrono::Utc::now()).unwrap().pending("ops").unwrap().is_empty());
