@@ -173,7 +173,7 @@ pub async fn fetch(http: &HttpFetcher, feed: &FetchSpec<'_>, validators: &Valida
         if tokio::time::Instant::now() + wait >= deadline {
             return Err(err);
         }
-        crate::events::FetchRetrying { feed: &feed.id, attempt, wait, error: &err }.emit();
+        crate::events::FetchRetrying { feed: feed.id, attempt, wait, error: &err }.emit();
         tokio::time::sleep(wait).await;
     }
 }
