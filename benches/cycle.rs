@@ -77,7 +77,7 @@ fn bench(c: &mut Criterion) {
     }
     std::fs::write(dir.path().join("bw.toml"), cfg).unwrap();
     let config = Config::load(&dir.path().join("bw.toml")).unwrap();
-    let store = Store::open(&config.daemon.state).unwrap();
+    let store = Store::open(&config.daemon.state, chrono::Utc::now()).unwrap();
     let clock = FixedClock::new(chrono::Utc::now());
     let p = Poller::new(Arc::new(config), store, Arc::new(clock.clone()));
     let feeds = p.config.feeds.clone();

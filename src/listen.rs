@@ -35,7 +35,7 @@ pub async fn serve(
         .route("/api/status", get(api_status))
         .with_state(Shared { live, health });
     if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown.cancelled_owned()).await {
-        tracing::error!(error = %e, "The health and metrics listener stopped.");
+        crate::events::ListenerStopped { error: &e }.emit();
     }
 }
 

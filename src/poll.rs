@@ -19,8 +19,13 @@ use crate::alert::rules;
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig};
 use crate::diff::{diff, plausible, Diff, Removals, Stored, Suspect};
+use crate::events::{
+    BaselineStored, FailureNotRecorded, PollCompleted, PollFailed, PollUnchanged, RecordChanged, SnapshotEmpty,
+    SnapshotSuspect,
+};
 use crate::fetch::{fetch, FetchError, Fetched, HttpFetcher};
 use crate::formats::{self, ParseError};
+use crate::health::Health;
 use crate::model::{Alert, Change, ChangeKind};
 use crate::normalize::{snapshot, Snapshot};
 use crate::store::{Apply, Store, StoreError};
@@ -95,6 +100,8 @@ pub struct Poller {
     /// When each feed last fetched and read fine (kept in memory: an unchanged poll
     /// writes nothing); names a failing episode and measures staleness.
     pub last_ok: Arc<Mutex<HashMap<String, DateTime<Utc>>>>,
+    /// Where the events of a poll are counted: the daemon's `/metrics` reads it.
+    pub health: Arc<Health>,
 }
 
 impl Poller {
@@ -108,6 +115,7 @@ impl Poller {
             clock,
             snapshots: Arc::default(),
             last_ok: Arc::default(),
+            health: Arc::new(Health::new()),
         }
     }
 }
@@ -121,7 +129,7 @@ impl Poller {
         let state = blocking(move || store.lock().expect("store lock").feed_state(&id)).await;
         let state = match state {
             Ok(s) => s,
-            Err(e) => return Report { feed: feed.id.clone(), outcome: Err(e.into()), alerts: Vec::new() },
+            Err(e) => return self.report(feed, Err(e.into()), Vec::new()),
         };
         let fetched = fetch(&self.http, &feed.fetch_spec(), &state.validators).await;
         let this = self.clone();
@@ -146,11 +154,14 @@ impl Poller {
         ) {
             self.last_ok.lock().expect("last-ok lock").insert(feed.id.clone(), now);
         }
+        self.report(feed, outcome, alerts)
+    }
+
+    /// Emits the poll's events and builds its report.
+    fn report(&self, feed: &FeedConfig, outcome: Result<Outcome, PollError>, alerts: Vec<Alert>) -> Report {
         match &outcome {
-            Ok(o) => log_outcome(&feed.id, o),
-            Err(e) => {
-                tracing::warn!(event.action = "poll", event.outcome = "failure", borderwatch.feed.id = %feed.id, reason = e.reason(), error = %e, "Poll failed; keeping the last good data.")
-            }
+            Ok(o) => emit_outcome(&feed.id, o),
+            Err(e) => PollFailed { feed: &feed.id, reason: e.reason(), error: e }.emit(&self.health),
         }
         Report { feed: feed.id.clone(), outcome, alerts }
     }
@@ -271,7 +282,7 @@ impl Poller {
                 match store.note_failure(&feed.id, &e.to_string(), &alerts) {
                     Ok(fresh) => (Err(e), fresh),
                     Err(store_err) => {
-                        tracing::error!(borderwatch.feed.id = %feed.id, error = %store_err, "Cannot record a failed poll.");
+                        FailureNotRecorded { feed: &feed.id, error: &store_err }.emit();
                         (Err(e), Vec::new())
                     }
                 }
@@ -298,31 +309,25 @@ fn next_stored(mut prev: BTreeMap<String, Stored>, d: &Diff) -> BTreeMap<String,
     prev
 }
 
-fn log_outcome(feed: &str, o: &Outcome) {
+fn emit_outcome(feed: &str, o: &Outcome) {
     match o {
-        Outcome::Unchanged => {
-            tracing::debug!(event.action = "poll", event.outcome = "success", borderwatch.feed.id = %feed, "Poll completed; nothing changed.")
-        }
-        Outcome::Baseline(s) => {
-            tracing::info!(event.action = "poll", event.outcome = "success", borderwatch.feed.id = %feed, records = s.len(), "Baseline stored.")
-        }
+        Outcome::Unchanged => PollUnchanged { feed }.emit(),
+        Outcome::Baseline(s) => BaselineStored { feed, records: s.len() }.emit(),
         Outcome::Applied(s, c) => {
-            log_changes(feed, c);
-            tracing::info!(event.action = "poll", event.outcome = "success", borderwatch.feed.id = %feed, records = s.len(), changes = c.len(), "Poll completed.");
+            emit_changes(feed, c);
+            PollCompleted { feed, records: s.len(), changes: c.len() }.emit();
         }
-        Outcome::Suspect(why, c) => {
-            log_changes(feed, c);
-            tracing::warn!(event.action = "poll", event.outcome = "suspect", borderwatch.feed.id = %feed, reason = %why, changes = c.len(), "Snapshot suspect; the crossings it reports are updated, the removals it implies held.")
+        Outcome::Suspect(reason, c) => {
+            emit_changes(feed, c);
+            SnapshotSuspect { feed, reason, changes: c.len() }.emit();
         }
-        Outcome::Empty(why) => {
-            tracing::warn!(event.action = "poll", event.outcome = "suspect", borderwatch.feed.id = %feed, reason = %why, "Snapshot empty; held, keeping the last good data.")
-        }
+        Outcome::Empty(reason) => SnapshotEmpty { feed, reason }.emit(),
     }
 }
 
-fn log_changes(feed: &str, changes: &[Change]) {
+fn emit_changes(feed: &str, changes: &[Change]) {
     for ch in changes {
-        tracing::info!(event.action = "record_changed", borderwatch.feed.id = %feed, borderwatch.crossing.id = %ch.crossing, change = ch.kind.as_str(), "Record changed.");
+        RecordChanged { feed, crossing: &ch.crossing, change: ch.kind.as_str() }.emit();
     }
 }
 

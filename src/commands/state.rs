@@ -15,16 +15,17 @@ use crate::store::{HistoryRow, Store, StoreError};
 /// # Errors
 /// A [`StoreError`] when the state cannot be read.
 pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<Record>, StoreError> {
-    Ok(Store::open(&config.daemon.state)?.all_records(now)?.into_iter().map(|(r, _)| r).collect())
+    Ok(Store::open(&config.daemon.state, now)?.all_records(now)?.into_iter().map(|(r, _)| r).collect())
 }
 
-/// The change log, optionally for one crossing (id or any known name).
+/// The change log, optionally for one crossing (id or any known name); `now` names a
+/// corrupt state file moved aside.
 ///
 /// # Errors
 /// A [`StoreError`] when the state cannot be read.
-pub fn history(config: &Config, crossing: Option<&str>) -> Result<Vec<HistoryRow>, StoreError> {
+pub fn history(config: &Config, crossing: Option<&str>, now: DateTime<Utc>) -> Result<Vec<HistoryRow>, StoreError> {
     let id = crossing.map(|c| config.gazetteer.lookup(c).map_or_else(|| crate::gazetteer::slug(c), |k| k.id.clone()));
-    Store::open(&config.daemon.state)?.history(id.as_deref())
+    Store::open(&config.daemon.state, now)?.history(id.as_deref())
 }
 
 /// `borderwatch status`: the records as JSON lines or a table with the time left.
@@ -51,7 +52,7 @@ pub fn run_status(args: &StatusArgs) -> Result<Reply, CommandError> {
 /// A [`CommandError`] for a bad config or an unreadable state.
 pub fn run_history(args: &HistoryArgs) -> Result<Reply, CommandError> {
     let config = load(&args.config)?;
-    let rows = history(&config, args.crossing.as_deref())?;
+    let rows = history(&config, args.crossing.as_deref(), clock(None)?.now())?;
     let stdout = if args.json { json_lines(&rows) } else { history_table(&rows) };
     Ok(Reply::new(stdout, Outcome::Done))
 }

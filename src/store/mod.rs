@@ -12,6 +12,7 @@ mod queries;
 
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 pub use figures::Figures;
@@ -118,11 +119,12 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path`, mode 0600.
+    /// Opens (creating if needed) the database at `path`, mode 0600. A corrupt one is
+    /// moved aside under the name of `now`, the caller's clock time.
     ///
     /// # Errors
     /// A [`StoreError`] when it cannot be opened or migrated.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
+    pub fn open(path: &Path, now: DateTime<Utc>) -> Result<Store, StoreError> {
         let name = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
@@ -135,8 +137,8 @@ impl Store {
         match Self::open_checked(path) {
             Ok(s) => Ok(s),
             Err(e) if is_corruption(&e) => {
-                let aside = aside_name(path);
-                tracing::error!(state = %name, moved_to = %aside.display(), error = %e, "State database is corrupt; moved aside, starting fresh.");
+                let aside = aside_name(path, now);
+                crate::events::StateRebuilt { state: &name, moved_to: &aside, error: &e }.emit();
                 for suffix in ["", "-wal", "-shm"] {
                     let from = PathBuf::from(format!("{}{suffix}", path.display()));
                     if from.exists() {
@@ -287,9 +289,8 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path).map(drop)
 }
 
-fn aside_name(path: &Path) -> PathBuf {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    PathBuf::from(format!("{}.corrupt-{secs}", path.display()))
+fn aside_name(path: &Path, now: DateTime<Utc>) -> PathBuf {
+    PathBuf::from(format!("{}.corrupt-{}", path.display(), now.timestamp()))
 }
 
 fn is_corruption(e: &StoreError) -> bool {
