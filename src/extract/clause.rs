@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::dates::{self, Phrase, Role, Span, When};
 use super::explain::{Rule, Why};
@@ -49,17 +49,13 @@ pub(super) fn sentence_events(
     let phrases = dates::find(s, published);
     let named_here = !found.is_empty();
     let first_event = out.len();
+    // The previous status word's own status, the one it came to, and its scope.
+    let mut prev: Option<(Status, Status, Option<String>)> = None;
     for (k, c) in triggers.iter().enumerate() {
         let m = c.get(0).expect("match");
         let lo = if k == 0 { 0 } else { triggers[k - 1].get(0).expect("match").end() };
         let hi = triggers.get(k + 1).map_or(s.len(), |n| n.get(0).expect("match").start());
-        let mut status = if c.name("closed").is_some() {
-            Status::Closed
-        } else if c.name("restricted").is_some() {
-            Status::Restricted
-        } else {
-            Status::Open
-        };
+        let mut status = status_of(c);
         let after = &s[m.end()..hi];
         let mut scope = None;
         if status != Status::Closed {
@@ -112,6 +108,27 @@ pub(super) fn sentence_events(
         {
             status = Status::Restricted;
         }
+        let object_follows = !["to ", "for "].iter().any(|p| after.trim_start().to_ascii_lowercase().starts_with(p));
+        if status == Status::Open && scope.is_none() && object_follows {
+            if let Some(o) = lexicon::OPEN_OBJECT.captures(after).and_then(|x| x.name("obj")) {
+                if lexicon::is_restrictive(o.as_str()) {
+                    status = Status::Restricted;
+                    scope = Some(format!("open to {}", o.as_str()));
+                }
+            }
+        }
+        // "The westbound span closed on July 5, and will remain closed until …": a status
+        // word with no subject of its own carries on the one before it.
+        let raw = status_of(c);
+        let continues =
+            found.iter().all(|x| x.pos < lo || x.pos >= m.start()) && lexicon::CONTINUATION.is_match(&s[lo..m.start()]);
+        if let (Some((was, became, sc)), true) = (&prev, continues) {
+            if *was == raw && *became == Status::Restricted {
+                status = Status::Restricted;
+                scope.clone_from(sc);
+            }
+        }
+        prev = Some((raw, status, scope.clone()));
         if status != Status::Closed && lexicon::CALLED_OFF.is_match(&s[lo..hi]) {
             continue;
         }
@@ -188,6 +205,12 @@ pub(super) fn sentence_events(
                 Phrase::Date(..) => {}
                 Phrase::For(sp) => span = Some(sp),
                 Phrase::OpenEnded => ev.open_ended = true,
+            }
+        }
+        // "Opened in 1938": the crossing's history, not its status.
+        if let (Status::Open, Some(When::Year(y))) = (status, ev.since) {
+            if y < published.year() {
+                continue;
             }
         }
         ev.why.until = ev.until.map(|_| ev.why.bound(Rule::Stated, sent));
@@ -294,6 +317,17 @@ fn phases<'s>(s: &'s str, from: usize, starts: &[(usize, usize, When)]) -> Vec<(
     }
     out.pop();
     out
+}
+
+/// The status a status word names.
+fn status_of(c: &regex::Captures<'_>) -> Status {
+    if c.name("closed").is_some() {
+        Status::Closed
+    } else if c.name("restricted").is_some() {
+        Status::Restricted
+    } else {
+        Status::Open
+    }
 }
 
 /// A headline: the text's first line, without a full stop.

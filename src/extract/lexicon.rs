@@ -344,7 +344,8 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
     // One kind of traffic is a restriction; people and goods together are not.
     const PEOPLE: &[&str] =
         &["pedestrian", "passenger", "traveller", "traveler", "people", "cars", "buses", "citizens", "tourists"];
-    const GOODS: &[&str] = &["cargo", "goods", "truck", "freight", "commercial", "trade", "lorries", "lorry"];
+    const GOODS: &[&str] =
+        &["cargo", "goods", "truck", "freight", "commercial", "trade", "lorries", "lorry", "export", "import"];
     let people = PEOPLE.iter().any(|w| s.contains(w));
     let goods = GOODS.iter().any(|w| s.contains(w));
     people != goods
@@ -476,4 +477,17 @@ pub(crate) static SAID: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static PHASE_WHO: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)(?:\b(?:to|for)\s+(?P<who>(?:[\w-]+\s+){0,3}?[\w-]+)|\b(?P<kind>(?:[\w-]+\s+)?(?:trucks|lorries|cargo|goods|freight|pedestrians|passengers|cars|buses|vehicles|travell?ers|people)))\s+(?:from|starting(?:\s+(?:from|on))?|as\s+of|beginning(?:\s+on)?|effective)\s*$")
         .expect("phase regex")
+});
+
+/// What an opening lets through, right after it: "resume Afghan exports", "reopened
+/// cargo traffic".
+pub(crate) static OPEN_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)^\s*(?:the\s+|its\s+)?(?:[a-z][\w-]*\s+){0,2}?(?P<obj>exports?|imports?|cargo|freight|goods|trucks|lorries|pedestrians|passengers|passenger\s+traffic|truck\s+traffic|cargo\s+traffic)\b")
+        .expect("open-object regex")
+});
+
+/// Between two status words, a clause that carries on the first with no subject of its
+/// own: ", and will remain", " but is".
+pub(crate) static CONTINUATION: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)^[^.;:]{0,40}?[\s,]+(?:and|but)\s+(?:[\w'-]+\s+){0,3}$").expect("continuation regex")
 });

@@ -158,9 +158,10 @@ pub(super) fn complete(mut events: Vec<Event>) -> Vec<Event> {
         let next = events
             .iter()
             .filter(|n| n.target.key() == events[i].target.key() && n.status != events[i].status)
-            // With no start of its own, a restriction and a closure may be one event
-            // told twice ("trucks were blocked … carriers began blocking the crossing").
-            .filter(|n| from.is_some() || n.status == Status::Open || fit(n, &events[i]) == 0)
+            // With no start of its own, a restriction and a closure may be one event told
+            // twice ("trucks were blocked … carriers began blocking the crossing"); only an
+            // opposite status or a reopening ends it.
+            .filter(|n| from.is_some() || fit(n, &events[i]) == 0 || n.reopening)
             .filter_map(|n| {
                 let why = || n.why.bound(Rule::NextEvent, n.order.0);
                 n.since.filter(|_| !n.since_derived).map(|s| (s, n.sentences.clone(), why()))

@@ -197,3 +197,36 @@ fn an_opening_whose_subject_is_one_kind_of_traffic_is_a_restriction() {
         "restricted"
     );
 }
+
+#[test]
+fn a_status_word_with_no_subject_of_its_own_carries_on_the_one_before() {
+    assert_eq!(
+        ex(
+            "The westbound span of the Blue Water Bridge closed on July 5, and will remain closed until Oct. 23.",
+            "2023-07-06"
+        ),
+        one("port-huron", "restricted", Some("2023-10-23"))
+    );
+}
+
+#[test]
+fn resuming_exports_is_a_restriction() {
+    assert_eq!(
+        ex("Pakistan will resume Afghan exports through the Wagah border crossing from Wednesday.", "2020-07-14")
+            .iter()
+            .find(|(_, s, _)| s != "closed")
+            .map(|(_, s, _)| s.as_str()),
+        Some("restricted")
+    );
+}
+
+#[test]
+fn an_opening_dated_by_a_past_year_alone_is_history_not_a_status() {
+    assert_eq!(
+        ex(
+            "The Blue Water Bridge closed on July 5. Opened in 1938, the Blue Water Bridge was renovated in 1999.",
+            "2023-07-06"
+        ),
+        one("port-huron", "closed", None)
+    );
+}

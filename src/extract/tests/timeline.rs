@@ -45,3 +45,18 @@ fn an_opening_in_steps_gives_each_step_its_own_period() {
         "one step"
     );
 }
+
+#[test]
+fn a_closure_with_no_start_ends_only_at_an_opposite_status_or_a_reopening() {
+    let r = ex(
+        "Works forced the closure of the Torkham crossing. One lane of the Torkham crossing closed on July 5.",
+        "2023-07-06",
+    );
+    assert!(r.iter().all(|(_, _, until)| until.is_none()), "one event told twice: {r:?}");
+    let r = ex(
+        "Exports through the Torkham crossing had remained suspended. \
+         Exports through the Torkham crossing will resume from Wednesday.",
+        "2020-07-14",
+    );
+    assert!(r.contains(&("torkham".into(), "closed".into(), Some("2020-07-14".into()))), "{r:?}");
+}
