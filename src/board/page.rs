@@ -19,7 +19,7 @@ pub fn board(b: &Board, mode: Mode) -> String {
                 @if mode == Mode::Served { " " span #live {} }
             }
         }
-        main #board data-version=(b.version) data-now=(b.now.timestamp()) {
+        main #board {
             (feeds(b))
             @for s in &b.sections {
                 section.route {
@@ -131,7 +131,12 @@ fn alerts(b: &Board) -> Markup {
                     tbody {
                         @for a in &b.alerts {
                             tr.alert data-kind=(a.alert.alert.as_str()) {
-                                td { (a.alert.at) }
+                                td.when title=(a.alert.at) {
+                                    @match chrono::DateTime::parse_from_rfc3339(&a.alert.at) {
+                                        Ok(t) => (local(t.with_timezone(&chrono::Utc), b.zone)),
+                                        Err(_) => (a.alert.at),
+                                    }
+                                }
                                 td class={ "sev " (severity(a.alert.severity)) } { (severity(a.alert.severity)) }
                                 td dir="auto" { (a.alert.message) }
                                 @for s in &b.sinks {
