@@ -78,10 +78,12 @@ fn timeline(v: &CrossingView) -> Markup {
                     }
                 }
             }
-            @for d in (0..=TIMELINE_DAYS).step_by(30) {
+            @for d in (0..TIMELINE_DAYS).step_by(30) {
                 @let at = x(start + Duration::days(d), start, end);
                 line.tick x1=(format!("{at:.1}")) x2=(format!("{at:.1}")) y1="56" y2="62" {}
-                text.label x=(format!("{at:.1}")) y="76" text-anchor="middle" { "−" (TIMELINE_DAYS - d) " d" }
+                text.label x=(format!("{at:.1}")) y="76" text-anchor=(if d == 0 { "start" } else { "middle" }) {
+                    "−" (TIMELINE_DAYS - d) " d"
+                }
             }
             @let xn = format!("{:.1}", x(now, start, end));
             line.now x1=(xn) x2=(xn) y1="14" y2="66" {}
