@@ -50,41 +50,44 @@ pub(crate) fn page(title: &str, mode: Mode, version: &str, body: Markup) -> Stri
                     Mode::Static => style { (PreEscaped(CSS)) }
                 }
             }
-            body data-version=(version) { (body) }
+            body data-version=(version) { (symbols()) (body) }
         }
     }
     .into_string()
 }
 
-/// The icon of a status, drawn in the text colour; the badge's word carries the meaning.
-fn icon(status: Status) -> Markup {
-    let d = match status {
-        Status::Open => "M7 12.5l3.2 3.2L17 9",
-        Status::Closed => "M8.5 8.5l7 7M15.5 8.5l-7 7",
-        Status::Restricted => "M7 12h10",
-        Status::Unknown => "M9.6 9.4a2.5 2.5 0 1 1 3.4 2.3c-.7.3-1 .8-1 1.5v.6M12 16.6v.4",
-    };
+/// The icons, drawn once per page as symbols that each use refers to by fragment (no
+/// fetch): a status icon per status, and the warning sign.
+fn symbols() -> Markup {
+    let icons = [
+        ("open", "M7 12.5l3.2 3.2L17 9"),
+        ("closed", "M8.5 8.5l7 7M15.5 8.5l-7 7"),
+        ("restricted", "M7 12h10"),
+        ("unknown", "M9.6 9.4a2.5 2.5 0 1 1 3.4 2.3c-.7.3-1 .8-1 1.5v.6M12 16.6v.4"),
+    ];
     html! {
-        svg.icon viewBox="0 0 24 24" aria-hidden="true" focusable="false" {
-            circle cx="12" cy="12" r="9.5" {}
-            path d=(d) {}
+        svg.symbols width="0" height="0" aria-hidden="true" focusable="false" {
+            @for (name, d) in icons {
+                symbol id={ "i-" (name) } viewBox="0 0 24 24" { circle cx="12" cy="12" r="9.5" {} path d=(d) {} }
+            }
+            symbol id="i-warning" viewBox="0 0 24 24" { path d="M12 3.5 21.5 20h-19z" {} path d="M12 10v4.5M12 17v.4" {} }
         }
     }
+}
+
+/// One of the page's icons, in the text colour; the word beside it carries the meaning.
+fn icon(name: &str) -> Markup {
+    html! { svg.icon aria-hidden="true" focusable="false" { use href={ "#i-" (name) } {} } }
 }
 
 /// The warning sign beside a disagreement or a failing feed.
 pub(crate) fn warning() -> Markup {
-    html! {
-        svg.icon viewBox="0 0 24 24" aria-hidden="true" focusable="false" {
-            path d="M12 3.5 21.5 20h-19z" {}
-            path d="M12 10v4.5M12 17v.4" {}
-        }
-    }
+    icon("warning")
 }
 
 /// A status as a badge: an icon and the word, coloured by status.
 pub(crate) fn badge(status: Status) -> Markup {
-    html! { span class={ "badge s-" (status.as_str()) } data-status=(status.as_str()) { (icon(status)) " " (status.as_str()) } }
+    html! { span class={ "badge s-" (status.as_str()) } data-status=(status.as_str()) { (icon(status.as_str())) " " (status.as_str()) } }
 }
 
 /// A crossing id made safe as one path segment.
