@@ -264,7 +264,7 @@ fn bands(svg_page: &str) -> Vec<(String, String)> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_crossing_timeline_has_one_band_per_stored_change_in_order() {
+async fn the_crossing_timeline_has_one_band_per_stored_change_in_order_and_the_calendar_is_the_commands() {
     let dir = tempdir();
     let cfg = history_state(dir.path(), "Torkham reopened.");
     let history =
@@ -285,6 +285,11 @@ async fn the_crossing_timeline_has_one_band_per_stored_change_in_order() {
     assert!(page.contains("class=\"expiry\""), "the expiry of the open record is marked");
     assert!(page.contains("class=\"step\""), "and the ladder steps before it");
     assert_eq!(http_get(&addr, "/crossing/nowhere-at-all").0, 404);
+    let (_, served) = http_get(&addr, "/calendar.ics");
+    let printed = stdout(&bin(dir.path(), &["calendar", "--config", "borderwatch.toml"]));
+    let unstamped = |ics: &str| ics.lines().filter(|l| !l.starts_with("DTSTAMP:")).collect::<Vec<_>>().join("\n");
+    assert!(served.contains("BEGIN:VEVENT"), "{served}");
+    assert_eq!(unstamped(&served), unstamped(&printed), "/calendar.ics is what `calendar` prints");
     assert!(daemon.stop().success());
 }
 
