@@ -83,8 +83,9 @@ async fn metrics(State(s): State<Shared>) -> Response {
     }
 }
 
-/// Every current record, as a JSON array.
-async fn api_status(State(s): State<Shared>) -> Response {
+/// Every current record, as a JSON array, with the records' version as its `ETag`; 304
+/// when the request's `If-None-Match` names that version (the board's script polls so).
+async fn api_status(State(s): State<Shared>, headers: axum::http::HeaderMap) -> Response {
     let (store, now) = {
         let live = s.live.borrow();
         (Arc::clone(&live.poller.store), live.poller.clock.now())
@@ -93,8 +94,10 @@ async fn api_status(State(s): State<Shared>) -> Response {
         Ok(rows) => {
             let records: Vec<_> = rows.into_iter().map(|(r, _)| r).collect();
             let body = serde_json::to_string(&records).expect("records serialize");
-            // The board's script compares this with the version its page was made from.
             let etag = format!("\"{}\"", board::data::version_of(&body));
+            if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == etag.as_bytes()) {
+                return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+            }
             ([(header::CONTENT_TYPE, "application/json".to_string()), (header::ETAG, etag)], body).into_response()
         }
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),

@@ -1,6 +1,7 @@
-// borderwatch board: ticks the countdowns every second and, when /api/status reports
-// another version of the records (its ETag), fetches this page again and swaps in the
-// fresh <main>. The page is complete without it; this only keeps it current.
+// borderwatch board: ticks the countdowns every second and asks /api/status whether the
+// records are still at the page's version (If-None-Match; 304 when they are). When they
+// are not, it fetches this page again and swaps in the fresh <main>. The page is complete
+// without it; this only keeps it current.
 (function () {
   "use strict";
   var POLL_MS = 3000;
@@ -42,11 +43,12 @@
   }
 
   function poll() {
-    fetch("/api/status", { cache: "no-store" })
+    var version = document.body.getAttribute("data-version") || "";
+    fetch("/api/status", { cache: "no-store", headers: { "If-None-Match": '"' + version + '"' } })
       .then(function (r) {
-        var v = (r.headers.get("ETag") || "").replace(/"/g, "");
+        if (r.status !== 200 && r.status !== 304) throw new Error(r.status);
         say("· live");
-        if (v && v !== document.body.getAttribute("data-version")) return refresh();
+        if (r.status === 200) return refresh();
       })
       .catch(function () { say("· not updating: the daemon does not answer"); })
       .then(function () { setTimeout(poll, POLL_MS); });

@@ -119,7 +119,7 @@ pub fn crossing(v: &CrossingView, version: &str) -> String {
     let body = html! {
         header {
             p { a href="/" { "← all crossings" } }
-            h1 { (v.row.name) }
+            h1 { bdi { (v.row.name) } }
             p.asof { "As of " (local(v.now, zone)) " " (zone.name()) }
         }
         main #crossing data-crossing=(v.row.crossing) {
@@ -143,7 +143,7 @@ pub fn crossing(v: &CrossingView, version: &str) -> String {
                         tbody {
                             @for (r, first) in &v.row.records {
                                 tr.record data-source=(r.source) {
-                                    th scope="row" { (r.source) }
+                                    th scope="row" { bdi { (r.source) } }
                                     td { (badge(r.status)) @if let Some(s) = &r.scope { br; small dir="auto" { (s) } } (evidence(r)) }
                                     (since_cell(r, *first, v.now))
                                     (until_cells(r, &v.leads, v.now))

@@ -46,7 +46,7 @@ pub fn board(b: &Board, mode: Mode) -> String {
 
 fn row(b: &Board, r: &Row, mode: Mode) -> Markup {
     let name = html! {
-        @if mode == Mode::Served { a href={ "/crossing/" (segment(&r.crossing)) } { (r.name) } } @else { (r.name) }
+        @if mode == Mode::Served { a href={ "/crossing/" (segment(&r.crossing)) } { bdi { (r.name) } } } @else { bdi { (r.name) } }
     };
     html! {
         @match r.records.first() {
@@ -67,7 +67,7 @@ fn row(b: &Board, r: &Row, mode: Mode) -> Markup {
                     (badge(rec.status))
                     @if let Some(s) = &rec.scope { br; small.scope dir="auto" { (s) } }
                     @if r.disagree() {
-                        ul.others { @for (o, _) in &r.records[1..] { li { (badge(o.status)) " " (o.source) } } }
+                        ul.others { @for (o, _) in &r.records[1..] { li { (badge(o.status)) " " bdi { (o.source) } } } }
                     }
                     (evidence(rec))
                 }
@@ -100,7 +100,7 @@ fn feeds(b: &Board) -> Markup {
                     "last success: "
                     @if let Some(t) = f.last_success { time datetime=(crate::model::format_instant(&t)) { (ago(b.now, t)) } } @else { "never" }
                 }
-                @if let Some(e) = &f.last_error { br; small.error dir="auto" { "last error: " (e) } }
+                @if let Some(e) = &f.last_error { br; small.error { "last error: " bdi { (e) } } }
             }
         }
     };
@@ -138,7 +138,7 @@ fn alerts(b: &Board) -> Markup {
                                     }
                                 }
                                 td class={ "sev " (severity(a.alert.severity)) } { (severity(a.alert.severity)) }
-                                td dir="auto" { (a.alert.message) }
+                                td { bdi { (a.alert.message) } }
                                 @for s in &b.sinks {
                                     @if let Some(at) = a.delivered.get(s) {
                                         td.sent title=(at) { "✓ sent" }

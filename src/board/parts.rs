@@ -133,7 +133,7 @@ pub(crate) fn until_cells(r: &Record, leads: &[Duration], now: DateTime<Utc>) ->
 pub(crate) fn source_cell(r: &Record, now: DateTime<Utc>) -> Markup {
     html! {
         td.source {
-            span.src { (r.source) }
+            bdi.src { (r.source) }
             br;
             small.age title=(crate::model::format_instant(&r.observed_at)) { "observed " (ago(now, r.observed_at)) }
         }
@@ -153,7 +153,7 @@ pub(crate) fn since_cell(r: &Record, first_seen: DateTime<Utc>, now: DateTime<Ut
 pub(crate) fn evidence(r: &Record) -> Markup {
     html! {
         @if let Some(e) = &r.evidence {
-            details.evidence { summary { "evidence" } q dir="auto" { (e) } }
+            details.evidence { summary { "evidence" } q { bdi { (e) } } }
         }
     }
 }

@@ -51,9 +51,11 @@ fn status_of(addr: &str, crossing: &str, feed: &str) -> Option<String> {
         .map(|r| r["status"].as_str().unwrap_or_default().to_string())
 }
 
-/// Forwards one GET to `addr` and hands back the answer as the test server's reply.
-fn forward(addr: &str, path: &str) -> Reply {
-    let (status, headers, body) = get(addr, path);
+/// Forwards one GET to `addr`, with its `If-None-Match`, and hands back the answer as
+/// the test server's reply.
+fn forward(addr: &str, req: &crate::helpers::Seen) -> Reply {
+    let condition: Vec<_> = req.header("if-none-match").map(|v| ("If-None-Match", v)).into_iter().collect();
+    let (status, headers, body) = get(addr, &req.path, &condition);
     let mut reply = Reply::status(status, &body);
     for (k, v) in headers {
         if !["content-length", "connection", "transfer-encoding"].contains(&k.as_str()) {
@@ -116,7 +118,7 @@ async fn the_board_shows_routes_statuses_countdowns_and_feeds_and_follows_a_chan
     assert!(dom.contains("cargo only") && dom.contains("Torkham will stay closed for ten days"));
     assert!(dom.contains("data-feed=\"f\" data-state=\"up\"") && dom.contains("data-feed=\"g\" data-state=\"up\""));
     assert!(dom.contains("data-feed=\"bad\" data-state=\"failing\""), "the feed strip");
-    assert!(dom.contains("last error: feed bad"), "the failing feed's last error");
+    assert!(dom.contains("last error: <bdi>feed bad"), "the failing feed's last error");
     assert!(dom.contains("<span id=\"live\">· live</span>"), "the script reached /api/status");
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("board.png");
     let (c, url, s) = (chromium.clone(), format!("http://{addr}/"), shot.clone());
@@ -146,7 +148,7 @@ async fn the_board_shows_routes_statuses_countdowns_and_feeds_and_follows_a_chan
                 }
             });
         }
-        forward(&a, &req.path)
+        forward(&a, req)
     })
     .await;
     let (c, url) = (chromium.clone(), proxy.url("/"));
@@ -157,7 +159,10 @@ async fn the_board_shows_routes_statuses_countdowns_and_feeds_and_follows_a_chan
     let seen = proxy.seen.lock().unwrap().clone();
     let navigations = seen.iter().filter(|s| s.header("sec-fetch-mode") == Some("navigate")).count();
     assert_eq!(navigations, 1, "one page load, no reload: {:?}", seen.iter().map(|s| &s.path).collect::<Vec<_>>());
-    assert!(seen.iter().any(|s| s.path == "/api/status"), "the script polled /api/status");
+    assert!(
+        seen.iter().any(|s| s.path == "/api/status" && s.header("if-none-match").is_some()),
+        "the script polled /api/status with the page's version"
+    );
     assert!(daemon.stop().success());
 }
 
@@ -178,7 +183,7 @@ async fn hostile_feed_text_is_shown_as_text_and_runs_nothing() {
     let a = addr.clone();
     wait_until(Duration::from_secs(30), "the hostile record", move || status_of(&a, "evil", "f").is_some()).await;
 
-    let (status, headers, page) = get(&addr, "/");
+    let (status, headers, page) = get(&addr, "/", &[]);
     assert_eq!(status, 200);
     let csp = header(&headers, "content-security-policy").expect("a CSP header");
     assert!(csp.starts_with("default-src 'self'"), "{csp}");
@@ -186,9 +191,14 @@ async fn hostile_feed_text_is_shown_as_text_and_runs_nothing() {
     assert_eq!(header(&headers, "referrer-policy"), Some("no-referrer"));
     assert!(!page.contains(SCRIPT) && !page.contains("<img"), "escaped as served");
     for path in ["/crossing/evil", "/board.js", "/api/status", "/calendar.ics"] {
-        let (_, headers, _) = get(&addr, path);
+        let (_, headers, _) = get(&addr, path, &[]);
         assert!(header(&headers, "content-security-policy").is_some(), "{path} carries the policy");
     }
+    let (_, headers, _) = get(&addr, "/api/status", &[]);
+    let etag = header(&headers, "etag").expect("/api/status has an ETag").to_string();
+    assert!(page.contains(&format!("data-version={etag}")), "the board carries the records' version {etag}");
+    let (status, _, body) = get(&addr, "/api/status", &[("If-None-Match", &etag)]);
+    assert_eq!((status, body.as_str()), (304, ""), "unchanged records: 304, no body");
 
     let Some(chromium) = chromium() else { return };
     for path in ["/", "/crossing/evil"] {
@@ -196,7 +206,12 @@ async fn hostile_feed_text_is_shown_as_text_and_runs_nothing() {
         let dom = tokio::task::spawn_blocking(move || browser::dom(&c, &url, 3000)).await.unwrap();
         assert!(dom.contains("&lt;script&gt;window.__pwned=1"), "{path}: the text is shown: {dom}");
         assert!(dom.contains("&lt;img src=x onerror="), "{path}: the tag is shown as text");
-        assert!(dom.contains('\u{202e}'), "{path}: U+202E is kept, inside an isolating element");
+        for (i, _) in dom.match_indices('\u{202e}') {
+            let tag = dom[..i].rsplit('<').next().unwrap_or_default();
+            let isolated = tag.starts_with("bdi") || tag.contains("dir=\"auto\"") || tag.starts_with("title");
+            assert!(isolated, "{path}: U+202E inside <{tag}, which does not isolate it");
+        }
+        assert!(dom.contains('\u{202e}'), "{path}: U+202E is kept");
         assert_eq!(dom.matches("<script").count(), 1, "{path}: only the board's own script element");
         assert!(!dom.contains("<img"), "{path}: no injected element");
         let body_tag = dom.split("<body").nth(1).and_then(|b| b.split('>').next()).expect("a body");

@@ -74,16 +74,18 @@ pub fn dom(chromium: &Path, url: &str, budget_ms: u32) -> String {
     dom
 }
 
-/// A plain HTTP/1.1 GET: status, headers (names lowercased) and body.
-pub fn get(addr: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
+/// A plain HTTP/1.1 GET with `extra` request headers: status, headers (names
+/// lowercased) and body.
+pub fn get(addr: &str, path: &str, extra: &[(&str, &str)]) -> (u16, Vec<(String, String)>, String) {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let extra: String = extra.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n").unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).expect("read the response");
     let raw = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = raw.split_once("\r\n\r\n").expect("a response head");
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw.as_str(), ""));
     let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).expect("status line");
     let headers = head
         .split("\r\n")
