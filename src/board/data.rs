@@ -106,9 +106,9 @@ pub struct Parts {
 /// The version of a set of records: the start of the SHA-256 of their JSON array, the
 /// body `/api/status` sends. The board carries it so its script can tell a change.
 #[must_use]
-pub fn version(records: &[Record]) -> String {
-    let json = serde_json::to_string(records).expect("records serialize");
-    version_of(&json)
+pub fn version<'a>(records: impl IntoIterator<Item = &'a Record>) -> String {
+    let records: Vec<&Record> = records.into_iter().collect();
+    version_of(&serde_json::to_string(&records).expect("records serialize"))
 }
 
 /// The version of `/api/status`'s body.
@@ -140,8 +140,7 @@ impl Board {
     /// The board made of `parts`.
     #[must_use]
     pub fn build(config: &Config, parts: Parts, now: DateTime<Utc>) -> Board {
-        let plain: Vec<Record> = parts.records.iter().map(|(r, _)| r.clone()).collect();
-        let version = version(&plain);
+        let version = version(parts.records.iter().map(|(r, _)| r));
         let mut by_crossing: BTreeMap<String, Vec<(Record, DateTime<Utc>)>> = BTreeMap::new();
         for (r, first) in parts.records {
             by_crossing.entry(r.crossing.clone()).or_default().push((r, first));
@@ -246,5 +245,72 @@ impl CrossingView {
             history,
             leads: config.alerts.lead_times.clone(),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(crossing: &str, status: &str, feed: &str) -> Record {
+        serde_json::from_value(serde_json::json!({
+            "crossing": crossing, "name": crossing, "countries": [], "status": status, "scope": null,
+            "since": null, "until": null, "expires_at": null, "tz": "UTC", "source": feed,
+            "observed_at": "2025-04-09T10:00:00Z", "evidence": null
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn routes_come_first_then_the_others_and_each_feed_has_its_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let feed = |id: &str, extra: &str| {
+            format!("[[feed]]\nid = \"{id}\"\nformat = \"borderwatch-json\"\npath = \"{id}.json\"\nschedule = \"* * * * *\"\n{extra}")
+        };
+        let toml = format!(
+            "[daemon]\nstate = \"s.db\"\n[[route]]\nid = \"afpak\"\nname = \"Karachi–Kabul\"\ncrossings = [\"torkham\", \"chaman\"]\n{}{}{}{}",
+            feed("a", "stale_after = \"1h\"\n"),
+            feed("b", ""),
+            feed("c", ""),
+            feed("d", "")
+        );
+        std::fs::write(dir.path().join("bw.toml"), toml).unwrap();
+        let config = Config::load(&dir.path().join("bw.toml")).unwrap();
+        let now = DateTime::parse_from_rfc3339("2025-04-09T12:00:00Z").unwrap().with_timezone(&Utc);
+        let health = |failures, ago: Option<i64>| FeedHealth {
+            failures,
+            last_success: ago.map(|h| now - Duration::hours(h)),
+            last_error: (failures > 0).then(|| "boom".into()),
+        };
+        let parts = Parts {
+            records: [record("torkham", "closed", "a"), record("torkham", "open", "b"), record("wagah", "open", "b")]
+                .into_iter()
+                .map(|r| (r, now))
+                .collect(),
+            feeds: [
+                ("a".into(), health(0, Some(2))),
+                ("b".into(), health(2, Some(1))),
+                ("d".into(), health(0, Some(3))),
+            ]
+            .into(),
+            alerts: Vec::new(),
+            last_ok: [("d".to_string(), now)].into(),
+        };
+        let b = Board::build(&config, parts, now);
+        let titles: Vec<_> = b.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Karachi–Kabul", "Other crossings"]);
+        let route: Vec<_> = b.sections[0].rows.iter().map(|r| (r.crossing.as_str(), r.records.len())).collect();
+        assert_eq!(route, [("torkham", 2), ("chaman", 0)], "a route crossing without data keeps its row");
+        assert!(b.sections[0].rows[0].disagree() && !b.sections[1].rows[0].disagree());
+        let states: Vec<_> = b.feeds.iter().map(|f| (f.id.as_str(), f.state)).collect();
+        assert_eq!(
+            states,
+            [("a", FeedState::Stale), ("b", FeedState::Failing), ("c", FeedState::Waiting), ("d", FeedState::Up)]
+        );
+        assert_eq!(b.feeds[3].last_success, Some(now), "the daemon's later good poll counts");
+        assert_eq!(
+            b.version,
+            version(b.sections.iter().flat_map(|s| &s.rows).flat_map(|r| &r.records).map(|(r, _)| r))
+        );
     }
 }
