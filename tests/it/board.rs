@@ -166,6 +166,33 @@ async fn the_board_shows_routes_statuses_countdowns_and_feeds_and_follows_a_chan
     assert!(daemon.stop().success());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn countdowns_tick_in_the_browser() {
+    let Some(chromium) = chromium() else { return };
+    // Ten minutes from now on the wall clock; the browser's virtual clock runs fifteen.
+    let until = (chrono::Utc::now() + chrono::Duration::minutes(10)).format("%Y-%m-%dT%H:%M").to_string();
+    let record =
+        serde_json::json!({"crossing": "testpost", "name": "Test Post", "status": "open", "until": until, "tz": "UTC"});
+    let feeds = Server::start(move |_| Reply::ok(body(std::slice::from_ref(&record)))).await;
+    let dir = tempdir();
+    let cfg = config(dir.path(), &[("f", feeds.url("/f"))], &feeds.url("/hook"));
+    let mut daemon = Running::start(&cfg, &[]);
+    let addr = daemon.listen_addr().await;
+    let a = addr.clone();
+    wait_until(Duration::from_secs(30), "the record", move || status_of(&a, "testpost", "f").is_some()).await;
+    let left = regex::Regex::new(r#"class="countdown" data-expires="\d+">(\d+) min left<"#).unwrap();
+    let (_, page) = http_get(&addr, "/");
+    let served: u32 = left.captures(&page).expect("a countdown as served")[1].parse().unwrap();
+    assert!((8..=10).contains(&served), "{served} min left as served");
+    let (c, url) = (chromium.clone(), format!("http://{addr}/"));
+    let dom = tokio::task::spawn_blocking(move || browser::dom(&c, &url, 15 * 60 * 1000)).await.unwrap();
+    assert!(
+        dom.contains(r#"class="countdown" data-expires=""#) && dom.contains("\">expired</span>"),
+        "fifteen minutes on, the browser's countdown says expired: {dom}"
+    );
+    assert!(daemon.stop().success());
+}
+
 /// Hostile text in every field a feed controls.
 const SCRIPT: &str = "<script>window.__pwned=1;document.title='pwned'</script>";
 const IMG: &str = "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">";
