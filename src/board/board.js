@@ -24,9 +24,11 @@
     });
   }
 
+  // The state of the updates, shown beside "As of" (which a swap renews).
+  var state = "";
   function say(text) {
-    var live = document.getElementById("live");
-    if (live) live.textContent = text;
+    state = text;
+    document.querySelectorAll(".live").forEach(function (el) { el.textContent = text; });
   }
 
   function refresh() {
@@ -38,6 +40,7 @@
         if (!fresh || !old) return;
         old.replaceWith(document.adoptNode(fresh));
         document.body.setAttribute("data-version", doc.body.getAttribute("data-version") || "");
+        say(state);
         tick();
       });
   }

@@ -14,12 +14,12 @@ pub fn board(b: &Board, mode: Mode) -> String {
     let body = html! {
         header {
             h1 { "Border crossings" }
-            p.asof {
-                "As of " time datetime=(crate::model::format_instant(&b.now)) { (local(b.now, b.zone)) } " " (b.zone.name())
-                @if mode == Mode::Served { " " span #live {} }
-            }
         }
         main #board {
+            p.asof {
+                "As of " time datetime=(crate::model::format_instant(&b.now)) { (local(b.now, b.zone)) } " " (b.zone.name())
+                @if mode == Mode::Served { " " span.live {} }
+            }
             (feeds(b))
             @for s in &b.sections {
                 section.route {

@@ -119,7 +119,7 @@ async fn the_board_shows_routes_statuses_countdowns_and_feeds_and_follows_a_chan
     assert!(dom.contains("data-feed=\"f\" data-state=\"up\"") && dom.contains("data-feed=\"g\" data-state=\"up\""));
     assert!(dom.contains("data-feed=\"bad\" data-state=\"failing\""), "the feed strip");
     assert!(dom.contains("last error: <bdi>feed bad"), "the failing feed's last error");
-    assert!(dom.contains("<span id=\"live\">· live</span>"), "the script reached /api/status");
+    assert!(dom.contains("<span class=\"live\">· live</span>"), "the script reached /api/status");
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("board.png");
     let (c, url, s) = (chromium.clone(), format!("http://{addr}/"), shot.clone());
     tokio::task::spawn_blocking(move || {
@@ -155,7 +155,7 @@ async fn the_board_shows_routes_statuses_countdowns_and_feeds_and_follows_a_chan
     let dom = tokio::task::spawn_blocking(move || browser::dom(&c, &url, 8000)).await.unwrap();
     assert!(changed.load(Ordering::SeqCst), "the page asked for its script");
     assert!(rows(&dom).contains(&("chaman".into(), "closed".into())), "the change reached the open page: {dom}");
-    assert!(dom.contains("all traffic"));
+    assert!(dom.contains("all traffic") && dom.contains("<span class=\"live\">· live</span>"));
     let seen = proxy.seen.lock().unwrap().clone();
     let navigations = seen.iter().filter(|s| s.header("sec-fetch-mode") == Some("navigate")).count();
     assert_eq!(navigations, 1, "one page load, no reload: {:?}", seen.iter().map(|s| &s.path).collect::<Vec<_>>());
