@@ -146,10 +146,8 @@ async fn crossing_page(State(s): State<Shared>, Path(id): Path<String>) -> Respo
     let now = live.poller.clock.now();
     let (store, config) = (Arc::clone(&live.poller.store), Arc::clone(&live.poller.config));
     let page = blocking(move || {
-        let store = store.lock().expect("store lock");
-        let version = board::data::version(store.all_records(now)?.iter().map(|(r, _)| r));
-        let view = CrossingView::read(&store, &config, &id, now)?;
-        Ok::<_, crate::store::StoreError>(view.map(|v| board::crossing::crossing(&v, &version)))
+        let view = CrossingView::read(&store.lock().expect("store lock"), &config, &id, now)?;
+        Ok::<_, crate::store::StoreError>(view.map(|v| board::crossing::crossing(&v)))
     });
     match page.await {
         Ok(Some(body)) => html(body),

@@ -114,7 +114,7 @@ fn short(r: Option<&Record>) -> Markup {
 
 /// The crossing's page.
 #[must_use]
-pub fn crossing(v: &CrossingView, version: &str) -> String {
+pub fn crossing(v: &CrossingView) -> String {
     let zone = v.row.records.first().and_then(|(r, _)| r.tz.parse().ok()).unwrap_or(chrono_tz::UTC);
     let body = html! {
         header {
@@ -172,7 +172,7 @@ pub fn crossing(v: &CrossingView, version: &str) -> String {
             }
         }
     };
-    page(&format!("{} — borderwatch", v.row.name), Mode::Served, version, body)
+    page(&format!("{} — borderwatch", v.row.name), Mode::Served, &v.version, body)
 }
 
 #[cfg(test)]

@@ -214,6 +214,8 @@ pub struct CrossingView {
     pub history: Vec<HistoryRow>,
     /// The expiry ladder, longest first.
     pub leads: Vec<Duration>,
+    /// The version of all the records (see [`version`]).
+    pub version: String,
 }
 
 impl CrossingView {
@@ -224,7 +226,9 @@ impl CrossingView {
     /// A [`StoreError`] when the state cannot be read.
     pub fn read(store: &Store, config: &Config, id: &str, now: DateTime<Utc>) -> Result<Option<Self>, StoreError> {
         let id = config.gazetteer.lookup(id).map_or_else(|| id.to_string(), |c| c.id.clone());
-        let mut records: Vec<_> = store.all_records(now)?.into_iter().filter(|(r, _)| r.crossing == id).collect();
+        let all = store.all_records(now)?;
+        let version = version(all.iter().map(|(r, _)| r));
+        let mut records: Vec<_> = all.into_iter().filter(|(r, _)| r.crossing == id).collect();
         let history = store.history(Some(&id))?;
         let known = config.gazetteer.get(&id);
         if records.is_empty() && history.is_empty() && known.is_none() {
@@ -244,6 +248,7 @@ impl CrossingView {
             row: Row { crossing: id, name, records },
             history,
             leads: config.alerts.lead_times.clone(),
+            version,
         }))
     }
 }
