@@ -370,4 +370,9 @@ async fn the_static_board_fetches_nothing_and_shows_the_same_rows_as_the_served_
     assert_eq!(rows_static, [("torkham".to_string(), "open".to_string()), ("chaman".into(), "closed".into())]);
     assert_eq!(rows_static, rows(&served_dom), "the same rows as the daemon's board");
     assert!(static_dom.contains("d ") && static_dom.contains(" h left"), "with the countdown");
+    let later = bin(dir.path(), &["board", "--config", "borderwatch.toml", "--now", "2099-01-01"]);
+    assert!(stdout(&later).contains("As of <time datetime=\"2099-01-01T00:00:00Z\">"), "--now sets the instant shown");
+    assert!(stdout(&later).contains(">expired</span>"), "and the countdowns count from it");
+    let bad = bin(dir.path(), &["board", "--config", "borderwatch.toml", "--now", "soon"]);
+    assert_eq!(bad.status.code(), Some(64), "a bad --now is a usage error");
 }
