@@ -45,6 +45,7 @@ pub fn board(b: &Board, mode: Mode) -> String {
 }
 
 fn row(b: &Board, r: &Row, mode: Mode) -> Markup {
+    let disagree = r.disagree();
     let name = html! {
         @if mode == Mode::Served { a href={ "/crossing/" (segment(&r.crossing)) } { bdi { (r.name) } } } @else { bdi { (r.name) } }
     };
@@ -58,7 +59,7 @@ fn row(b: &Board, r: &Row, mode: Mode) -> Markup {
             Some((rec, first)) => tr.crossing data-crossing=(r.crossing) data-status=(rec.status.as_str()) {
                 th scope="row" {
                     (name)
-                    @if r.disagree() {
+                    @if disagree {
                         br;
                         span.disagree { (warning()) " sources disagree" }
                     }
@@ -66,7 +67,7 @@ fn row(b: &Board, r: &Row, mode: Mode) -> Markup {
                 td.status {
                     (badge(rec.status))
                     @if let Some(s) = &rec.scope { br; small.scope dir="auto" { (s) } }
-                    @if r.disagree() {
+                    @if disagree {
                         ul.others { @for (o, _) in &r.records[1..] { li { (badge(o.status)) " " bdi { (o.source) } } } }
                     }
                     (evidence(rec))

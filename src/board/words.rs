@@ -2,7 +2,9 @@
 //! instants, and the next step of the expiry ladder. The board's script words its
 //! countdowns the same way (`board.js`, `left()`).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
+
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// Time left until `t`: `6 d 3 h left`, `3 h 20 min left`, `12 min left`, or `expired`.
 #[must_use]
@@ -37,10 +39,12 @@ pub fn ago(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
     }
 }
 
-/// `t` in `zone`, as people write it: `15 Apr 2025 19:00`.
+/// `t` in `zone`, as people write it: `15 Apr 2025 19:00`. (Written out by hand: a
+/// page of 1,000 crossings calls it per row, and a format string is parsed per call.)
 #[must_use]
 pub fn local(t: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
-    t.with_timezone(&zone).format("%-d %b %Y %H:%M").to_string()
+    let l = t.with_timezone(&zone);
+    format!("{} {} {} {:02}:{:02}", l.day(), MONTHS[l.month0() as usize], l.year(), l.hour(), l.minute())
 }
 
 /// The next step of the ladder after `now` for an expiry at `expires`: the lead and its
