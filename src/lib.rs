@@ -12,6 +12,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod alert;
+pub mod board;
 pub mod calendar;
 pub mod clock;
 pub mod commands;

@@ -1,8 +1,9 @@
-//! `status`, `history` and `calendar`: views of the state file, which they only read.
+//! `status`, `history`, `calendar` and `board`: views of the state file, which they only
+//! read.
 
 use chrono::{DateTime, Utc};
 
-use super::args::{ConfigArg, HistoryArgs, StatusArgs};
+use super::args::{BoardArgs, ConfigArg, HistoryArgs, StatusArgs};
 use super::input::{clock, json_lines, load};
 use super::table::table;
 use super::{CommandError, Outcome, Reply};
@@ -69,6 +70,19 @@ pub fn run_calendar(arg: &ConfigArg) -> Result<Reply, CommandError> {
         crate::calendar::ics(&records, &config.alerts.lead_times, config.alerts.arm_expiry, now),
         Outcome::Done,
     ))
+}
+
+/// `borderwatch board`: the board as one HTML file, as of `--now`, with its stylesheet
+/// inline and no script; what the daemon saw after its last write is not in the state,
+/// so a feed's last success may be older here than on the served board.
+///
+/// # Errors
+/// A [`CommandError`] for a bad config or `--now`, or an unreadable state.
+pub fn run_board(args: &BoardArgs) -> Result<Reply, CommandError> {
+    let config = load(&args.config)?;
+    let now = clock(args.now.as_deref())?.now();
+    let board = crate::board::Board::read(&Store::open(&config.daemon.state, now)?, &config, Default::default(), now)?;
+    Ok(Reply::new(crate::board::page::board(&board, crate::board::Mode::Static), Outcome::Done))
 }
 
 /// One line per record for a terminal: crossing, status, until (with a `?` when it was

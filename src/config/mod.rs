@@ -59,7 +59,7 @@ pub struct DaemonConfig {
     pub state: PathBuf,
     /// Zone for displaying instants that belong to no crossing.
     pub timezone: Tz,
-    /// Loopback address of the `/healthz`, `/metrics` and `/api/status` listener.
+    /// Loopback address of the listener (`/healthz`, `/metrics`, `/api/status`, the board).
     pub listen: Option<std::net::SocketAddr>,
 }
 

@@ -7,6 +7,7 @@
 //! or fails its integrity check, is moved aside as `*.corrupt-<unix time>` and a fresh one
 //! is started; every other error is returned to the caller, which keeps running.
 
+mod board;
 mod figures;
 mod queries;
 
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 
+pub use board::{FeedHealth, SentAlert};
 pub use figures::Figures;
 pub use queries::{Apply, FeedState, HistoryRow};
 

@@ -1,6 +1,8 @@
 //! The integration tests: one binary, one module per feature.
 
 mod alerts;
+mod board;
+mod browser;
 mod cli;
 mod crash;
 mod daemon;
