@@ -163,7 +163,12 @@ async fn calendar(State(s): State<Shared>) -> Response {
     let (store, config) = (Arc::clone(&live.poller.store), Arc::clone(&live.poller.config));
     let body = blocking(move || {
         let records: Vec<_> = store.lock().expect("store lock").all_records(now)?.into_iter().map(|(r, _)| r).collect();
-        Ok::<_, crate::store::StoreError>(crate::calendar::ics(&records, &config.alerts.lead_times, config.alerts.arm_expiry, now))
+        Ok::<_, crate::store::StoreError>(crate::calendar::ics(
+            &records,
+            &config.alerts.lead_times,
+            config.alerts.arm_expiry,
+            now,
+        ))
     });
     match body.await {
         Ok(body) => ([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body).into_response(),

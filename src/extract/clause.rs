@@ -187,6 +187,9 @@ pub(super) fn sentence_events(
             owner(p, &triggers) == k && !consumed.iter().any(|(a, b, _)| p.start < *b && p.end > *a)
         };
         let mut starts: Vec<(usize, usize, When)> = Vec::new();
+        let near =
+            |p: &dates::Found| if p.start >= m.end() { p.start - m.end() } else { m.start().saturating_sub(p.end) };
+        let mut on_near = usize::MAX;
         for p in phrases.iter().filter(own) {
             if let (Phrase::Date(Role::Since, w), true) = (&p.phrase, p.start >= m.end()) {
                 starts.push((p.start, p.end, *w));
@@ -201,7 +204,13 @@ pub(super) fn sentence_events(
                 Phrase::Date(Role::Until, w) => ev.until = Some((w, End::Stated)),
                 Phrase::Date(Role::UntilAtLeast, w) => ev.until = Some((w, End::Stated)),
                 Phrase::Date(Role::Since | Role::By, w) => ev.since = Some(w),
-                Phrase::Date(Role::On, w) if !continuing && ev.since.is_none() => ev.since = Some(w),
+                // Of two dates of the event, the one nearer its status word.
+                Phrase::Date(Role::On, w) if !continuing && (ev.since.is_none() || near(p) < on_near) => {
+                    // "8 pm Thursday, July 9": the same day, told twice, keeps its time.
+                    let timed = ev.since.filter(|s| s.day() == w.day() && matches!(s, When::Day(_, Some(_))));
+                    ev.since = timed.or(Some(w));
+                    on_near = near(p);
+                }
                 Phrase::Date(..) => {}
                 Phrase::For(sp) => span = Some(sp),
                 Phrase::OpenEnded => ev.open_ended = true,

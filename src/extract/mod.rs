@@ -161,7 +161,8 @@ fn statements<'t>(
     (complete(fold_borders(completed)), sents)
 }
 
-/// The two countries of a country-wide border statement in this sentence, if it is one.
+/// The two countries of a country-wide border statement in this sentence, if it is one;
+/// one country twice for all the land borders of one country.
 fn border_of(
     s: &str,
     here: &[Country],
@@ -173,7 +174,8 @@ fn border_of(
     }
     match here {
         [a, b, ..] => Some((*a, *b)),
-        [x] => before.iter().rev().find(|c| c != &x).map(|c| (*c, *x)).or(last),
+        // A country alone closes all its land borders: "Zimbabwe closed its borders".
+        [x] => before.iter().rev().find(|c| c != &x).map(|c| (*c, *x)).or(last).or(Some((*x, *x))),
         [] => last,
     }
 }
@@ -189,6 +191,12 @@ pub(crate) fn ascii_words(pattern: &str) -> Result<regex::Regex, regex::Error> {
 fn record(e: Event, sents: &[&str], published: NaiveDate, source: &str) -> Option<Record> {
     let (crossing, name, countries, tz) = match e.target {
         Target::Crossing { id, name, countries, tz } => (id, name, countries, tz),
+        Target::Border(a, b) if a == b => (
+            format!("{}-borders", a.code.to_ascii_lowercase()),
+            format!("{} land borders", a.name),
+            vec![a.code.to_string()],
+            a.tz.to_string(),
+        ),
         Target::Border(a, b) => {
             let mut codes = [a.code, b.code];
             codes.sort_unstable();

@@ -230,3 +230,12 @@ fn an_opening_dated_by_a_past_year_alone_is_history_not_a_status() {
         one("port-huron", "closed", None)
     );
 }
+
+#[test]
+fn a_country_alone_closing_its_borders_closes_all_its_land_borders() {
+    let r = ex(
+        "Zimbabwe closed its borders in March. Zimbabwe is expected to re-open its borders on December 1.",
+        "2020-10-31",
+    );
+    assert!(r.contains(&("zw-borders".into(), "closed".into(), Some("2020-11-30".into()))), "{r:?}");
+}

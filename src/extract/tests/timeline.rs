@@ -60,3 +60,25 @@ fn a_closure_with_no_start_ends_only_at_an_opposite_status_or_a_reopening() {
     );
     assert!(r.contains(&("torkham".into(), "closed".into(), Some("2020-07-14".into()))), "{r:?}");
 }
+
+#[test]
+fn of_two_dates_of_an_event_the_nearer_dates_it_and_a_time_of_the_same_day_stays() {
+    let since = |text: &str, published: &str| {
+        let published = chrono::NaiveDate::parse_from_str(published, "%Y-%m-%d").unwrap();
+        let r = super::extract(text, published, &crate::gazetteer::Gazetteer::built_in(), "t");
+        r.into_iter().find(|r| r.status.as_str() == "open").and_then(|r| r.since)
+    };
+    assert_eq!(
+        since(
+            "This Friday the minister toured the Chirundu border post ahead of the expected reopening on December 1.",
+            "2020-10-31"
+        )
+        .as_deref(),
+        Some("2020-12-01")
+    );
+    assert_eq!(
+        since("As of 8 pm Thursday, July 9, 2020, the Pharr International Bridge resumed operations.", "2020-07-13")
+            .as_deref(),
+        Some("2020-07-09T20:00")
+    );
+}
