@@ -233,8 +233,10 @@ pub(super) fn sentence_events(
                 }
                 None => None,
             };
-            if let Some(last) = start.and_then(|d| sp.last_day(d)) {
-                ev.until = Some((When::Day(last, None), End::Derived));
+            let end =
+                ev.since.and_then(|w| sp.end_at(w)).or(start.and_then(|d| sp.last_day(d)).map(|d| When::Day(d, None)));
+            if let Some(end) = end {
+                ev.until = Some((end, End::Derived));
                 let rule = if ev.since_derived { Rule::LengthFromPublication } else { Rule::Length };
                 ev.why.until = Some(ev.why.bound(rule, sent));
             }

@@ -200,6 +200,7 @@ fn phrase(text: &str, p: &Phrase) -> String {
             };
             format!("\"{text}\" = {} ({role})", w.format())
         }
+        Phrase::For(Span::Hours(n)) => format!("\"{text}\" = {n} hours (length)"),
         Phrase::For(Span::Days(n)) => format!("\"{text}\" = {n} days (length)"),
         Phrase::For(Span::Weeks(n)) => format!("\"{text}\" = {n} weeks (length)"),
         Phrase::For(Span::Months(n)) => format!("\"{text}\" = {n} months (length)"),

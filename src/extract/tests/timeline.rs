@@ -82,3 +82,28 @@ fn of_two_dates_of_an_event_the_nearer_dates_it_and_a_time_of_the_same_day_stays
         Some("2020-07-09T20:00")
     );
 }
+
+#[test]
+fn hours_from_a_time_of_day_end_at_an_instant() {
+    assert_eq!(
+        ex("The Beitbridge border post will be closed for 24 hours from 6 a.m. on Saturday.", "2025-03-05"),
+        one("beitbridge", "closed", Some("2025-03-09T06:00"))
+    );
+    assert_eq!(
+        ex("The Beitbridge border post will be closed for 72 hours.", "2025-03-05"),
+        one("beitbridge", "closed", None),
+        "hours from no known instant end at no known instant"
+    );
+}
+
+#[test]
+fn the_first_time_since_a_date_is_not_a_start() {
+    let published = chrono::NaiveDate::from_ymd_opt(2025, 2, 3).unwrap();
+    let r = super::extract(
+        "The Rafah crossing was reopened on 1 February for the first time since May 2024.",
+        published,
+        &crate::gazetteer::Gazetteer::built_in(),
+        "t",
+    );
+    assert_eq!(r[0].since.as_deref(), Some("2025-02-01"));
+}
