@@ -282,6 +282,7 @@ pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
             (?:its|their|the|our)\s+(?:\w+\s+){0,2}?(?:land\s+)?border\s+with
           | border\s+between
           | (?:its|their)\s+(?:land\s+)?borders\b
+          | their\s+(?:common\s+|shared\s+|mutual\s+)?(?:land\s+)?border\b
           | (?:shared|common|mutual)\s+(?:land\s+)?border
           | (?:the|their|its)\s+\p{Lu}\w+[-–]\p{Lu}\w+\s+(?:land\s+)?border\b(?:\s+(?:was|is|will|has|had|remains?|remained))
           | (?:all|the|its)\s+(?:\w+\s+){0,2}?(?:border\s+)?(?:crossings|checkpoints|entry\s+points|crossing\s+points|border\s+posts)

@@ -158,7 +158,7 @@ fn statements<'t>(
     let events = resolve_unnamed(events, &sents, &doc_mentions, last_border);
     let merged = imply_closures(merge(events));
     let completed = complete(merged);
-    (complete(fold_borders(completed)), sents)
+    (complete(fold_borders(completed, &doc_mentions)), sents)
 }
 
 /// The two countries of a country-wide border statement in this sentence, if it is one;

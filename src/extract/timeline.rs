@@ -189,7 +189,7 @@ pub(super) fn ended_by(next: When) -> Option<When> {
 
 /// A country-wide statement lends its stated end to the named crossings of that border
 /// that lack one, and is dropped; with no such crossing it stays as a record of its own.
-pub(super) fn fold_borders(events: Vec<Event>) -> Vec<Event> {
+pub(super) fn fold_borders(events: Vec<Event>, mentions: &[(usize, Target)]) -> Vec<Event> {
     let (borders, mut rest): (Vec<Event>, Vec<Event>) =
         events.into_iter().partition(|e| matches!(e.target, Target::Border(..)));
     let mut out = Vec::new();
@@ -199,7 +199,9 @@ pub(super) fn fold_borders(events: Vec<Event>) -> Vec<Event> {
             out.push(b);
             continue;
         }
-        let on_border = |e: &&mut Event| matches!(&e.target, Target::Crossing { countries, .. } if countries.iter().any(|c| c == x.code) && countries.iter().any(|c| c == y.code));
+        let crosses = |t: &Target| matches!(t, Target::Crossing { countries, .. } if countries.iter().any(|c| c == x.code) && countries.iter().any(|c| c == y.code));
+        name_crossings(&b, &mut rest, mentions, crosses);
+        let on_border = |e: &&mut Event| crosses(&e.target);
         let mut any = false;
         for e in rest.iter_mut().filter(|e| on_border(e)) {
             any = true;
@@ -225,6 +227,23 @@ pub(super) fn fold_borders(events: Vec<Event>) -> Vec<Event> {
     rest.extend(out);
     rest.sort_by_key(|e| e.order);
     rest
+}
+
+/// The crossings of a border named in its statement's sentence or the two after it,
+/// with nothing said of their own, share the border's status: "Pakistan has closed its
+/// border with Afghanistan. Torkham and Chaman were deserted on Tuesday."
+fn name_crossings(b: &Event, rest: &mut Vec<Event>, mentions: &[(usize, Target)], crosses: impl Fn(&Target) -> bool) {
+    let (first, last) = (b.sentences.first().copied().unwrap_or(0), b.sentences.last().copied().unwrap_or(0));
+    for (_, t) in mentions.iter().filter(|(i, t)| (first..=last + 2).contains(i) && crosses(t)) {
+        if rest.iter().any(|e| e.target.key() == t.key()) {
+            continue;
+        }
+        let mut e = Event { target: t.clone(), sentences: b.sentences.clone(), ..b.clone() };
+        if e.until.is_some() {
+            e.why.until = Some(b.why.bound(Rule::Lent, b.order.0));
+        }
+        rest.push(e);
+    }
 }
 
 /// A border closed before a named crossing of it reopened was closed at that crossing

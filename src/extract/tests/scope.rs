@@ -239,3 +239,25 @@ fn a_country_alone_closing_its_borders_closes_all_its_land_borders() {
     );
     assert!(r.contains(&("zw-borders".into(), "closed".into(), Some("2020-11-30".into()))), "{r:?}");
 }
+
+#[test]
+fn crossings_named_next_to_a_border_wide_statement_share_it() {
+    let r = ex(
+        "Pakistan has closed its border with Afghanistan until March 15. \
+         Torkham and Chaman, the two main crossings, were deserted on Tuesday.",
+        "2025-03-05",
+    );
+    assert_eq!(
+        r,
+        [
+            ("torkham".into(), "closed".into(), Some("2025-03-15".into())),
+            ("chaman".into(), "closed".into(), Some("2025-03-15".into()))
+        ]
+    );
+    let far = ex(
+        "Pakistan has closed its border with Afghanistan until March 15. Trade fell. Prices rose. Exports slumped. \
+         Torkham is the busiest crossing.",
+        "2025-03-05",
+    );
+    assert_eq!(far, one("af-pk-border", "closed", Some("2025-03-15")), "too far to be the same news");
+}
