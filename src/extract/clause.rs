@@ -58,7 +58,10 @@ pub(super) fn sentence_events(
         let mut status = status_of(c);
         let after = &s[m.end()..hi];
         let mut scope = None;
-        if status != Status::Closed {
+        // Lifting or unblocking a closure of one kind of traffic ends that closure; it
+        // says nothing of the rest.
+        let ends_a_block = Why::of(m.as_str()).ends_a_block();
+        if status != Status::Closed && !ends_a_block {
             if let Some(sc) = SCOPE.captures(after).and_then(|x| x.name("scope")) {
                 let text = sc.as_str().trim().to_string();
                 if lexicon::is_restrictive(&text) {
@@ -67,10 +70,7 @@ pub(super) fn sentence_events(
                 scope = Some(text);
             }
         }
-        // Unblocking one kind of traffic ends its blockade; it says nothing of the rest.
-        if status == Status::Closed
-            || (status == Status::Open && !m.as_str().to_ascii_lowercase().starts_with("unblock"))
-        {
+        if status == Status::Closed || (status == Status::Open && !ends_a_block) {
             let subject = lexicon::SUBJECT_SCOPE.captures(&s[lo..m.start()]);
             if let Some(sc) = subject.and_then(|x| x.name("of").or(x.name("kind"))) {
                 if lexicon::is_restrictive(sc.as_str()) {

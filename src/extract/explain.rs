@@ -88,6 +88,12 @@ impl Why {
         Why { word: word.to_string(), ..Why::default() }
     }
 
+    /// True when the status word ends a block of some traffic: "unblocked", "lifting".
+    pub(super) fn ends_a_block(&self) -> bool {
+        let w = self.word.to_ascii_lowercase();
+        w.starts_with("unblock") || w.starts_with("lift")
+    }
+
     /// A date of this statement, in sentence `sentence`, bound by `rule`.
     pub(super) fn bound(&self, rule: Rule, sentence: usize) -> Binding {
         Binding { rule, word: self.word.clone(), sentence, borrowed: self.borrowed.clone() }

@@ -302,7 +302,7 @@ pub(crate) static SCOPE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "closed to freight traffic", "closed for trucks": what a closure is limited to.
 pub(crate) static CLOSED_TO: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^\s*(?:[\w'’/-]+\s+){0,5}?(?:for|to|the\s+(?:entry|exit|passage|movement|transit|crossing)\s+of)\s+(?P<scope>[^,;.]{3,60}?)\s*(?:,|;|\.|$|\bafter\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bwhile\b|\bas\b|\bdue\b|\bbecause\b)")
+    ascii_words(r"(?i)^\s*(?:[\w'’/:-]+\s+){0,5}?(?:for|to|the\s+(?:entry|exit|passage|movement|transit|crossing)\s+of)\s+(?P<scope>[^,;.]{3,120}?)\s*(?:,|;|\.|$|\bafter\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bwhile\b|\bas\b|\bdue\b|\bbecause\b)")
         .expect("closed-to regex")
 });
 

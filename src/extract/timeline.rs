@@ -68,7 +68,11 @@ pub(super) fn merge(events: Vec<Event>) -> Vec<Event> {
             .filter(|o| {
                 o.target.key() == e.target.key()
                     && o.others == e.others
-                    && (fit(o, &e) == 2 || (fit(o, &e) == 1 && o.planned.zip(e.planned).is_none_or(|(a, b)| a == b)))
+                    && (fit(o, &e) == 2
+                        || (fit(o, &e) == 1
+                            && o.planned.zip(e.planned).is_none_or(|(a, b)| a == b)
+                            && !o.why.ends_a_block()
+                            && !e.why.ends_a_block()))
                     && (o.since.is_none()
                         || e.since.is_none()
                         || o.since_derived

@@ -261,3 +261,14 @@ fn crossings_named_next_to_a_border_wide_statement_share_it() {
     );
     assert_eq!(far, one("af-pk-border", "closed", Some("2025-03-15")), "too far to be the same news");
 }
+
+#[test]
+fn lifting_a_block_of_one_kind_of_traffic_opens_and_stays_apart_from_the_block() {
+    let r = ex(
+        "On November 21 traffic blocking began at 13:30 for trucks moving towards the Torkham checkpoint. \
+         Officials reported the temporary lifting of the traffic lock for trucks at the Torkham checkpoint.",
+        "2023-11-22",
+    );
+    let statuses: Vec<&str> = r.iter().map(|(_, s, _)| s.as_str()).collect();
+    assert_eq!(statuses, ["restricted", "open"], "{r:?}");
+}
