@@ -181,6 +181,38 @@ pub(super) fn complete(mut events: Vec<Event>) -> Vec<Event> {
     events
 }
 
+/// A closure whose end was worked out lasts until a reopening planned after that end:
+/// "closed on July 20 for three days … expected to reopen on July 25" was extended.
+pub(super) fn extend_to_reopening(mut events: Vec<Event>) -> Vec<Event> {
+    for i in 0..events.len() {
+        let Some((end, End::Derived)) =
+            events[i].until.filter(|_| events[i].status == Status::Closed && !events[i].ended)
+        else {
+            continue;
+        };
+        let key = events[i].target.key();
+        // Something else between them: "reopened for cargo Wednesday, for people Friday".
+        let between = |s: When| {
+            events.iter().any(|o| {
+                o.target.key() == key
+                    && o.status != Status::Closed
+                    && o.since.is_some_and(|x| x.day() > end.day() && x.day() < s.day())
+            })
+        };
+        let later = events
+            .iter()
+            .filter(|n| n.target.key() == events[i].target.key() && n.status == Status::Open && n.planned == Some(true))
+            .filter_map(|n| n.since.filter(|_| !n.since_derived))
+            .filter(|s| s.day() > end.day().succ_opt().unwrap_or(end.day()) && !between(*s))
+            .min_by_key(|s| s.day());
+        if let Some(s) = later {
+            events[i].until = ended_by(s).map(|w| (w, End::Derived));
+            events[i].why.until = Some(events[i].why.bound(Rule::NextEvent, events[i].order.0));
+        }
+    }
+    events
+}
+
 /// The end of a period that the next one, starting at `next`, ended: the moment it
 /// began when the text gives its time of day ("reopened at 9:30 a.m."), else the day
 /// before it.

@@ -272,3 +272,15 @@ fn lifting_a_block_of_one_kind_of_traffic_opens_and_stays_apart_from_the_block()
     let statuses: Vec<&str> = r.iter().map(|(_, s, _)| s.as_str()).collect();
     assert_eq!(statuses, ["restricted", "open"], "{r:?}");
 }
+
+#[test]
+fn only_some_permitted_to_pass_is_a_restriction() {
+    assert_eq!(
+        ex(
+            "At the Khunjerab Pass only transport vehicles, drivers and cargo would be permitted to pass.",
+            "2024-01-02"
+        )[0]
+        .1,
+        "restricted"
+    );
+}

@@ -107,3 +107,19 @@ fn the_first_time_since_a_date_is_not_a_start() {
     );
     assert_eq!(r[0].since.as_deref(), Some("2025-02-01"));
 }
+
+#[test]
+fn a_reopening_planned_after_a_worked_out_end_extends_the_closure() {
+    let r = ex(
+        "The Kartarpur Corridor was closed on Thursday (July 20) for three days. \
+         The Kartarpur Corridor is expected to reopen on July 25.",
+        "2023-07-22",
+    );
+    assert!(r.contains(&("kartarpur".into(), "closed".into(), Some("2023-07-24".into()))), "{r:?}");
+    let steps = ex(
+        "The Torkham crossing reopened on Wednesday following a 27-day closure, for cargo vehicles, \
+         with plans to allow pedestrians by Friday.",
+        "2025-03-19",
+    );
+    assert!(steps.contains(&("torkham".into(), "closed".into(), Some("2025-03-18".into()))), "{steps:?}");
+}
