@@ -109,8 +109,10 @@ pub(super) fn sentence_events(
             status = Status::Restricted;
         }
         let object_follows = !["to ", "for "].iter().any(|p| after.trim_start().to_ascii_lowercase().starts_with(p));
-        if status == Status::Open && scope.is_none() && object_follows {
-            if let Some(o) = lexicon::OPEN_OBJECT.captures(after).and_then(|x| x.name("obj")) {
+        // What an opening lets through: "resume Afghan exports". (A closure's object is
+        // often what the closure stopped, not all it covers: "halting trade".)
+        if status == Status::Open && scope.is_none() && object_follows && !ends_a_block {
+            if let Some(o) = lexicon::OBJECT.captures(after).and_then(|x| x.name("obj")) {
                 if lexicon::is_restrictive(o.as_str()) {
                     status = Status::Restricted;
                     scope = Some(format!("open to {}", o.as_str()));
