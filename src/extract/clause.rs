@@ -109,14 +109,17 @@ pub(super) fn sentence_events(
             status = Status::Restricted;
         }
         let object_follows = !["to ", "for "].iter().any(|p| after.trim_start().to_ascii_lowercase().starts_with(p));
-        // What an opening lets through: "resume Afghan exports". (A closure's object is
-        // often what the closure stopped, not all it covers: "halting trade".)
-        if status == Status::Open && scope.is_none() && object_follows && !ends_a_block {
-            if let Some(o) = lexicon::OBJECT.captures(after).and_then(|x| x.name("obj")) {
-                if lexicon::is_restrictive(o.as_str()) {
-                    status = Status::Restricted;
-                    scope = Some(format!("open to {}", o.as_str()));
-                }
+        // What a verb lets through or stops: "resume Afghan exports", "suspended freight
+        // traffic". A closure's object must name traffic: "halting trade" may be only what
+        // a full closure stopped.
+        if status != Status::Restricted && scope.is_none() && object_follows && !ends_a_block {
+            let object = lexicon::OBJECT.captures(after).and_then(|x| x.name("obj"));
+            let traffic =
+                |o: &str| status == Status::Open || !["export", "import", "goods"].iter().any(|w| o.starts_with(w));
+            if let Some(o) = object.filter(|o| traffic(o.as_str()) && lexicon::is_restrictive(o.as_str())) {
+                let verb = if status == Status::Closed { "closed to" } else { "open to" };
+                status = Status::Restricted;
+                scope = Some(format!("{verb} {}", o.as_str()));
             }
         }
         // "The westbound span closed on July 5, and will remain closed until …": a status
@@ -166,7 +169,10 @@ pub(super) fn sentence_events(
                 _ => continue,
             };
         }
-        let future = dates::is_future(&s[..m.start()]);
+        // A past tense in the status word's own clause wins over a future before it:
+        // "will open on Wednesday after it was shut for two weeks".
+        let future = dates::is_future(&s[lo..m.start()])
+            || (dates::is_future(&s[..m.start()]) && !dates::is_past(&s[lo..m.start()]));
         let continuing = lexicon::CONTINUING.is_match(before(s, m.start()));
         let mut ev = Event {
             target: Target::Unresolved,

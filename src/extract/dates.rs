@@ -204,6 +204,11 @@ static NOT_FUTURE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("not-future regex")
 });
 
+/// True when the words before a position are in a past tense ("was", "had").
+pub(crate) fn is_past(before: &str) -> bool {
+    PAST.is_match(before)
+}
+
 /// True when the words before a position speak of the future ("will", "plans to").
 pub(crate) fn is_future(before: &str) -> bool {
     FUTURE.is_match(&NOT_FUTURE.replace_all(before, ""))

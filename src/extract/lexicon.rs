@@ -484,7 +484,7 @@ pub(crate) static PHASE_WHO: LazyLock<Regex> = LazyLock::new(|| {
 /// What an opening lets through, right after it: "resume Afghan exports", "reopened
 /// cargo traffic".
 pub(crate) static OBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^\s*(?:the\s+|its\s+)?(?:[a-z][\w-]*\s+){0,2}?(?P<obj>exports?|imports?|cargo|freight|goods|trucks|lorries|pedestrians|passengers|passenger\s+traffic|truck\s+traffic|cargo\s+traffic)\b")
+    ascii_words(r"(?i)^\s*(?:the\s+|its\s+|all\s+)?(?:[a-z][\w-]*\s+){0,2}?(?P<obj>freight\s+traffic|exports?|imports?|cargo|freight|goods|trucks|lorries|pedestrians|passengers|passenger\s+traffic|truck\s+traffic|cargo\s+traffic)\b")
         .expect("object regex")
 });
 

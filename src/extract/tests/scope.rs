@@ -284,3 +284,12 @@ fn only_some_permitted_to_pass_is_a_restriction() {
         "restricted"
     );
 }
+
+#[test]
+fn suspending_one_kind_of_traffic_restricts_but_halting_trade_may_be_all() {
+    assert_eq!(
+        ex("Poland suspended freight traffic at the Kukuryki checkpoint from 7 p.m. on Monday.", "2025-03-05")[0].1,
+        "restricted"
+    );
+    assert_eq!(ex("China closed the Mong Cai gate, halting import-export activities.", "2020-02-05")[0].1, "closed");
+}

@@ -123,3 +123,22 @@ fn a_reopening_planned_after_a_worked_out_end_extends_the_closure() {
     );
     assert!(steps.contains(&("torkham".into(), "closed".into(), Some("2025-03-18".into()))), "{steps:?}");
 }
+
+#[test]
+fn a_past_tense_in_its_own_clause_wins_over_a_future_before_it() {
+    assert_eq!(
+        ex(
+            "Nepal has decided to open the Rasuwagadhi border point from Wednesday after it was shut for two weeks.",
+            "2025-03-05"
+        ),
+        [
+            ("rasuwagadhi".into(), "open".into(), None),
+            ("rasuwagadhi".into(), "closed".into(), Some("2025-03-04".into()))
+        ]
+    );
+    assert_eq!(
+        ex("Pakistan will close the Torkham crossing on Friday and reopen it on Monday.", "2025-03-05"),
+        [("torkham".into(), "closed".into(), Some("2025-03-09".into())), ("torkham".into(), "open".into(), None)],
+        "a future carries over a clause with no tense of its own"
+    );
+}
