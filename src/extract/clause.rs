@@ -267,14 +267,20 @@ pub(super) fn sentence_events(
             }
         }
         for (_, _, sp) in consumed.iter().filter(|(a, _, _)| *a >= m.end() && *a < hi) {
-            if let (true, Some(reopened)) = (sp.is_precise(), ev.since) {
+            // An undated reopening still tells of the closure it ended, with no known end.
+            let ended = match ev.since {
+                Some(reopened) if sp.is_precise() => Some(ended_by(reopened)),
+                None => Some(None),
+                Some(_) => None,
+            };
+            if let Some(until) = ended {
                 for t in &targets {
                     out.push(Event {
                         target: t.clone(),
                         status: Status::Closed,
                         since: None,
                         since_derived: false,
-                        until: ended_by(reopened).map(|w| (w, End::Derived)),
+                        until: until.map(|w| (w, End::Derived)),
                         open_ended: false,
                         scope: None,
                         sentences: BTreeSet::from([sent]),

@@ -142,3 +142,14 @@ fn a_past_tense_in_its_own_clause_wins_over_a_future_before_it() {
         "a future carries over a clause with no tense of its own"
     );
 }
+
+#[test]
+fn an_undated_reopening_still_tells_of_the_closure_it_ended() {
+    assert_eq!(
+        ex(
+            "Georgia reopened the Upper Lars checkpoint to all vehicles after a three-day closure caused by snow.",
+            "2025-03-05"
+        ),
+        [("upper-lars".into(), "closed".into(), None), ("upper-lars".into(), "open".into(), None)]
+    );
+}
