@@ -205,7 +205,9 @@ pub(super) fn sentence_events(
             let between = if p.start >= m.end() { &s[m.end()..p.start] } else { &s[p.end.min(m.start())..m.start()] };
             // "On Friday officials said the crossing …": the date is the saying's.
             let said = p.end <= m.start() && lexicon::SAID.is_match(between);
-            if lexicon::OTHER_THING.is_match(between) || said || is_dateline(s, p) {
+            // "Initially set to end on 15 March": an end that no longer holds.
+            let superseded = matches!(p.phrase, Phrase::Date(Role::Until, _)) && lexicon::CALLED_OFF.is_match(between);
+            if lexicon::OTHER_THING.is_match(between) || said || superseded || is_dateline(s, p) {
                 continue;
             }
             match p.phrase {

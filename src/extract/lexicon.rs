@@ -227,6 +227,7 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
                   |\b(?:were|was|are|is|be|been)\s+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel)\b
                   |\b(?:traffic|movement|passage)\s+(?:was|is|has\s+been|will\s+be|were)\s+(?:allowed|permitted)\b
                   |\b(?:operat|function|work)(?:e|es|ed|ing|s)?\s+(?:as\s+usual|normally)\b
+                  |\b(?:began|begun|begins?|started|starts?)\s+(?:crossing|to\s+cross|moving\s+through|passing\s+through)\b
                   |\b(?:is|are|remains?|remained|was|were)\s+(?:currently\s+|still\s+|now\s+|fully\s+)?(?:operating|operational|functioning)\b
                   |\b(?:back|returned|returns?)\s+to\s+(?:full\s+)?normal(?:ity|cy)?\b
                   |\blift(?:ed|s|ing)?\s+(?:of\s+)?(?:the\s+|its\s+|a\s+)?(?:\w+\s+)?(?:closure|blockade|ban|suspension|lock|block)\b
@@ -397,7 +398,7 @@ pub(crate) static PART_OF_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A sentence that opens with "It will/was/…" speaks of the crossing named last before it.
 pub(crate) static IT: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"^\W*It\s+(?:will|would|was|is|has|had|should|could|may|might|remains?|remained|reopens?|closes?)\b")
+    ascii_words(r"^\W*It\s+(?:will|would|was|is|has|had|should|could|may|might|remains?|remained|reopen(?:s|ed)?|clos(?:es|ed)|resum(?:es|ed)|shut)\b")
         .expect("it regex")
 });
 
@@ -422,9 +423,10 @@ pub(crate) static HYPOTHETICAL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("hypothetical regex")
 });
 
-/// A planned change that will not happen: postponed, delayed, cancelled.
+/// A planned change that will not happen: postponed, delayed, cancelled, or superseded
+/// ("had been due to reopen", "initially set to end").
 pub(crate) static CALLED_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:postponed?|postponing|delayed|delays?|cancell?ed|called\s+off|put\s+off|shelved|scrapped)\b")
+    ascii_words(r"(?i)\b(?:postponed?|postponing|delayed|delays?|cancell?ed|called\s+off|put\s+off|shelved|scrapped|had\s+been\s+(?:due|scheduled|expected|set|planned)\s+to|(?:was|were)\s+(?:supposed|due|scheduled|set)\s+to|(?:initially|originally)\s+(?:set|due|scheduled|planned|expected))\b")
         .expect("called-off regex")
 });
 

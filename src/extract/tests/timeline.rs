@@ -153,3 +153,42 @@ fn an_undated_reopening_still_tells_of_the_closure_it_ended() {
         [("upper-lars".into(), "closed".into(), None), ("upper-lars".into(), "open".into(), None)]
     );
 }
+
+#[test]
+fn a_plan_or_an_end_that_no_longer_holds_is_dropped() {
+    assert_eq!(
+        ex(
+            "The Torkham crossing, closed since 10 March, had been due to reopen on 3 May. \
+             The closure will now last until further notice.",
+            "2025-04-28"
+        ),
+        one("torkham", "closed", None)
+    );
+    assert_eq!(
+        ex("The closure of the Chaman crossing, initially set to end on 15 March, has been extended.", "2025-03-10"),
+        one("chaman", "closed", None)
+    );
+}
+
+#[test]
+fn it_with_a_past_status_word_is_the_crossing_named_last() {
+    assert_eq!(
+        ex(
+            "The Torkham crossing was closed on Monday. It reopened on Wednesday. It was closed again on Friday until further notice.",
+            "2025-03-08"
+        ),
+        [
+            ("torkham".into(), "closed".into(), Some("2025-03-04".into())),
+            ("torkham".into(), "open".into(), Some("2025-03-06".into())),
+            ("torkham".into(), "closed".into(), None)
+        ]
+    );
+}
+
+#[test]
+fn traffic_that_began_crossing_again_is_an_opening() {
+    assert_eq!(
+        ex("Trucks began crossing the Torkham border again on Monday.", "2025-03-05"),
+        one("torkham", "open", None)
+    );
+}
