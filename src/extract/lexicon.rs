@@ -270,7 +270,7 @@ pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that name a crossing without naming which one ("the crossing", "the border").
 pub(crate) static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:crossings?|border|checkpoints?|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening))\b",
+        r"(?i)\b(?:crossings?|border|checkpoints?|i?acp|icp|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening))\b",
     )
     .expect("generic regex")
 });
@@ -303,7 +303,7 @@ pub(crate) static SCOPE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "closed to freight traffic", "closed for trucks": what a closure is limited to.
 pub(crate) static CLOSED_TO: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^\s*(?:[\w'’/:-]+\s+){0,5}?(?:for|to|the\s+(?:entry|exit|passage|movement|transit|crossing)\s+of)\s+(?P<scope>[^,;.]{3,120}?)\s*(?:,|;|\.|$|\bafter\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bwhile\b|\bas\b|\bdue\b|\bbecause\b)")
+    ascii_words(r"(?i)^\s*(?:[\w'’/:()-]+\s+){0,10}?(?:for|to|the\s+(?:entry|exit|passage|movement|transit|crossing)\s+of)\s+(?P<scope>[^,;.]{3,120}?)\s*(?:,|;|\.|$|\bafter\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bwhile\b|\bas\b|\bdue\b|\bbecause\b)")
         .expect("closed-to regex")
 });
 

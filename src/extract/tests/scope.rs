@@ -293,3 +293,28 @@ fn suspending_one_kind_of_traffic_restricts_but_halting_trade_may_be_all() {
     );
     assert_eq!(ex("China closed the Mong Cai gate, halting import-export activities.", "2020-02-05")[0].1, "closed");
 }
+
+#[test]
+fn a_closure_to_one_kind_named_after_the_crossing_and_an_aside_restricts() {
+    assert_eq!(
+        ex(
+            "Road authorities closed the traffic from the Bavra checkpoint (on the Georgian side) for trucks with trailers.",
+            "2024-12-15"
+        )[0]
+        .1,
+        "restricted"
+    );
+}
+
+#[test]
+fn an_integrated_check_post_by_its_initials_is_the_crossing() {
+    let published = chrono::NaiveDate::from_ymd_opt(2024, 12, 15).unwrap();
+    let r = super::super::extract(
+        "Upper Lars was shut on Friday. The IACP had been closed for all types of transport until Sunday.",
+        published,
+        &crate::gazetteer::Gazetteer::built_in(),
+        "t",
+    );
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert!(r[0].evidence.as_deref().is_some_and(|e| e.contains("IACP")), "{r:?}");
+}
