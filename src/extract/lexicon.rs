@@ -270,7 +270,7 @@ pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that name a crossing without naming which one ("the crossing", "the border").
 pub(crate) static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:crossings?|border|checkpoints?|i?acp|icp|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening))\b",
+        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening))\b",
     )
     .expect("generic regex")
 });
@@ -403,9 +403,9 @@ pub(crate) static IT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A sentence that speaks of several crossings named before it: "Their operations
-/// will resume", "both checkpoints", "they will reopen".
+/// will resume", "both checkpoints", "they will reopen", "the borders have been sealed".
 pub(crate) static PLURAL: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^\W*(?:their|they|both|the\s+two|the\s+three|all\s+(?:of\s+)?them|these)\b")
+    ascii_words(r"(?i)^\W*(?:their|they|both|the\s+two|the\s+three|all\s+(?:of\s+)?them|these)\b|\b(?:the|these|those|both)\s+(?:two\s+|three\s+|four\s+)?(?:borders|crossings|checkpoints|checkposts|border\s+points|crossing\s+points|gates|bridges)\b")
         .expect("plural regex")
 });
 

@@ -318,3 +318,19 @@ fn an_integrated_check_post_by_its_initials_is_the_crossing() {
     assert_eq!(r.len(), 1, "{r:?}");
     assert!(r[0].evidence.as_deref().is_some_and(|e| e.contains("IACP")), "{r:?}");
 }
+
+#[test]
+fn the_borders_after_naming_several_crossings_are_all_of_them() {
+    let r = ex(
+        "Kakarbhitta and Bhadrapur borders have been sealed off. \
+         The officer said that the borders have been sealed off from 6.00 am (April 15) to 6.00 pm (April 17).",
+        "2021-04-15",
+    );
+    assert_eq!(
+        r,
+        [
+            ("panitanki".into(), "closed".into(), Some("2021-04-17T18:00".into())),
+            ("bhadrapur".into(), "closed".into(), Some("2021-04-17T18:00".into()))
+        ]
+    );
+}
