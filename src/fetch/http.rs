@@ -18,15 +18,18 @@ const USER_AGENT: &str = concat!("borderwatch/", env!("CARGO_PKG_VERSION"), " (b
 const MAX_REDIRECTS: usize = 5;
 const CONNECT_TIMEOUT: StdDuration = StdDuration::from_secs(10);
 
-/// Requests in flight to one host at most, so many feeds on one server do not hammer it.
-const PER_HOST: usize = 2;
-
-/// Builds and keeps one client per address policy, and bounds requests per host.
+/// Builds and keeps one client per address policy, and bounds requests per host. A client
+/// pools its connections per host, so feeds on one server with the same policy share them;
+/// feeds with different policies never share a connection, and every new connection and
+/// every redirect is checked against the policy of the client that makes it.
 #[derive(Debug, Default, Clone)]
 pub struct HttpFetcher {
     clients: Arc<Mutex<HashMap<(bool, policy::Local), reqwest::Client>>>,
-    hosts: Arc<Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>>,
+    hosts: Arc<Mutex<Gates>>,
 }
+
+/// Per host: the limit its gate was made with, and the gate.
+type Gates = HashMap<String, (usize, Arc<tokio::sync::Semaphore>)>;
 
 /// Resolves names and drops addresses the feed may not reach, so a refused address is
 /// never connected to.
@@ -92,6 +95,21 @@ impl HttpFetcher {
         Ok(c)
     }
 
+    /// The gate that bounds requests in flight to `url`'s host. A reload that changes the
+    /// host's limit gets a new gate; requests already holding the old one finish.
+    fn gate(&self, url: &Url, limit: usize) -> Arc<tokio::sync::Semaphore> {
+        let mut hosts = self.hosts.lock().expect("host gate lock");
+        let host = url.host_str().unwrap_or_default();
+        match hosts.get(host) {
+            Some((n, gate)) if *n == limit => Arc::clone(gate),
+            _ => {
+                let gate = Arc::new(tokio::sync::Semaphore::new(limit.max(1)));
+                hosts.insert(host.to_string(), (limit, Arc::clone(&gate)));
+                gate
+            }
+        }
+    }
+
     /// GETs `url` for `feed`, sending the stored validators verbatim.
     ///
     /// # Errors
@@ -104,15 +122,7 @@ impl HttpFetcher {
         };
         policy::check_url(url, feed.allow_http, feed.allow_local).map_err(refused)?;
         let timeout = feed.timeout.to_std().unwrap_or(StdDuration::from_secs(30));
-        let host = url.host_str().unwrap_or_default().to_string();
-        let gate = Arc::clone(
-            self.hosts
-                .lock()
-                .expect("host gate lock")
-                .entry(host)
-                .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(PER_HOST))),
-        );
-        let _permit = gate.acquire_owned().await.expect("host gates are never closed");
+        let _permit = self.gate(url, feed.max_in_flight).acquire_owned().await.expect("host gates are never closed");
         let work = self.get_capped(feed, url, validators, timeout);
         tokio::time::timeout(timeout, work).await.unwrap_or_else(|_| {
             Err(FetchError::Timeout { feed: feed.id.to_string(), target: redacted(url), after: timeout })
@@ -143,7 +153,7 @@ impl HttpFetcher {
                 network(&error_chain(&e))
             }
         };
-        let client = self.client(feed.allow_http, &feed.allow_local).map_err(|e| network(&e))?;
+        let client = self.client(feed.allow_http, feed.allow_local).map_err(|e| network(&e))?;
         let mut req = client.get(url.clone()).timeout(timeout);
         if let Some(etag) = &validators.etag {
             req = req.header(IF_NONE_MATCH, etag);
@@ -162,7 +172,7 @@ impl HttpFetcher {
             let target = resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("");
             let reason = match resp.url().join(target) {
                 Ok(to) => {
-                    policy::check_redirect(resp.url(), &to, feed.allow_http, &feed.allow_local).err().map_or_else(
+                    policy::check_redirect(resp.url(), &to, feed.allow_http, feed.allow_local).err().map_or_else(
                         || format!("redirect to {to} not followed"),
                         |e| format!("redirect to {to} refused: {e}"),
                     )

@@ -13,6 +13,7 @@ mod http;
 mod model;
 mod operate;
 mod pipeline;
+mod reuse;
 mod service;
 mod shape;
 mod storage;
