@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Peer benchmark (issue #15): one unchanged poll cycle of N small JSON feeds served by
 # nginx on 127.0.0.1, by curl (N GETs, 2 in flight), `borderwatch check` and urlwatch
-# 2.29, each after a baseline run. Prints the median wall time of 5 runs and the median
-# peak resident memory (GNU time's %M) for each N. Loopback only; nothing is installed
-# unless --make-venv is given, and then only a venv under the cache directory.
+# 2.29, each after a baseline run. Prints the median wall time of 5 runs (the clients
+# take turns, so a busy machine weighs on all alike) and the median peak resident memory
+# (GNU time's %M) for each N. --before PATH adds another borderwatch build as a row.
+# Loopback only; nothing is installed unless --make-venv is given, and then only a venv
+# under the cache directory.
 #
 # Needs: nginx (apt-get install nginx-light), curl, GNU time (/usr/bin/time), python3,
 # a release build (cargo build --release), and urlwatch 2.29: either on PATH, in the
@@ -11,7 +13,7 @@
 # (python3 -m venv ~/.cache/borderwatch-bench/urlwatch-2.29 && …/bin/pip install urlwatch==2.29).
 #
 # Usage: scripts/bench-peers.sh [--bin target/release/borderwatch] [--feeds "200 1000"]
-#        [--runs 5] [--venv DIR | --make-venv] [--skip-urlwatch]
+#        [--runs 5] [--venv DIR | --make-venv] [--skip-urlwatch] [--before OTHER_BINARY]
 set -euo pipefail
 
 bin=${CARGO_TARGET_DIR:-target}/release/borderwatch
@@ -21,6 +23,7 @@ cache=${XDG_CACHE_HOME:-$HOME/.cache}/borderwatch-bench
 venv=$cache/urlwatch-2.29
 make_venv=0
 skip_urlwatch=0
+before=
 while [ $# -gt 0 ]; do
   case $1 in
     --bin) bin=$2; shift 2 ;;
@@ -29,7 +32,8 @@ while [ $# -gt 0 ]; do
     --venv) venv=$2; shift 2 ;;
     --make-venv) make_venv=1; shift ;;
     --skip-urlwatch) skip_urlwatch=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --before) before=$(realpath "$2"); shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -40,7 +44,7 @@ nginx=$(command -v nginx || echo /usr/sbin/nginx)
 command -v curl >/dev/null || missing+=("curl (apt-get install curl)")
 [ -x /usr/bin/time ] || missing+=("GNU time (apt-get install time)")
 command -v python3 >/dev/null || missing+=("python3")
-[ -x "$bin" ] || missing+=("$bin (cargo build --release)")
+[ -x "$bin" ] && bin=$(realpath "$bin") || missing+=("$bin (cargo build --release)")
 urlwatch=
 if [ "$skip_urlwatch" = 0 ]; then
   if [ "$make_venv" = 1 ] && [ ! -x "$venv/bin/urlwatch" ]; then
@@ -106,7 +110,22 @@ chmod -R a+rX "$dir/www"
 "$nginx" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/f0.json" && break; sleep 0.05; done
 
-# Runs "$@" once, quietly; prints "<wall ms> <peak RSS KiB>".
+# Sets cmd to the command line of client $1 for the feeds in $2; each client has its own
+# working folder there (state, cache).
+command_for() {
+  local work=$2
+  mkdir -p "$work/$1"
+  [ -f "$work/$1/bw.toml" ] || cp "$work/bw.toml" "$work/$1/bw.toml" # state.db beside it
+  case $1 in
+    curl) cmd=(curl -fsS --parallel --parallel-max 2 -K "$work/curl.cfg") ;;
+    borderwatch) cmd=("$bin" check --config "$work/borderwatch/bw.toml") ;;
+    before) cmd=("$before" check --config "$work/before/bw.toml") ;;
+    urlwatch) cmd=("$urlwatch" --urls "$work/urls.yaml" --config "$work/urlwatch.yaml"
+      --hooks "$work/hooks.py" --cache "$work/cache.db") ;;
+  esac
+}
+
+# Runs "$@" once, quietly; prints "<wall µs> <peak RSS KiB>".
 measure() {
   local start end
   start=$(date +%s%N)
@@ -154,24 +173,31 @@ report:
   stdout: {enabled: true, color: false}
 EOF
   clients=(curl borderwatch)
+  [ -n "$before" ] && clients+=(before)
   [ -n "$urlwatch" ] && clients+=(urlwatch)
   for client in "${clients[@]}"; do
-    case $client in
-      curl) cmd=(curl -fsS --parallel --parallel-max 2 -K "$work/curl.cfg") ;;
-      borderwatch) cmd=("$(realpath "$bin")" check --config "$work/bw.toml") ;;
-      urlwatch) cmd=("$urlwatch" --urls "$work/urls.yaml" --config "$work/urlwatch.yaml"
-        --hooks "$work/hooks.py" --cache "$work/cache.db") ;;
-    esac
     # The baseline: borderwatch says 1 (changed) when it stores the first snapshots.
+    command_for "$client" "$work"
     rc=0
-    (cd "$work" && "${cmd[@]}" >/dev/null 2>"$work/baseline.err") || rc=$?
+    (cd "$work/$client" && "${cmd[@]}" >/dev/null 2>"$work/baseline.err") || rc=$?
     [ "$rc" -le 1 ] || { echo "baseline failed: ${cmd[*]}" >&2; cat "$work/baseline.err" >&2; exit 1; }
-    result=$(for _ in $(seq 1 "$runs"); do (cd "$work" && measure "${cmd[@]}"); done | medians)
-    read -r ms mib <<<"$result"
-    what=$client
-    [ "$client" = curl ] && what="curl, $n GETs, 2 in flight"
-    [ "$client" = borderwatch ] && what="borderwatch check (release)"
-    [ "$client" = urlwatch ] && what="urlwatch 2.29"
+    : > "$work/$client.times"
+  done
+  # Round-robin, so that whatever else the machine is doing weighs on every client alike.
+  for _ in $(seq 1 "$runs"); do
+    for client in "${clients[@]}"; do
+      command_for "$client" "$work"
+      (cd "$work/$client" && measure "${cmd[@]}") >> "$work/$client.times"
+    done
+  done
+  for client in "${clients[@]}"; do
+    read -r ms mib < <(medians < "$work/$client.times")
+    case $client in
+      curl) what="curl, $n GETs, 2 in flight" ;;
+      borderwatch) what="borderwatch check (release)" ;;
+      before) what="borderwatch check, $before" ;;
+      urlwatch) what="urlwatch 2.29" ;;
+    esac
     printf '| %s | %s | %s ms | %s MiB |\n' "$n" "$what" "$ms" "$mib"
   done
 done

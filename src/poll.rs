@@ -131,7 +131,8 @@ impl Poller {
     /// Polls `feeds` at once, as one cycle: a single read of every feed's stored state,
     /// then all fetches together (the per-host limits bound them), each feed settled as
     /// its fetch ends. The reports come in the order of `feeds`.
-    pub async fn poll_all(&self, feeds: &[FeedConfig]) -> Vec<Report> {
+    pub async fn poll_all<'f>(&self, feeds: impl IntoIterator<Item = &'f FeedConfig>) -> Vec<Report> {
+        let feeds: Vec<&FeedConfig> = feeds.into_iter().collect();
         let store = Arc::clone(&self.store);
         match blocking(move || store.lock().expect("store lock").feed_states()).await {
             Ok(mut states) => {

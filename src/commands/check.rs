@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::args::CheckArgs;
-use super::input::{clock, json_lines, load, runtime};
+use super::input::{clock, io_runtime, json_lines, load};
 use super::state::status_table;
 use super::table::printable;
 use super::{CommandError, Outcome, Reply};
@@ -73,9 +73,8 @@ pub async fn check(
     let poller = Poller::new(Arc::new(config), store, clock);
     let mut reports = Vec::new();
     let mut alerts = Vec::new();
-    let feeds: Vec<_> =
-        poller.config.feeds.iter().filter(|f| only.is_empty() || only.contains(&f.id)).cloned().collect();
-    for mut r in poller.poll_all(&feeds).await {
+    let feeds = poller.config.feeds.iter().filter(|f| only.is_empty() || only.contains(&f.id));
+    for mut r in poller.poll_all(feeds).await {
         alerts.append(&mut r.alerts);
         reports.push(r);
     }
@@ -103,7 +102,7 @@ pub fn run(args: &CheckArgs) -> Result<Reply, CommandError> {
     let config = load(&args.config)?;
     let clock = clock(args.now.as_deref())?;
     let now = clock.now();
-    let result = runtime()?.block_on(check(config, clock, &args.feeds, args.dry_run))?;
+    let result = io_runtime()?.block_on(check(config, clock, &args.feeds, args.dry_run))?;
     let stdout = if args.json { json_lines(&result.records) + &json_lines(&result.alerts) } else { text(&result, now) };
     let outcome = if result.failed() {
         Outcome::FeedFailed

@@ -171,12 +171,10 @@ impl HttpFetcher {
             // say why it was refused rather than just its status.
             let target = resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("");
             let reason = match resp.url().join(target) {
-                Ok(to) => {
-                    policy::check_redirect(resp.url(), &to, feed.allow_http, feed.allow_local).err().map_or_else(
-                        || format!("redirect to {to} not followed"),
-                        |e| format!("redirect to {to} refused: {e}"),
-                    )
-                }
+                Ok(to) => policy::check_redirect(resp.url(), &to, feed.allow_http, feed.allow_local).err().map_or_else(
+                    || format!("redirect to {to} not followed"),
+                    |e| format!("redirect to {to} refused: {e}"),
+                ),
                 Err(e) => format!("redirect to `{target}` is not a URL: {e}"),
             };
             return Err(FetchError::Refused { feed: feed.id.to_string(), url: redacted(url), reason });
