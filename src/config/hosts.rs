@@ -57,13 +57,14 @@ pub(super) fn apply(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, feeds: &mut [Fe
 /// with or without brackets. No scheme, port or path.
 fn host(name: &str) -> Result<url::Host<String>, String> {
     let bad = |why: &str| format!("`{name}` is not a host name or address{why}");
-    if name.contains(['/', ':', '@']) && name.parse::<std::net::Ipv6Addr>().is_err() {
+    let v6 = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')).unwrap_or(name).parse::<std::net::Ipv6Addr>();
+    if let Ok(v6) = v6 {
+        return Ok(url::Host::Ipv6(v6));
+    }
+    if name.contains(['/', ':', '@']) {
         return Err(bad(" (give the host only, without scheme, port or path: \"bwt.cbp.gov\")"));
     }
-    let host = match name.parse::<std::net::Ipv6Addr>() {
-        Ok(v6) => url::Host::Ipv6(v6),
-        Err(_) => url::Host::parse(name).map_err(|e| bad(&format!(": {e}")))?,
-    };
+    let host = url::Host::parse(name).map_err(|e| bad(&format!(": {e}")))?;
     match &host {
         url::Host::Domain(d) if d.is_empty() => Err(bad("")),
         _ => Ok(host),
