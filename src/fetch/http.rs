@@ -95,8 +95,12 @@ impl HttpFetcher {
         Ok(c)
     }
 
-    /// The gate that bounds requests in flight to `url`'s host. A reload that changes the
-    /// host's limit gets a new gate; requests already holding the old one finish.
+    /// Waits for a turn at `url`'s host: at most `limit` requests are in flight to it. A
+    /// reload that changes the limit gets a new gate; requests holding the old one finish.
+    pub(super) async fn turn(&self, url: &Url, limit: usize) -> tokio::sync::OwnedSemaphorePermit {
+        self.gate(url, limit).acquire_owned().await.expect("host gates are never closed")
+    }
+
     fn gate(&self, url: &Url, limit: usize) -> Arc<tokio::sync::Semaphore> {
         let mut hosts = self.hosts.lock().expect("host gate lock");
         let host = url.host_str().unwrap_or_default();
@@ -110,7 +114,8 @@ impl HttpFetcher {
         }
     }
 
-    /// GETs `url` for `feed`, sending the stored validators verbatim.
+    /// GETs `url` for `feed`, sending the stored validators verbatim. The caller holds a
+    /// [`turn`](Self::turn) at the host.
     ///
     /// # Errors
     /// A [`FetchError`] naming the feed and the URL.
@@ -122,7 +127,6 @@ impl HttpFetcher {
         };
         policy::check_url(url, feed.allow_http, feed.allow_local).map_err(refused)?;
         let timeout = feed.timeout.to_std().unwrap_or(StdDuration::from_secs(30));
-        let _permit = self.gate(url, feed.max_in_flight).acquire_owned().await.expect("host gates are never closed");
         let work = self.get_capped(feed, url, validators, timeout);
         tokio::time::timeout(timeout, work).await.unwrap_or_else(|_| {
             Err(FetchError::Timeout { feed: feed.id.to_string(), target: redacted(url), after: timeout })
