@@ -89,7 +89,7 @@ fn bench(c: &mut Criterion) {
         }
         std::fs::write(dir.join("bw.toml"), cfg).unwrap();
         let config = Config::load(&dir.join("bw.toml")).unwrap();
-        let store = Store::open(&config.daemon.state).unwrap();
+        let store = Store::open(&config.daemon.state, chrono::Utc::now()).unwrap();
         Poller::new(Arc::new(config), store, Arc::new(clock.clone()))
     };
     let (own, shared) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());

@@ -44,7 +44,7 @@ fn setup(dir: &std::path::Path) -> (Poller, FixedClock) {
     )
     .unwrap();
     let config = Config::load(&dir.join("bw.toml")).unwrap();
-    let store = Store::open(&config.daemon.state).unwrap();
+    let store = Store::open(&config.daemon.state, chrono::Utc::now()).unwrap();
     let clock = FixedClock::new(chrono::Utc::now());
     let p = Poller::new(Arc::new(config), store, Arc::new(clock.clone()));
     (p, clock)

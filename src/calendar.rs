@@ -3,11 +3,12 @@
 //!
 //! One event per step: at `expires_at - lead` ("Torkham: 7 days left") and at
 //! `expires_at` ("Torkham: open until 15 Apr 2025 ends"). UIDs are the alert dedup keys,
-//! so re-importing updates rather than duplicates.
+//! so re-importing updates rather than duplicates. An end less sure than `arm_expiry`
+//! arms no ladder, so it has no events.
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::Record;
+use crate::model::{Confidence, Record};
 use crate::timeutil::{format_duration, human_date};
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11).
@@ -35,15 +36,16 @@ fn stamp(t: &DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// The calendar for `records`, with `leads` as the ladder, stamped `now`.
+/// The calendar for the `records` whose end is at least `arm` sure, with `leads` as the
+/// ladder, stamped `now`.
 #[must_use]
-pub fn ics(records: &[Record], leads: &[Duration], now: DateTime<Utc>) -> String {
+pub fn ics(records: &[Record], leads: &[Duration], arm: Confidence, now: DateTime<Utc>) -> String {
     let mut out = String::new();
     for l in ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//borderwatch//expiries//EN", "CALSCALE:GREGORIAN"] {
         out.push_str(&fold(l));
     }
     let mut seen = std::collections::HashSet::new();
-    for r in records {
+    for r in records.iter().filter(|r| r.confidence >= arm) {
         let (Some(expires), Some(until)) = (r.expires_at, r.until.as_deref()) else { continue };
         let steps = leads.iter().map(|l| (Some(*l), expires - *l)).chain(std::iter::once((None, expires)));
         for (lead, at) in steps {
@@ -98,5 +100,31 @@ mod tests {
         assert!(folded.split("\r\n").all(|l| l.len() <= 75));
         assert_eq!(folded.replace("\r\n ", ""), format!("{line}\r\n"), "unfolding gives the line back");
         assert_eq!(text("a,b;c\nd\\"), "a\\,b\\;c\\nd\\\\");
+    }
+    #[test]
+    fn an_end_less_sure_than_arm_expiry_has_no_events() {
+        use chrono::TimeZone;
+        let mut r = Record {
+            crossing: "torkham".into(),
+            name: "Torkham".into(),
+            countries: vec![],
+            status: crate::model::Status::Open,
+            scope: None,
+            since: None,
+            until: Some("2025-04-15".into()),
+            expires_at: Some(Utc.with_ymd_and_hms(2025, 4, 15, 19, 0, 0).unwrap()),
+            tz: "Asia/Karachi".into(),
+            source: "news".into(),
+            observed_at: Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap(),
+            evidence: None,
+            confidence: Confidence::Low,
+        };
+        let now = Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap();
+        let leads = [Duration::days(7)];
+        let events = |r: &Record, arm| ics(std::slice::from_ref(r), &leads, arm, now).matches("BEGIN:VEVENT").count();
+        assert_eq!(events(&r, Confidence::High), 0);
+        assert_eq!(events(&r, Confidence::Low), 2, "7d and expired");
+        r.confidence = Confidence::High;
+        assert_eq!(events(&r, Confidence::High), 2);
     }
 }

@@ -25,6 +25,11 @@ use crate::alert::dispatch::backoff;
 use crate::alert::dispatch::blocking;
 use crate::clock::{jitter, SharedClock};
 use crate::config::{Config, FeedConfig};
+use crate::events::{
+    ConfigReloadFailed, ConfigReloaded, DaemonStarted, DaemonStopped, DeliveryRoundFailed, ExpiryClockFailed,
+    FinalDeliveryFailed, FinalDeliveryTimedOut, InFlightDeliveryTimedOut, NextPollScheduled, ScheduleEnded,
+    SchedulerStalled, SighupUnavailable, StoreUnresponsive,
+};
 use crate::health::Health;
 pub use crate::live::{sinks, Live};
 use crate::poll::{queue_due, Poller};
@@ -72,8 +77,8 @@ struct FeedCtx {
 /// A [`RunError`] when the state cannot be opened or the listener bound; later failures
 /// are logged and the daemon keeps running.
 pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken) -> Result<(), RunError> {
-    let path = config.daemon.state.clone();
-    let store = blocking(move || Store::open(&path)).await?;
+    let (path, now) = (config.daemon.state.clone(), clock.now());
+    let store = blocking(move || Store::open(&path, now)).await?;
     let listener = match config.daemon.listen {
         Some(addr) => {
             Some(tokio::net::TcpListener::bind(addr).await.map_err(|source| RunError::Listen { addr, source })?)
@@ -81,9 +86,8 @@ pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken
         None => None,
     };
     let poller = Poller::new(Arc::new(config), store, clock);
-    let config = Arc::clone(&poller.config);
+    let (config, health) = (Arc::clone(&poller.config), Arc::clone(&poller.health));
     let (live_tx, live) = watch::channel(Live { sinks: Arc::new(sinks(&config)), poller });
-    let health = Arc::new(Health::new());
     let systemd = Arc::new(SdNotify::from_env());
     let ctx = FeedCtx {
         live: live.clone(),
@@ -93,14 +97,13 @@ pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken
         changed: Arc::new(Notify::new()),
         stall_gate: std::env::var_os("BORDERWATCH_TEST_STALL_FILE").map(PathBuf::from),
     };
-    tracing::info!(
-        event.action = "start",
-        feeds = config.feeds.len(),
-        state = %config.daemon.state.display(),
-        config = %config.path.display(),
-        listen = listener.as_ref().and_then(|l| l.local_addr().ok()).map(|a| a.to_string()),
-        "Daemon started."
-    );
+    DaemonStarted {
+        feeds: config.feeds.len(),
+        state: &config.daemon.state,
+        config: &config.path,
+        listen: listener.as_ref().and_then(|l| l.local_addr().ok()).map(|a| a.to_string()),
+    }
+    .emit();
 
     let mut tasks = tokio::task::JoinSet::new();
     tasks.spawn(dispatcher(live.clone(), Arc::clone(&ctx.dispatch), Arc::clone(&health), shutdown.clone()));
@@ -115,7 +118,7 @@ pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken
         tasks.spawn(watchdog(live.clone(), Arc::clone(&health), Arc::clone(&systemd), every, shutdown.clone()));
     }
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
-        .map_err(|e| tracing::warn!(error = %e, "Cannot watch for SIGHUP; reload needs a restart."))
+        .map_err(|e| SighupUnavailable { error: &e }.emit())
         .ok();
     loop {
         tokio::select! {
@@ -132,13 +135,13 @@ pub async fn run(config: Config, clock: SharedClock, shutdown: CancellationToken
     // acknowledged is marked delivered before the last round reads the outbox.
     while tasks.join_next().await.is_some() {}
     let last = live.borrow().clone();
-    let last_round = deliver_pending(&last.poller.store, &last.sinks, &last.poller.clock, Some(&health));
+    let last_round = deliver_pending(&last.poller.store, &last.sinks, &last.poller.clock, &health);
     match tokio::time::timeout_at(deadline, last_round).await {
         Ok(Ok(_)) => {}
-        Ok(Err(e)) => tracing::error!(error = %e, "Final alert delivery failed; the alerts stay queued."),
-        Err(_) => tracing::warn!("Final alert delivery took over 5 s; what was not delivered stays queued."),
+        Ok(Err(e)) => FinalDeliveryFailed { error: &e }.emit(),
+        Err(_) => FinalDeliveryTimedOut.emit(),
     }
-    tracing::info!(event.action = "stop", "Daemon stopped.");
+    DaemonStopped.emit();
     Ok(())
 }
 
@@ -158,20 +161,9 @@ async fn reload(live_tx: &watch::Sender<Live>, feeds: &mut FeedTasks, ctx: &Feed
             let (started, stopped) = feeds.sync(&new.feeds, ctx, shutdown).await;
             ctx.changed.notify_one();
             ctx.dispatch.notify_one();
-            ctx.health.reloaded(true);
-            tracing::info!(
-                event.action = "config_reload",
-                event.outcome = "success",
-                feeds = new.feeds.len(),
-                started,
-                stopped,
-                "Config reloaded."
-            );
+            ConfigReloaded { feeds: new.feeds.len(), started, stopped }.emit(&ctx.health);
         }
-        Err(why) => {
-            ctx.health.reloaded(false);
-            tracing::error!(event.action = "config_reload", event.outcome = "failure", error = %why, "Config reload refused; the old config stays in force.");
-        }
+        Err(why) => ConfigReloadFailed { error: &why }.emit(&ctx.health),
     }
     ctx.systemd.send(&format!("READY=1\nSTATUS={}", ctx.health.status_line()));
 }
@@ -257,14 +249,14 @@ async fn feed_task(ctx: FeedCtx, feed: FeedConfig, stop: CancellationToken) {
         }
         let now = p.clock.now();
         let next = feed.schedule.next_after(now);
-        ctx.health.poll_finished(&feed.id, report.outcome.as_ref().err().map(crate::poll::PollError::reason), next);
+        ctx.health.poll_finished(&feed.id, report.outcome.is_ok(), next);
         ctx.systemd.send(&format!("STATUS={}", ctx.health.status_line()));
         let Some(next) = next else {
-            tracing::warn!(borderwatch.feed.id = %feed.id, schedule = feed.schedule.pattern(), "Schedule has no further runs; feed stops.");
+            ScheduleEnded { feed: &feed.id, schedule: feed.schedule.pattern() }.emit();
             return;
         };
         let wait = (next - now).to_std().unwrap_or_default();
-        tracing::debug!(borderwatch.feed.id = %feed.id, next = %next, "Next poll scheduled.");
+        NextPollScheduled { feed: &feed.id, next }.emit();
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             () = stop.cancelled() => return,
@@ -314,7 +306,7 @@ async fn expiry_clock(
                 next
             }
             Err(e) => {
-                tracing::error!(error = %e, "Expiry clock cannot read the state; retrying.");
+                ExpiryClockFailed { error: &e }.emit();
                 None
             }
         };
@@ -344,8 +336,8 @@ async fn watchdog(
             tokio::time::timeout(std::time::Duration::from_secs(1), blocking(move || store.lock().is_ok())).await;
         match (health.stalled(p.clock.now()), answered) {
             (None, Ok(true)) => systemd.send("WATCHDOG=1"),
-            (Some(why), _) => tracing::error!(reason = %why, "Scheduler stalled; withholding the watchdog ping."),
-            (None, _) => tracing::error!("Store did not answer within a second; withholding the watchdog ping."),
+            (Some(why), _) => SchedulerStalled { reason: &why }.emit(),
+            (None, _) => StoreUnresponsive.emit(),
         }
         tokio::select! {
             () = tokio::time::sleep(every) => {}
@@ -364,13 +356,13 @@ async fn dispatcher(live: watch::Receiver<Live>, wake: Arc<Notify>, health: Arc<
         // send it again). It does not wait for a hung sink past `FINAL_DELIVERY`: an alert
         // cut off then was not marked delivered, so the next start sends it again, under
         // the same key.
-        let round = deliver_pending(&p.store, &sinks, &p.clock, Some(&health));
+        let round = deliver_pending(&p.store, &sinks, &p.clock, &health);
         tokio::pin!(round);
         let round = tokio::select! {
             r = &mut round => r,
             () = shutdown.cancelled() => {
                 if tokio::time::timeout(FINAL_DELIVERY, round).await.is_err() {
-                    tracing::warn!("Alert delivery in flight at stop took over 5 s; what was not delivered stays queued.");
+                    InFlightDeliveryTimedOut.emit();
                 }
                 return;
             }
@@ -386,7 +378,7 @@ async fn dispatcher(live: watch::Receiver<Live>, wake: Arc<Notify>, health: Arc<
             }
             Err(e) => {
                 attempt += 1;
-                tracing::error!(error = %e, "Alert dispatch cannot use the state; retrying.");
+                DeliveryRoundFailed { error: &e }.emit();
                 backoff(attempt, jitter())
             }
         };

@@ -65,7 +65,9 @@ pub fn diff(prev: &BTreeMap<String, Stored>, next: &Snapshot, removals: Removals
                 let old = &old.record;
                 let kind = if old.status != cur.status {
                     Some(ChangeKind::StatusChanged)
-                } else if old.until != cur.until {
+                } else if old.until != cur.until || old.confidence != cur.confidence {
+                    // A confidence of its own is a new standing of the end: it arms or
+                    // disarms the ladder, so it is stored and goes to the history.
                     Some(ChangeKind::UntilChanged)
                 } else if old.scope != cur.scope || old.since != cur.since {
                     Some(ChangeKind::ScopeChanged)
@@ -146,7 +148,7 @@ pub fn plausible(prev: &BTreeMap<String, Stored>, next: &Snapshot, max_drop: f64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Status;
+    use crate::model::{Confidence, Status};
     use chrono::Utc;
 
     fn rec(id: &str, status: Status, until: Option<&str>) -> Record {
@@ -163,6 +165,7 @@ mod tests {
             source: "f".into(),
             observed_at: Utc::now(),
             evidence: None,
+            confidence: Confidence::High,
         }
     }
 
@@ -198,6 +201,16 @@ mod tests {
                 ("d", ChangeKind::Added)
             ]
         );
+    }
+
+    #[test]
+    fn an_end_whose_confidence_changed_is_an_until_change() {
+        let before = [rec("b", Status::Open, Some("2025-04-15"))];
+        let mut sure = rec("b", Status::Open, Some("2025-04-15"));
+        sure.confidence = Confidence::Low;
+        let d = diff(&stored(&before), &snap(&[sure]), Removals::After(2));
+        assert_eq!(d.changes.len(), 1);
+        assert_eq!(d.changes[0].kind, ChangeKind::UntilChanged, "stored, so the ladder is disarmed");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! What the daemon knows of its own health: where each feed's schedule stands, how its
-//! last poll ended, fetch errors by reason, and config reloads. Feed tasks and the
-//! reload handler write it; the watchdog, systemd's `STATUS=`, `/healthz` and `/metrics`
-//! read it.
+//! last poll ended, fetch errors by reason, alert delivery failures by sink, and config
+//! reloads. Feed tasks write the schedule's progress; the counters are bumped only by
+//! [`crate::events`], with the event's log line. The watchdog, systemd's `STATUS=`,
+//! `/healthz` and `/metrics` read it.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -80,17 +81,19 @@ impl Health {
         p.timeout = timeout;
     }
 
-    /// A feed's poll ended (`error` names the reason of a failure) and the next one is
-    /// due at `next` (`None`: the schedule has no more runs).
-    pub fn poll_finished(&self, feed: &str, error: Option<&'static str>, next: Option<DateTime<Utc>>) {
+    /// A feed's poll ended, well (`ok`) or not, and the next one is due at `next`
+    /// (`None`: the schedule has no more runs).
+    pub fn poll_finished(&self, feed: &str, ok: bool, next: Option<DateTime<Utc>>) {
         let mut g = self.lock();
         let p = g.feeds.entry(feed.to_string()).or_default();
         p.polling_since = None;
         p.next = next;
-        p.ok = Some(error.is_none());
-        if let Some(reason) = error {
-            *g.errors.entry((feed.to_string(), reason)).or_default() += 1;
-        }
+        p.ok = Some(ok);
+    }
+
+    /// A feed's poll failed for `reason`: counted by [`crate::events::PollFailed`].
+    pub fn poll_failed(&self, feed: &str, reason: &'static str) {
+        *self.lock().errors.entry((feed.to_string(), reason)).or_default() += 1;
     }
 
     /// A feed left the config.
@@ -100,12 +103,13 @@ impl Health {
         g.errors.retain(|(f, _), _| f != feed);
     }
 
-    /// A sink refused an alert delivery.
+    /// A sink refused an alert delivery: counted by [`crate::events::DeliveryFailed`].
     pub fn delivery_failed(&self, sink: &str) {
         *self.lock().delivery_failures.entry(sink.to_string()).or_default() += 1;
     }
 
-    /// A reload took effect (`true`) or was refused.
+    /// A reload took effect (`true`) or was refused: counted by
+    /// [`crate::events::ConfigReloaded`] and [`crate::events::ConfigReloadFailed`].
     pub fn reloaded(&self, ok: bool) {
         let mut g = self.lock();
         if ok {
@@ -187,20 +191,21 @@ mod tests {
     #[test]
     fn a_due_poll_that_never_begins_is_a_stall_and_a_finished_one_clears_it() {
         let h = Health::new();
-        h.poll_finished("cbp", None, Some(t(100)));
+        h.poll_finished("cbp", true, Some(t(100)));
         assert_eq!(h.stalled(t(130)), None);
         assert!(h.stalled(t(131)).expect("overdue").contains("due 31s ago"));
         h.poll_started("cbp", Duration::seconds(10), t(131));
         assert_eq!(h.stalled(t(132)), None);
-        h.poll_finished("cbp", Some("timeout"), None);
+        h.poll_finished("cbp", false, None);
         assert_eq!(h.stalled(t(10_000)), None, "a schedule with no more runs never stalls");
     }
 
     #[test]
     fn status_line_counts_feeds_and_names_the_next_poll() {
         let h = Health::new();
-        h.poll_finished("a", None, Some(t(60)));
-        h.poll_finished("b", Some("http_status"), Some(t(30)));
+        h.poll_finished("a", true, Some(t(60)));
+        h.poll_finished("b", false, Some(t(30)));
+        h.poll_failed("b", "status");
         h.poll_started("c", Duration::seconds(5), t(0));
         assert_eq!(h.status_line(), "3 feeds: 1 ok, 1 failing; next poll 2027-01-15T08:00:30Z (b)");
         h.forget("b");

@@ -29,7 +29,7 @@ pub fn sinks(config: &Config) -> Vec<Box<dyn Sink>> {
             SinkConfig::Desktop(quiet) => out.push(Box::new(DesktopSink::new(*quiet))),
             SinkConfig::Webhook(w) => match WebhookSink::new(w.clone()) {
                 Ok(sink) => out.push(Box::new(sink)),
-                Err(e) => tracing::error!(error = %e, "Webhook sink cannot start; its alerts stay queued."),
+                Err(e) => crate::events::WebhookSinkFailed { error: &e }.emit(),
             },
         }
     }

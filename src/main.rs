@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         Command::Replay(a) => replay::run(&a),
         Command::NotifyTest(a) => notify::run(&a),
         Command::Calendar(a) => state::run_calendar(&a),
+        Command::Board(a) => state::run_board(&a),
         Command::Completions { shell } => Ok(manual::completions(shell)),
         Command::Man { dir } => manual::man(dir.as_deref()),
         Command::Config { command: ConfigCommand::Check(a) } => daemon::check(&a),

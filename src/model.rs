@@ -83,6 +83,32 @@ impl std::fmt::Display for Status {
     }
 }
 
+/// How sure a record's end date is (and the crossing it is pinned to). Government and
+/// native feeds state their dates: `high`. The extractor says `low` when it worked the end
+/// out rather than read it from the status clause (docs/extraction.md). Only an end at or
+/// above `[alerts] arm_expiry` arms the expiry ladder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Inferred: from what happened next, from a country-wide statement, or through a
+    /// crossing named in another sentence. Shown marked; fires `needs_review`, no ladder.
+    Low,
+    /// Stated by the source, or bound to the crossing's status clause by the grammar.
+    #[default]
+    High,
+}
+
+impl Confidence {
+    /// The contract spelling.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::High => "high",
+        }
+    }
+}
+
 /// What one source says about one crossing at one time (DESIGN.md §6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
@@ -112,6 +138,10 @@ pub struct Record {
     pub observed_at: DateTime<Utc>,
     /// The text or field the record was read from.
     pub evidence: Option<String>,
+    /// How sure `until` is. Absent in state written before it existed: those records
+    /// were armed as stated, so they read back as `high`.
+    #[serde(default)]
+    pub confidence: Confidence,
 }
 
 impl Record {
@@ -206,6 +236,8 @@ pub enum AlertKind {
     FeedShapeAccepted,
     /// Two feeds say different things about one crossing.
     SourcesDisagree,
+    /// An end date read with low confidence: shown, but it arms no expiry ladder.
+    NeedsReview,
     /// Every crossing of a route is closed, or the last open one is about to close.
     RouteBlocked,
 }
@@ -223,6 +255,7 @@ impl AlertKind {
             AlertKind::FeedSuspect => "feed_suspect",
             AlertKind::FeedShapeAccepted => "feed_shape_accepted",
             AlertKind::SourcesDisagree => "sources_disagree",
+            AlertKind::NeedsReview => "needs_review",
             AlertKind::RouteBlocked => "route_blocked",
         }
     }

@@ -65,6 +65,7 @@ pub fn normalize(raw: RawRecord, source: &str, gazetteer: &Gazetteer, now: DateT
         source: raw.source.unwrap_or_else(|| source.to_string()),
         observed_at,
         evidence: raw.evidence.map(|e| clip(&e, MAX_EVIDENCE).into_owned()),
+        confidence: raw.confidence,
     })
 }
 

@@ -20,8 +20,13 @@ use crate::alert::rules;
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig};
 use crate::diff::{diff, plausible, Diff, Removals, Stored, Suspect};
+use crate::events::{
+    BaselineStored, FailureNotRecorded, PollCompleted, PollFailed, PollUnchanged, RecordChanged, SnapshotEmpty,
+    SnapshotSuspect,
+};
 use crate::fetch::{fetch, FetchError, Fetched, HttpFetcher};
 use crate::formats::{self, ParseError};
+use crate::health::Health;
 use crate::model::{Alert, Change, ChangeKind, Said};
 use crate::normalize::{snapshot, Snapshot};
 use crate::store::{Apply, FeedState, Store, StoreError};
@@ -100,6 +105,8 @@ pub struct Poller {
     /// When each feed last fetched and read fine (kept in memory: an unchanged poll
     /// writes nothing); names a failing episode and measures staleness.
     pub last_ok: Arc<Mutex<HashMap<String, DateTime<Utc>>>>,
+    /// Where the events of a poll are counted: the daemon's `/metrics` reads it.
+    pub health: Arc<Health>,
 }
 
 impl Poller {
@@ -113,6 +120,7 @@ impl Poller {
             clock,
             snapshots: Arc::default(),
             last_ok: Arc::default(),
+            health: Arc::new(Health::new()),
         }
     }
 }
@@ -124,7 +132,7 @@ impl Poller {
         let id = feed.id.clone();
         match blocking(move || store.lock().expect("store lock").feed_state(&id)).await {
             Ok(state) => self.poll_from(feed, state).await,
-            Err(e) => Report { feed: feed.id.clone(), outcome: Err(e.into()), alerts: Vec::new() },
+            Err(e) => self.report(feed, Err(e.into()), Vec::new()),
         }
     }
 
@@ -178,11 +186,14 @@ impl Poller {
         ) {
             self.last_ok.lock().expect("last-ok lock").insert(feed.id.clone(), now);
         }
+        self.report(feed, outcome, alerts)
+    }
+
+    /// Emits the poll's events and builds its report.
+    fn report(&self, feed: &FeedConfig, outcome: Result<Outcome, PollError>, alerts: Vec<Alert>) -> Report {
         match &outcome {
-            Ok(o) => log_outcome(&feed.id, o),
-            Err(e) => {
-                tracing::warn!(event.action = "poll", event.outcome = "failure", borderwatch.feed.id = %feed.id, reason = e.reason(), error = %e, "Poll failed; keeping the last good data.")
-            }
+            Ok(o) => emit_outcome(&feed.id, o),
+            Err(e) => PollFailed { feed: &feed.id, reason: e.reason(), error: e }.emit(&self.health),
         }
         Report { feed: feed.id.clone(), outcome, alerts }
     }
@@ -304,7 +315,7 @@ impl Poller {
                 match store.note_failure(&feed.id, &e.to_string(), &alerts) {
                     Ok(fresh) => (Err(e), fresh),
                     Err(store_err) => {
-                        tracing::error!(borderwatch.feed.id = %feed.id, error = %store_err, "Cannot record a failed poll.");
+                        FailureNotRecorded { feed: &feed.id, error: &store_err }.emit();
                         (Err(e), Vec::new())
                     }
                 }
@@ -331,31 +342,25 @@ fn next_stored(mut prev: BTreeMap<String, Stored>, d: &Diff) -> BTreeMap<String,
     prev
 }
 
-fn log_outcome(feed: &str, o: &Outcome) {
+fn emit_outcome(feed: &str, o: &Outcome) {
     match o {
-        Outcome::Unchanged => {
-            tracing::debug!(event.action = "poll", event.outcome = "success", borderwatch.feed.id = %feed, "Poll completed; nothing changed.")
-        }
-        Outcome::Baseline(s) => {
-            tracing::info!(event.action = "poll", event.outcome = "success", borderwatch.feed.id = %feed, records = s.len(), "Baseline stored.")
-        }
+        Outcome::Unchanged => PollUnchanged { feed }.emit(),
+        Outcome::Baseline(s) => BaselineStored { feed, records: s.len() }.emit(),
         Outcome::Applied(s, c) => {
-            log_changes(feed, c);
-            tracing::info!(event.action = "poll", event.outcome = "success", borderwatch.feed.id = %feed, records = s.len(), changes = c.len(), "Poll completed.");
+            emit_changes(feed, c);
+            PollCompleted { feed, records: s.len(), changes: c.len() }.emit();
         }
-        Outcome::Suspect(why, c) => {
-            log_changes(feed, c);
-            tracing::warn!(event.action = "poll", event.outcome = "suspect", borderwatch.feed.id = %feed, reason = %why, changes = c.len(), "Snapshot suspect; the crossings it reports are updated, the removals it implies held.")
+        Outcome::Suspect(reason, c) => {
+            emit_changes(feed, c);
+            SnapshotSuspect { feed, reason, changes: c.len() }.emit();
         }
-        Outcome::Empty(why) => {
-            tracing::warn!(event.action = "poll", event.outcome = "suspect", borderwatch.feed.id = %feed, reason = %why, "Snapshot empty; held, keeping the last good data.")
-        }
+        Outcome::Empty(reason) => SnapshotEmpty { feed, reason }.emit(),
     }
 }
 
-fn log_changes(feed: &str, changes: &[Change]) {
+fn emit_changes(feed: &str, changes: &[Change]) {
     for ch in changes {
-        tracing::info!(event.action = "record_changed", borderwatch.feed.id = %feed, borderwatch.crossing.id = %ch.crossing, change = ch.kind.as_str(), "Record changed.");
+        RecordChanged { feed, crossing: &ch.crossing, change: ch.kind.as_str() }.emit();
     }
 }
 
@@ -367,7 +372,8 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// What the passing of time makes due: the expiry ladder, route alerts and, when
+/// What the passing of time makes due: the expiry ladder of ends at least as sure as
+/// `arm_expiry`, one `needs_review` for each less sure end, route alerts and, when
 /// `repeat_closed` is set, reminders of lasting closures. After the state was rebuilt
 /// from corruption, what came due before the rebuild is held, not sent: the lost state
 /// most likely sent it already. Reads the records once, queues
@@ -397,10 +403,11 @@ pub fn queue_due_for(
     routes: &[crate::config::RouteConfig],
     now: DateTime<Utc>,
 ) -> Result<(Vec<Alert>, Option<DateTime<Utc>>), StoreError> {
-    let leads = &alerts.lead_times;
-    let mut due = rules::ladder_due(records, leads, now);
-    due.extend(rules::routes_due(routes, records, leads, now));
-    let mut next = rules::next_ladder_instant(records, leads, now);
+    let (leads, arm) = (&alerts.lead_times, alerts.arm_expiry);
+    let mut due = rules::ladder_due(records, leads, arm, now);
+    due.extend(rules::reviews_due(records, arm, now));
+    due.extend(rules::routes_due(routes, records, leads, arm, now));
+    let mut next = rules::next_ladder_instant(records, leads, arm, now);
     if let Some(every) = alerts.repeat_closed {
         due.extend(rules::repeats_due(records, every, now));
         next = next.into_iter().chain(rules::next_repeat_instant(records, every, now)).min();

@@ -33,7 +33,7 @@ impl SdNotify {
             sock.send_to(msg.as_bytes(), path)
         };
         if let Err(e) = sent {
-            tracing::warn!(error = %e, socket = %path, "Cannot notify systemd.");
+            crate::events::SystemdNotifyFailed { error: &e, socket: path }.emit();
         }
     }
 

@@ -95,11 +95,7 @@ impl Sink for DesktopSink {
             let mut last = self.last_warning.lock().expect("warning lock");
             if last.is_none_or(|t| t.elapsed() >= WARN_EVERY) {
                 *last = Some(Instant::now());
-                tracing::warn!(
-                    event.action = "desktop_unavailable",
-                    error = %result,
-                    "Desktop notifications cannot be sent (is there a session D-Bus and a notification server?); alerts stay queued for this sink."
-                );
+                crate::events::DesktopUnavailable { error: &result }.emit();
             }
             Err(NotifyError { sink: "desktop".into(), message: result })
         })

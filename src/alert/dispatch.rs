@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::alert::Sink;
 use crate::clock::SharedClock;
+use crate::events::DeliveryFailed;
 use crate::health::Health;
 use crate::model::Severity;
 use crate::store::{Store, StoreError};
@@ -31,7 +32,7 @@ pub async fn deliver_pending(
     store: &Arc<Mutex<Store>>,
     sinks: &[Box<dyn Sink>],
     clock: &SharedClock,
-    health: Option<&Health>,
+    health: &Health,
 ) -> Result<Round, StoreError> {
     let rounds =
         futures_util::future::join_all(sinks.iter().map(|s| deliver_to(store, s.as_ref(), clock, health))).await;
@@ -48,7 +49,7 @@ async fn deliver_to(
     store: &Arc<Mutex<Store>>,
     sink: &dyn Sink,
     clock: &SharedClock,
-    health: Option<&Health>,
+    health: &Health,
 ) -> Result<(usize, bool), StoreError> {
     let pending = {
         let s = Arc::clone(store);
@@ -62,7 +63,7 @@ async fn deliver_to(
             continue;
         }
         if let Err(e) = sink.deliver(&alert).await {
-            delivery_failed(health, sink.name(), &alert.key, &e);
+            DeliveryFailed { sink: sink.name(), key: &alert.key, error: &e }.emit(health);
             return Ok((delivered, true));
         }
         let (s, key, name, now) = (Arc::clone(store), alert.key.clone(), sink.name().to_string(), clock.now());
@@ -70,21 +71,6 @@ async fn deliver_to(
         delivered += 1;
     }
     Ok((delivered, false))
-}
-
-/// A sink refused an alert: the one place that logs it and counts it (in `health`, for
-/// `/metrics`, when there is one: the one-shot commands have none).
-pub fn delivery_failed(health: Option<&Health>, sink: &str, key: &str, error: &dyn std::fmt::Display) {
-    tracing::warn!(
-        event.action = "alert_delivery_failed",
-        borderwatch.sink = sink,
-        borderwatch.alert.key = %key,
-        error = %error,
-        "Alert delivery failed; it stays queued and is retried."
-    );
-    if let Some(h) = health {
-        h.delivery_failed(sink);
-    }
 }
 
 /// The wait before retry `attempt` (1-based): 1 s doubling to at most 5 minutes, with up

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::{format_instant, Alert, AlertKind, Change, ChangeKind, Record, Said, Severity, Status};
+use crate::model::{format_instant, Alert, AlertKind, Change, ChangeKind, Confidence, Record, Said, Severity, Status};
 use crate::timeutil::{format_duration, human_date, humanize_left};
 
 /// How long after its instant an alert may fire and still count as on time.
@@ -28,9 +28,11 @@ fn base(kind: AlertKind, severity: Severity, key: String, at: DateTime<Utc>, mes
     }
 }
 
+/// " until 15 Apr 2025 (Asia/Karachi)", with a `?` after a low-confidence date.
 fn until_text(r: &Record) -> String {
+    let mark = if r.confidence == Confidence::Low { "?" } else { "" };
     match &r.until {
-        Some(u) => format!(" until {} ({})", human_date(u), r.tz),
+        Some(u) => format!(" until {}{mark} ({})", human_date(u), r.tz),
         None => String::new(),
     }
 }
@@ -92,15 +94,20 @@ fn steps(expires: DateTime<Utc>, leads: &[Duration]) -> impl Iterator<Item = (Op
     leads.iter().map(move |l| (Some(*l), expires - *l)).chain(std::iter::once((None, expires)))
 }
 
-/// The ladder alert due for each record at `now`: the latest step whose instant has
-/// come. Earlier steps that were never fired are skipped (after downtime one alert says
+/// The ladder alert due for each record whose end is at least `arm` sure, at `now`: the
+/// latest step whose instant has come. Earlier steps that were never fired are skipped (after downtime one alert says
 /// where things stand, not three). The store's ledger makes each key fire once.
 /// `first_seen` tells a late alert (the daemon knew and was not running) from a record
 /// that arrived already past a step.
 #[must_use]
-pub fn ladder_due(records: &[(Record, DateTime<Utc>)], leads: &[Duration], now: DateTime<Utc>) -> Vec<Alert> {
+pub fn ladder_due(
+    records: &[(Record, DateTime<Utc>)],
+    leads: &[Duration],
+    arm: Confidence,
+    now: DateTime<Utc>,
+) -> Vec<Alert> {
     let mut out = Vec::new();
-    for (r, first_seen) in records {
+    for (r, first_seen) in records.iter().filter(|(r, _)| r.confidence >= arm) {
         let (Some(expires), Some(until)) = (r.expires_at, r.until.as_deref()) else { continue };
         let Some((lead, at)) = steps(expires, leads).filter(|(_, at)| *at <= now).last() else { continue };
         let (kind, severity, label, left) = match lead {
@@ -130,16 +137,18 @@ pub fn ladder_due(records: &[(Record, DateTime<Utc>)], leads: &[Duration], now: 
     out
 }
 
-/// The next instant after `now` at which a ladder step of some record comes due.
+/// The next instant after `now` at which a ladder step of some record whose end is at
+/// least `arm` sure comes due.
 #[must_use]
 pub fn next_ladder_instant(
     records: &[(Record, DateTime<Utc>)],
     leads: &[Duration],
+    arm: Confidence,
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     records
         .iter()
-        .filter(|(r, _)| r.until.is_some())
+        .filter(|(r, _)| r.until.is_some() && r.confidence >= arm)
         .filter_map(|(r, _)| r.expires_at)
         .flat_map(|e| steps(e, leads).map(|(_, at)| at).collect::<Vec<_>>())
         .filter(|at| *at > now)
@@ -151,6 +160,39 @@ pub fn next_ladder_instant(
 #[must_use]
 pub fn failing_key(feed: &str, last_ok: Option<DateTime<Utc>>) -> String {
     format!("feed_failing:{feed}:{}", last_ok.map_or_else(|| "never".to_string(), |t| format_instant(&t)))
+}
+
+/// One `needs_review` alert (info) for each record whose end is less sure than `arm`:
+/// the end is shown, marked, but arms no ladder, so someone should read the evidence.
+/// Keyed by crossing and end, it fires once per end whichever feed or poll reports it.
+#[must_use]
+pub fn reviews_due(records: &[(Record, DateTime<Utc>)], arm: Confidence, now: DateTime<Utc>) -> Vec<Alert> {
+    let mut out = Vec::new();
+    for (r, _) in records.iter().filter(|(r, _)| r.confidence < arm) {
+        let Some(until) = &r.until else { continue };
+        let mut a = base(
+            AlertKind::NeedsReview,
+            Severity::Info,
+            format!("needs_review:{}:{until}", r.crossing),
+            now,
+            format!(
+                "{}: {}{} — an end date read with {} confidence, so no expiry alerts will fire for it; \
+                 check the source: {}",
+                r.name,
+                r.status,
+                until_text(r),
+                r.confidence.as_str(),
+                r.source
+            ),
+        );
+        a.crossing = Some(r.crossing.clone());
+        a.name = Some(r.name.clone());
+        a.expires_at = r.expires_at.as_ref().map(format_instant);
+        a.source = Some(r.source.clone());
+        a.record = Some(r.clone());
+        out.push(a);
+    }
+    out
 }
 
 /// One `feed_failing` alert for a feed that has failed `failures` times in a row, or
@@ -233,13 +275,14 @@ pub fn feed_suspect(feed: &str, reason: &str, content_hash: &str, now: DateTime<
 /// Route alerts due at `now`: `route_blocked` (critical) when every crossing of a route
 /// is closed, keyed by the closures' latest observation so one episode fires once; and,
 /// when all but one are closed, the last open one's expiry ladder as a route alert
-/// (warning), keyed by crossing, until and step. A crossing's status is that of its most
+/// (warning), keyed by crossing, until and step, if its end is at least `arm` sure. A crossing's status is that of its most
 /// recently observed record across feeds.
 #[must_use]
 pub fn routes_due(
     routes: &[crate::config::RouteConfig],
     records: &[(Record, DateTime<Utc>)],
     leads: &[Duration],
+    arm: Confidence,
     now: DateTime<Utc>,
 ) -> Vec<Alert> {
     let mut out = Vec::new();
@@ -269,7 +312,7 @@ pub fn routes_due(
         if latest.len() < 2 {
             continue;
         }
-        for mut a in ladder_due(std::slice::from_ref(last), leads, now) {
+        for mut a in ladder_due(std::slice::from_ref(last), leads, arm, now) {
             let r = &last.0;
             a.alert = AlertKind::RouteBlocked;
             a.severity = Severity::Warning;
@@ -376,6 +419,7 @@ mod tests {
             source: "news".into(),
             observed_at: Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap(),
             evidence: None,
+            confidence: Confidence::High,
         }
     }
 
@@ -388,20 +432,20 @@ mod tests {
         let seen = Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap();
         let recs = [(torkham(Some("2025-04-15")), seen)];
         let now = Utc.with_ymd_and_hms(2025, 4, 9, 12, 0, 0).unwrap();
-        let due = ladder_due(&recs, &leads(), now);
+        let due = ladder_due(&recs, &leads(), Confidence::High, now);
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].key, "expiry:torkham:2025-04-15:7d");
         assert_eq!(due[0].at, "2025-04-08T19:00:00Z");
         assert!(due[0].late, "the daemon knew since March and fired 17 hours after the step");
         assert_eq!(due[0].message, "Torkham: open until 15 Apr 2025 (Asia/Karachi) — 6 days left");
-        let next = next_ladder_instant(&recs, &leads(), now).unwrap();
+        let next = next_ladder_instant(&recs, &leads(), Confidence::High, now).unwrap();
         assert_eq!(format_instant(&next), "2025-04-12T19:00:00Z");
     }
 
     #[test]
     fn a_record_first_seen_after_the_step_is_not_late() {
         let now = Utc.with_ymd_and_hms(2025, 4, 9, 12, 0, 0).unwrap();
-        let due = ladder_due(&[(torkham(Some("2025-04-15")), now)], &leads(), now);
+        let due = ladder_due(&[(torkham(Some("2025-04-15")), now)], &leads(), Confidence::High, now);
         assert!(!due[0].late);
     }
 
@@ -409,8 +453,30 @@ mod tests {
     fn until_further_notice_has_no_ladder() {
         let now = Utc.with_ymd_and_hms(2025, 4, 9, 12, 0, 0).unwrap();
         let recs = [(torkham(None), now)];
-        assert!(ladder_due(&recs, &leads(), now).is_empty());
-        assert!(next_ladder_instant(&recs, &leads(), now).is_none());
+        assert!(ladder_due(&recs, &leads(), Confidence::High, now).is_empty());
+        assert!(next_ladder_instant(&recs, &leads(), Confidence::High, now).is_none());
+    }
+
+    #[test]
+    fn a_low_end_arms_no_ladder_and_asks_for_one_review_unless_low_arms_it() {
+        let seen = Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap();
+        let mut guess = torkham(Some("2025-04-15"));
+        guess.confidence = Confidence::Low;
+        let recs = [(guess, seen), (torkham(None), seen)];
+        let now = Utc.with_ymd_and_hms(2025, 4, 9, 12, 0, 0).unwrap();
+        assert!(ladder_due(&recs, &leads(), Confidence::High, now).is_empty());
+        assert!(next_ladder_instant(&recs, &leads(), Confidence::High, now).is_none());
+        let review = reviews_due(&recs, Confidence::High, now);
+        assert_eq!(review.len(), 1, "the record without an end needs no review");
+        assert_eq!((review[0].alert, review[0].severity), (AlertKind::NeedsReview, Severity::Info));
+        assert_eq!(review[0].key, "needs_review:torkham:2025-04-15");
+        assert!(
+            review[0].message.starts_with("Torkham: open until 15 Apr 2025? (Asia/Karachi) — "),
+            "{}",
+            review[0].message
+        );
+        assert_eq!(ladder_due(&recs, &leads(), Confidence::Low, now)[0].key, "expiry:torkham:2025-04-15:7d");
+        assert!(reviews_due(&recs, Confidence::Low, now).is_empty(), "armed, so nothing to review");
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub enum Command {
     NotifyTest(ConfigArg),
     /// Print an iCalendar file of every known expiry and expiry-ladder step.
     Calendar(ConfigArg),
+    /// Print the board (the crossings by route, their time left, feed health, the latest
+    /// alerts) as one self-contained HTML file that fetches nothing.
+    Board(BoardArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -76,6 +79,17 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Validate the config and print every problem.
     Check(ConfigArg),
+}
+
+/// `board`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct BoardArgs {
+    /// Where the config comes from.
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Show the board as of this instant (RFC 3339, or a date).
+    #[arg(long)]
+    pub now: Option<String>,
 }
 
 /// `check`'s arguments.
@@ -153,6 +167,10 @@ pub struct ExtractArgs {
     /// Print the temporal expressions (TimeML values), one JSON object per line.
     #[arg(long)]
     pub times: bool,
+    /// Per record, print its sentences, the date phrases in them and the rule that
+    /// bound its until and since, instead of JSON.
+    #[arg(long, conflicts_with = "times")]
+    pub explain: bool,
     /// The text file, or - for standard input.
     #[arg(default_value = "-")]
     pub file: PathBuf,

@@ -68,8 +68,8 @@ pub async fn check(
             return Err(CommandError::UnknownFeed(id.clone(), known));
         }
     }
-    let path = config.daemon.state.clone();
-    let store = blocking(move || if dry_run { Store::open_copy(&path) } else { Store::open(&path) }).await?;
+    let (path, now) = (config.daemon.state.clone(), clock.now());
+    let store = blocking(move || if dry_run { Store::open_copy(&path) } else { Store::open(&path, now) }).await?;
     let poller = Poller::new(Arc::new(config), store, clock);
     let mut reports = Vec::new();
     let mut alerts = Vec::new();
@@ -88,7 +88,7 @@ pub async fn check(
     .await?;
     alerts.append(&mut ladder);
     if !dry_run {
-        deliver_pending(&poller.store, &sinks(&poller.config), &poller.clock, None).await?;
+        deliver_pending(&poller.store, &sinks(&poller.config), &poller.clock, &poller.health).await?;
     }
     Ok(CheckResult { reports, records: records.into_iter().map(|(r, _)| r).collect(), alerts })
 }

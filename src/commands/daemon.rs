@@ -26,7 +26,7 @@ pub fn run(arg: &ConfigArg) -> Result<Reply, CommandError> {
         let signalled = shutdown_signal();
         tokio::spawn(async move {
             signalled.await;
-            tracing::info!(event.action = "shutdown", "Shutdown requested.");
+            crate::events::ShutdownRequested.emit();
             s.cancel();
         });
         crate::run(config, Arc::new(SystemClock), shutdown).await

@@ -18,7 +18,7 @@ use crate::timeutil::parse_instant;
 pub(crate) fn load(arg: &ConfigArg) -> Result<Config, CommandError> {
     Config::locate(arg.config.as_deref())
         .and_then(|p| {
-            tracing::info!(config = %p.display(), "Using config file.");
+            crate::events::ConfigFileChosen { path: &p }.emit();
             Config::load(&p)
         })
         .map_err(CommandError::Config)

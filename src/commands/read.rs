@@ -48,6 +48,9 @@ pub fn run_extract(args: &ExtractArgs) -> Result<Reply, CommandError> {
             crate::extract::time::json_lines(&text, published).iter().map(|l| format!("{l}\n")).collect();
         return Ok(Reply::new(lines, Outcome::Done));
     }
+    if args.explain {
+        return Ok(Reply::new(crate::extract::explain(&text, published, &gazetteer, &source), Outcome::Done));
+    }
     let records = crate::extract::extract(&text, published, &gazetteer, &source);
     Ok(Reply::new(json_lines(&records), Outcome::Done))
 }

@@ -85,7 +85,7 @@ pub async fn replay(
         alerts.extend(due?.0);
         let report = poller.poll(&feed(f)).await;
         if let Err(e) = &report.outcome {
-            tracing::warn!(file = %f.display(), error = %e, "Snapshot failed in replay.");
+            crate::events::ReplaySnapshotFailed { file: f, error: e }.emit();
         }
         alerts.extend(report.alerts);
     }

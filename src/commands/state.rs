@@ -1,8 +1,9 @@
-//! `status`, `history` and `calendar`: views of the state file, which they only read.
+//! `status`, `history`, `calendar` and `board`: views of the state file, which they only
+//! read.
 
 use chrono::{DateTime, Utc};
 
-use super::args::{ConfigArg, HistoryArgs, StatusArgs};
+use super::args::{BoardArgs, ConfigArg, HistoryArgs, StatusArgs};
 use super::input::{clock, json_lines, load};
 use super::table::table;
 use super::{CommandError, Outcome, Reply};
@@ -15,16 +16,17 @@ use crate::store::{HistoryRow, Store, StoreError};
 /// # Errors
 /// A [`StoreError`] when the state cannot be read.
 pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<Record>, StoreError> {
-    Ok(Store::open(&config.daemon.state)?.all_records(now)?.into_iter().map(|(r, _)| r).collect())
+    Ok(Store::open(&config.daemon.state, now)?.all_records(now)?.into_iter().map(|(r, _)| r).collect())
 }
 
-/// The change log, optionally for one crossing (id or any known name).
+/// The change log, optionally for one crossing (id or any known name); `now` names a
+/// corrupt state file moved aside.
 ///
 /// # Errors
 /// A [`StoreError`] when the state cannot be read.
-pub fn history(config: &Config, crossing: Option<&str>) -> Result<Vec<HistoryRow>, StoreError> {
+pub fn history(config: &Config, crossing: Option<&str>, now: DateTime<Utc>) -> Result<Vec<HistoryRow>, StoreError> {
     let id = crossing.map(|c| config.gazetteer.lookup(c).map_or_else(|| crate::gazetteer::slug(c), |k| k.id.clone()));
-    Store::open(&config.daemon.state)?.history(id.as_deref())
+    Store::open(&config.daemon.state, now)?.history(id.as_deref())
 }
 
 /// `borderwatch status`: the records as JSON lines or a table with the time left.
@@ -51,7 +53,7 @@ pub fn run_status(args: &StatusArgs) -> Result<Reply, CommandError> {
 /// A [`CommandError`] for a bad config or an unreadable state.
 pub fn run_history(args: &HistoryArgs) -> Result<Reply, CommandError> {
     let config = load(&args.config)?;
-    let rows = history(&config, args.crossing.as_deref())?;
+    let rows = history(&config, args.crossing.as_deref(), clock(None)?.now())?;
     let stdout = if args.json { json_lines(&rows) } else { history_table(&rows) };
     Ok(Reply::new(stdout, Outcome::Done))
 }
@@ -64,10 +66,27 @@ pub fn run_calendar(arg: &ConfigArg) -> Result<Reply, CommandError> {
     let config = load(arg)?;
     let now = clock(None)?.now();
     let records = status(&config, now)?;
-    Ok(Reply::new(crate::calendar::ics(&records, &config.alerts.lead_times, now), Outcome::Done))
+    Ok(Reply::new(
+        crate::calendar::ics(&records, &config.alerts.lead_times, config.alerts.arm_expiry, now),
+        Outcome::Done,
+    ))
 }
 
-/// One line per record for a terminal: crossing, status, until, time left, source.
+/// `borderwatch board`: the board as one HTML file, as of `--now`, with its stylesheet
+/// inline and no script; what the daemon saw after its last write is not in the state,
+/// so a feed's last success may be older here than on the served board.
+///
+/// # Errors
+/// A [`CommandError`] for a bad config or `--now`, or an unreadable state.
+pub fn run_board(args: &BoardArgs) -> Result<Reply, CommandError> {
+    let config = load(&args.config)?;
+    let now = clock(args.now.as_deref())?.now();
+    let board = crate::board::Board::read(&Store::open(&config.daemon.state, now)?, &config, Default::default(), now)?;
+    Ok(Reply::new(crate::board::page::board(&board, crate::board::Mode::Static), Outcome::Done))
+}
+
+/// One line per record for a terminal: crossing, status, until (with a `?` when it was
+/// read with low confidence), time left, source.
 #[must_use]
 pub fn status_table(records: &[Record], now: DateTime<Utc>) -> String {
     let mut rows =
@@ -82,7 +101,11 @@ pub fn status_table(records: &[Record], now: DateTime<Utc>) -> String {
             r.name.clone(),
             r.status.to_string() + &r.scope.as_ref().map(|s| format!(" ({s})")).unwrap_or_default(),
             r.since.clone().unwrap_or_else(|| "-".into()),
-            r.until.clone().unwrap_or_else(|| "-".into()),
+            match (&r.until, r.confidence) {
+                (Some(u), crate::model::Confidence::Low) => format!("{u}?"),
+                (Some(u), crate::model::Confidence::High) => u.clone(),
+                (None, _) => "-".into(),
+            },
             left,
             r.source.clone(),
             r.observed_at.format("%Y-%m-%d %H:%M").to_string(),

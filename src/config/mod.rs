@@ -16,6 +16,7 @@ use chrono::Duration;
 use chrono_tz::Tz;
 
 use crate::gazetteer::Gazetteer;
+use crate::model::Confidence;
 use crate::schedule::Schedule;
 use crate::spec::{FetchSpec, Format, Local, Mapping};
 
@@ -59,7 +60,7 @@ pub struct DaemonConfig {
     pub state: PathBuf,
     /// Zone for displaying instants that belong to no crossing.
     pub timezone: Tz,
-    /// Loopback address of the `/healthz`, `/metrics` and `/api/status` listener.
+    /// Loopback address of the listener (`/healthz`, `/metrics`, `/api/status`, the board).
     pub listen: Option<std::net::SocketAddr>,
 }
 
@@ -77,6 +78,9 @@ pub struct AlertsConfig {
     pub suspect_drop: f64,
     /// Remind of a closure that lasts, every this long (off by default).
     pub repeat_closed: Option<Duration>,
+    /// The least confidence of an end that arms the expiry ladder (default `high`); a
+    /// less sure end fires one `needs_review` instead.
+    pub arm_expiry: Confidence,
 }
 
 impl Default for AlertsConfig {
@@ -87,6 +91,7 @@ impl Default for AlertsConfig {
             removal_after: 2,
             suspect_drop: 0.5,
             repeat_closed: None,
+            arm_expiry: Confidence::High,
         }
     }
 }

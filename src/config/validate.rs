@@ -12,7 +12,7 @@ use super::{
     SinkConfig, WebhookConfig,
 };
 use crate::gazetteer::{parse_tz, Gazetteer};
-use crate::model::Crossing;
+use crate::model::{Confidence, Crossing};
 use crate::policy;
 use crate::schedule::Schedule;
 use crate::spec::{Format, Mapping, FIELDS};
@@ -123,6 +123,13 @@ fn alerts(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) -> AlertsConfig {
             Ok(d) if d >= Duration::hours(1) => out.repeat_closed = Some(d),
             Ok(_) => ctx.problem(&span, &t.key("repeat_closed"), "must be at least 1h"),
             Err(e) => ctx.problem(&span, &t.key("repeat_closed"), e),
+        }
+    }
+    if let Some((level, span)) = t.str(ctx, "arm_expiry") {
+        match level.as_str() {
+            "high" => out.arm_expiry = Confidence::High,
+            "low" => out.arm_expiry = Confidence::Low,
+            _ => ctx.problem(&span, &t.key("arm_expiry"), format!("unknown level `{level}` (known: high, low)")),
         }
     }
     if let Some((x, span)) = t.float(ctx, "suspect_drop") {

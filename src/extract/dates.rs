@@ -61,6 +61,7 @@ impl When {
 /// A length of time, in the unit the text gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Span {
+    Hours(i64),
     Days(i64),
     Weeks(i64),
     Months(u32),
@@ -71,6 +72,8 @@ impl Span {
     /// The inclusive last day of a period of this length starting on `from`.
     pub(crate) fn last_day(self, from: NaiveDate) -> Option<NaiveDate> {
         match self {
+            // Hours from a day with no time of day end at no known instant.
+            Span::Hours(_) => None,
             Span::Days(n) => from.checked_add_signed(Duration::days(n - 1)),
             Span::Weeks(n) => from.checked_add_signed(Duration::days(7 * n - 1)),
             Span::Months(n) => from.checked_add_months(Months::new(n))?.pred_opt(),
@@ -78,14 +81,26 @@ impl Span {
         }
     }
 
-    /// Day- or week-precise, as opposed to months or years.
+    /// The instant a period of hours starting at a known time of day ends.
+    pub(crate) fn end_at(self, from: When) -> Option<When> {
+        match (self, from) {
+            (Span::Hours(n), When::Day(d, Some(t))) => {
+                let end = d.and_time(t).checked_add_signed(Duration::hours(n))?;
+                Some(When::Day(end.date(), Some(end.time())))
+            }
+            _ => None,
+        }
+    }
+
+    /// Hour-, day- or week-precise, as opposed to months or years.
     pub(crate) fn is_precise(self) -> bool {
-        matches!(self, Span::Days(_) | Span::Weeks(_))
+        matches!(self, Span::Hours(_) | Span::Days(_) | Span::Weeks(_))
     }
 
     /// The TimeML duration: `P5D`, `P2W`, `P3M`, `P4Y`.
     pub(crate) fn timeml(self) -> String {
         match self {
+            Span::Hours(n) => format!("PT{n}H"),
             Span::Days(n) => format!("P{n}D"),
             Span::Weeks(n) => format!("P{n}W"),
             Span::Months(n) => format!("P{n}M"),
@@ -134,7 +149,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year|next\s+year)\b
       | \b(?P<rel>today|tonight|tomorrow|yesterday)\b
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
-      | \b(?:for|of)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+|an?\s+(?:initial|further|additional|extra)\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year)s?\b
+      | \b(?:for|of)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+|an?\s+(?:initial|further|additional|extra)\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year|hour)s?\b
       | \b(?P<dn2>{NUMBER})-(?P<du2>day|week|month)(?:-long)?\s+(?:closure|shutdown|suspension|halt|ban|lockdown|blockade)\b
       | \b(?P<tt>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\d{{1,2}}:\d\d(?:\s*(?:hrs|h)\b)?)(?:\s+[a-z]+\s+time)?\s*(?:,\s*|\(\s*|on\s+)?(?:the\s+)?
         (?:(?P<tm1>{MONTH})\.?\s+(?P<td1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<ty1>\d{{4}})\b)?
@@ -164,8 +179,9 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
         | (?P<until>\b(?:until|till|through|thru|to|up\s+to|ending|ends|end)(?:\s+(?:on|the\s+end\s+of))?)
         | (?P<since>\b(?:from|since|starting(?:\s+(?:from|on))?|beginning(?:\s+on)?|as\s+of|effective(?:\s+from)?|with\s+effect\s+from)(?:\s+(?:on|the))?)
         | (?P<by>\bby)
-        | (?P<ignore>\b(?:beyond|after|past|before|prior\s+to|except(?:\s+on)?|said|says|announced|reported|told|stated|tweeted|added|confirmed|decided|informed|noted|declared|issued|published|signed|held)(?:\s+(?:on|in|that))?)
+        | (?P<ignore>\b(?:(?:first|last|only)\s+time\s+since|beyond|after|past|before|prior\s+to|except(?:\s+on)?|said|says|announced|reported|told|stated|tweeted|added|confirmed|decided|informed|noted|declared|issued|published|signed|held)(?:\s+(?:on|in|that))?)
         | (?P<on>\b(?:on|in|at|during|this|next|last|coming)(?:\s+the)?)
+        | (?P<verb>\b(?:re-?open(?:ed|s)?|closed|closes|shut|shuts|resumed|resumes|suspended|halted|opened|opens|sealed|blocked|lifted)\s+(?:again\s+)?)
         | (?P<apposition>\bi\.\s?e\.,?|\bnamely|\bthat\s+is,?)
         )[\s,(]*$",
     )
@@ -178,9 +194,19 @@ static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("future regex")
 });
 
+/// A past tense before a date: "was closed until Sunday".
+static PAST: LazyLock<Regex> = LazyLock::new(|| ascii_words(r"(?i)\b(?:was|were|had|did)\b").expect("past regex"));
+
+/// "To be" after a verb of the past or of seeming: "began to be blocked", "appears to
+/// be closed" tell no future.
+static NOT_FUTURE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:began|begun|begins?|started|starts?|continued|continues?|appears?|appeared|seems?|seemed|proved|proves|found|said|reported|believed|known|likely|used)\s+to\s+be\b")
+        .expect("not-future regex")
+});
+
 /// True when the words before a position speak of the future ("will", "plans to").
 pub(crate) fn is_future(before: &str) -> bool {
-    FUTURE.is_match(before)
+    FUTURE.is_match(&NOT_FUTURE.replace_all(before, ""))
 }
 
 fn month_num(s: &str) -> Option<u32> {
@@ -240,6 +266,7 @@ pub(crate) fn span(n: u32, unit: &str) -> Span {
         "week" => Span::Weeks(i64::from(n)),
         "month" => Span::Months(n),
         "year" => Span::Years(n),
+        "hour" => Span::Hours(i64::from(n)),
         _ => Span::Days(i64::from(n)),
     }
 }
@@ -475,6 +502,8 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
         let toward = match which.as_deref().map(|w| w.rsplit(' ').next().unwrap_or(w)) {
             Some("next" | "following" | "coming") => Toward::After,
             Some("last" | "past") => Toward::Before,
+            // "Was closed until 1.45pm on Sunday" in a Sunday paper ended that day.
+            _ if since.is_none() && role == Some(Role::Until) && PAST.is_match(&text[..start]) => Toward::OnOrAfter,
             _ if since.is_some() || matches!(role, Some(Role::Until | Role::UntilAtLeast)) => Toward::After,
             _ if FUTURE.is_match(&text[..start]) => Toward::OnOrAfter,
             _ => Toward::OnOrBefore,

@@ -220,8 +220,8 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
         r"(?ix)
         (?:
-          (?P<restricted>\b(?:restricted|restricts?|restricting|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
-        | (?P<closed>\b(?:closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?)\b)
+          (?P<restricted>\b(?:(?:cars|trucks|lorries|motorcycles|motorcyclists|motorbikes|pedestrians|buses|passengers|travell?ers|foreigners|tourists|foreign\s+nationals|(?:cargo|heavy|commercial|private)\s+vehicles)\s+(?:will|would|are|is|were|was|shall)\s+(?:not|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted)\s+to|restricted|restricts?|restricting|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
+        | (?P<closed>\b(?:(?:no\s+one|nobody|no\s+(?:vehicles?|traffic|trucks|cars|people|travell?ers|passengers))\s+(?:was|were|is|are|will\s+be|would\s+be|has\s+been|have\s+been)\s+(?:allowed|permitted)\s+to\s+(?:cross|pass|enter|use|travel)|closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?)\b)
         | (?P<open>\b(?:re-?opened|re-?opens?|re-?opening|resumed|resumes?|resuming|resumption|opened|opens?|opening|unblocked|unblocking)\b
                   |\b(?:cleared|released)\s+for\s+(?:traffic|crossings?|travel)\b
                   |\b(?:were|was|are|is|be|been)\s+allowed\s+to\s+(?:pass|cross|enter|move|travel)\b
@@ -269,7 +269,7 @@ pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that name a crossing without naming which one ("the crossing", "the border").
 pub(crate) static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:crossings?|border|checkpoints?|checkposts?|gates?|port of entry|entry points?|frontier|terminal)\b",
+        r"(?i)\b(?:crossings?|border|checkpoints?|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening))\b",
     )
     .expect("generic regex")
 });
@@ -281,6 +281,8 @@ pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)\b(?:
             (?:its|their|the|our)\s+(?:\w+\s+){0,2}?(?:land\s+)?border\s+with
           | border\s+between
+          | (?:its|their)\s+(?:land\s+)?borders\b
+          | their\s+(?:common\s+|shared\s+|mutual\s+)?(?:land\s+)?border\b
           | (?:shared|common|mutual)\s+(?:land\s+)?border
           | (?:the|their|its)\s+\p{Lu}\w+[-–]\p{Lu}\w+\s+(?:land\s+)?border\b(?:\s+(?:was|is|will|has|had|remains?|remained))
           | (?:all|the|its)\s+(?:\w+\s+){0,2}?(?:border\s+)?(?:crossings|checkpoints|entry\s+points|crossing\s+points|border\s+posts)
@@ -294,14 +296,26 @@ pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A scope that limits who may cross: `for cargo vehicles`, `with exceptions for`.
 pub(crate) static SCOPE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^\s*(?:(?:\w+\s+){0,3}?)?for\s+(?P<scope>[^,;.]{3,80}?)\s*(?:,|;|\.|$|\bafter\b|\bfollowing\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bstarting\b|\bwith\b|\bby\b|\bwhile\b|\bas\b)")
+    ascii_words(r"(?i)^\s*(?:(?:[\w'’-]+\s+){0,8}?)?for\s+(?P<scope>[^,;.]{3,80}?)\s*(?:,|;|\.|$|\bafter\b|\bfollowing\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bstarting\b|\bwith\b|\bby\b|\bwhile\b|\bas\b)")
         .expect("scope regex")
 });
 
 /// "closed to freight traffic", "closed for trucks": what a closure is limited to.
 pub(crate) static CLOSED_TO: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^\s*(?:[\w'’/-]+\s+){0,5}?(?:for|to)\s+(?P<scope>[^,;.]{3,60}?)\s*(?:,|;|\.|$|\bafter\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bwhile\b|\bas\b|\bdue\b|\bbecause\b)")
+    ascii_words(r"(?i)^\s*(?:[\w'’/:-]+\s+){0,5}?(?:for|to|the\s+(?:entry|exit|passage|movement|transit|crossing)\s+of)\s+(?P<scope>[^,;.]{3,120}?)\s*(?:,|;|\.|$|\bafter\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bwhile\b|\bas\b|\bdue\b|\bbecause\b)")
         .expect("closed-to regex")
+});
+
+/// The traffic a closure's subject names, just before its status word: "the traffic
+/// of trucks … was blocked", "freight traffic was halted".
+pub(crate) static SUBJECT_SCOPE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(
+        r"(?ix)\b(?:
+            (?:traffic|movement|passage|entry|transit|transport|transportation|export|exports|import|imports)\s+of\s+(?P<of>(?:\w+\s+){0,2}?(?:trucks|lorries|cargo|freight|goods|passengers|pedestrians|cars|buses|vehicles|people))\b[^.;:]{0,200}$
+          | (?P<kind>(?:truck|lorry|cargo|freight|goods|passenger|pedestrian|bus|car|commercial)s?)\s+(?:traffic|movement|transport|crossings|vehicles)\s+(?:[\w'’-]+\s+){0,6}$
+        )",
+    )
+    .expect("subject-scope regex")
 });
 
 /// True when a scope phrase limits traffic rather than describing all of it.
@@ -310,34 +324,67 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
     if ["only", "except", "exempt", "certain", "limited", "restricted", "humanitarian"].iter().any(|w| s.contains(w)) {
         return true;
     }
-    if s.contains(" all ") || s.starts_with("all ") || s.contains("both") {
+    // Those with a purpose of their own: aid convoys, returning nationals, emergencies.
+    const PURPOSE: &[&str] =
+        &["aid", "relief", "returnees", "diplomats", "emergency", "emergencies", "medical", "pilgrims", "essential"];
+    if s.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| PURPOSE.contains(&w)) {
+        return true;
+    }
+    // A direction of travel is half the traffic: "for those heading to Syria".
+    const DIRECTION: &[&str] =
+        &["heading", "bound for", "entering", "leaving", "exiting", "departing", "arriving", "outbound", "inbound"];
+    if DIRECTION.iter().any(|w| s.contains(w)) {
+        return true;
+    }
+    let both = s.match_indices("both").any(|(i, _)| {
+        let rest = s[i + 4..].trim_start();
+        !(rest.starts_with("direction") || rest.starts_with("way") || rest.starts_with("side"))
+    });
+    if s.contains(" all ") || s.starts_with("all ") || both {
         return false;
     }
     // One kind of traffic is a restriction; people and goods together are not.
     const PEOPLE: &[&str] =
         &["pedestrian", "passenger", "traveller", "traveler", "people", "cars", "buses", "citizens", "tourists"];
-    const GOODS: &[&str] = &["cargo", "goods", "truck", "freight", "commercial", "trade", "lorries", "lorry"];
+    const GOODS: &[&str] =
+        &["cargo", "goods", "truck", "freight", "commercial", "trade", "lorries", "lorry", "export", "import"];
     let people = PEOPLE.iter().any(|w| s.contains(w));
     let goods = GOODS.iter().any(|w| s.contains(w));
     people != goods
 }
 
 /// Words after an opening that make it partial: `only`, `one direction`, `limited hours`.
-pub(crate) static LIMITS: LazyLock<Regex> = LazyLock::new(|| {
+static LIMITS: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)^[^.;]{0,60}?\b(?:only|one[\s-]way|one\s+direction|limited\s+hours|partially|partly|some\s+traffic)\b",
+        r"(?i)\b(?P<when>only\s+(?:after|when|if|once|until|from|on|in|at|by|then|as\s+of)\b)|[.;]|\b(?:only|one[\s-]way|one\s+direction|limited\s+hours|partially|partly|some\s+traffic)\b",
     )
     .expect("limits regex")
 });
+
+/// True when the words after an opening limit it, before the clause ends: "reopened
+/// for trucks only". "Will resume only after talks" tells when, not how much.
+pub(crate) fn limits(after: &str) -> bool {
+    let near = &after[..after.len().min(after.char_indices().nth(70).map_or(after.len(), |(i, _)| i))];
+    LIMITS
+        .captures_iter(near)
+        .take_while(|c| !matches!(c.get(0).map(|m| m.as_str()), Some(".") | Some(";")))
+        .any(|c| c.name("when").is_none())
+}
 
 /// A closure for part of each day ("closed at night", "shut between 10 pm and 6 am
 /// daily"): the crossing is restricted, not closed.
 pub(crate) static PART_OF_DAY: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:at\s+night|night[\s-]?time|overnight|nightly|every\s+night|during\s+the\s+night|curfew\s+hours)\b|(?:a\.?m\.?|p\.?m\.?|hrs|:\d\d)\s+(?:daily|every\s+day|each\s+day)\b|\bbetween\s+\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|hrs)?\s+and\s+\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|hrs)",
+        r"(?i)\b(?P<moment>overnight\s+(?:on|of|into|to|from|between|last|this|before)\b)|\b(?:at\s+night|night[\s-]?time|overnight|nightly|every\s+night|during\s+the\s+night|curfew\s+hours)\b|(?:a\.?m\.?|p\.?m\.?|hrs|:\d\d)\s+(?:daily|every\s+day|each\s+day)\b|\bbetween\s+\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|hrs)?\s+and\s+\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|hrs)",
     )
     .expect("part-of-day regex")
 });
+
+/// True when `text` tells of a closure for part of each day; "overnight on 12
+/// September" is the time of one event, not a part of each day.
+pub(crate) fn part_of_day(text: &str) -> bool {
+    PART_OF_DAY.captures_iter(text).any(|c| c.name("moment").is_none())
+}
 
 /// A closure of part of a crossing ("the westbound span", "one lane", "the cargo
 /// terminal"): the crossing is restricted, not closed.
@@ -371,7 +418,7 @@ pub(crate) static HABITUAL: LazyLock<Regex> = LazyLock::new(|| {
 /// A status that is only a possibility: "could be closed again if necessary", "if it
 /// continues, we will close the crossing", "threatened to shut".
 pub(crate) static HYPOTHETICAL: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:if|unless|could|might|threaten(?:s|ed|ing)?\s+to|warn(?:s|ed|ing)?\s+(?:that|it|of))\b")
+    ascii_words(r"(?i)\b(?:if|unless|could|might|threaten(?:s|ed|ing)?\s+to|warn(?:s|ed|ing)?\s+(?:that|it|of)|(?:cannot|can't|could\s+not|couldn't|unable\s+to|did\s+not|didn't|would\s+not)\s+say|unclear|uncertain|not\s+(?:yet\s+)?known|no\s+(?:word|indication|date|timeline)\s+(?:on|of|for|as\s+to))\b")
         .expect("hypothetical regex")
 });
 
@@ -386,4 +433,63 @@ pub(crate) static CALLED_OFF: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static OTHER_THING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:ceasefire|cease-fire|truce|deadline|visit|visited|talks|negotiations|agreement|deal|curfew|election|elections|summit|meeting|holiday|festival|exams?|season|which|that\s+(?:runs|lasts|expires|ends))\b")
         .expect("other-thing regex")
+});
+
+/// A status word followed by where it holds: "was halted at the", "closed via".
+pub(crate) static LOCATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r#"(?i)^\s*(?:at|via|through|across|on)\s+(?:the\s+|all\s+|both\s+)?(?:[\w-]+\s+){0,2}?["“'«]?$"#)
+        .expect("locative regex")
+});
+
+/// Between two crossings of one list: quotes, commas, "and", a few words ("and three
+/// railway crossings:"), but no clause of its own.
+pub(crate) static LIST_GAP: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r#"(?i)^[\s"“”'’«»,:()–—-]*(?:(?:and|or|as\s+well\s+as)\s+)?(?:[\w-]+[\s"“”'’«»,:–—-]+){0,6}?$"#)
+        .expect("list-gap regex")
+});
+
+/// Words that start a clause of their own inside a list's gap.
+pub(crate) static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:after|while|but|because|due|forcing|forced|diverted|instead|rerouted|whereas|although|though|where|which|who|when)\b")
+        .expect("clause-break regex")
+});
+
+/// A clause that only sets a time for something else: "until it reopens, travellers
+/// are directed …", "once the crossing opens, …".
+pub(crate) static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:until|till|once|when|whenever|before|after|as\s+soon\s+as)\s+(?:it|they|the\s+(?:[\w-]+\s+){0,3}?)\s*$")
+        .expect("subordinate regex")
+});
+
+/// Part of a crossing as the subject of an opening: "single lanes have reopened", "one
+/// gate opened".
+pub(crate) static PARTIAL_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:single|one|some|a\s+few|two)\s+(?:lanes?|gates?|counters?|booths?)\b[^.;]{0,40}$")
+        .expect("partial-subject regex")
+});
+
+/// A verb of saying: a date before it dates the saying, not what was said.
+pub(crate) static SAID: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:said|says|announced|announces|told|reported|reports|stated|confirmed|declared|added|noted|tweeted|wrote|posted)\b")
+        .expect("said regex")
+});
+
+/// Who one step of an opening admits, just before its start: "to trucks from", "for
+/// pedestrians starting".
+pub(crate) static PHASE_WHO: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)(?:\b(?:to|for)\s+(?P<who>(?:[\w-]+\s+){0,3}?[\w-]+)|\b(?P<kind>(?:[\w-]+\s+)?(?:trucks|lorries|cargo|goods|freight|pedestrians|passengers|cars|buses|vehicles|travell?ers|people)))\s+(?:from|starting(?:\s+(?:from|on))?|as\s+of|beginning(?:\s+on)?|effective)\s*$")
+        .expect("phase regex")
+});
+
+/// What an opening lets through, right after it: "resume Afghan exports", "reopened
+/// cargo traffic".
+pub(crate) static OPEN_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)^\s*(?:the\s+|its\s+)?(?:[a-z][\w-]*\s+){0,2}?(?P<obj>exports?|imports?|cargo|freight|goods|trucks|lorries|pedestrians|passengers|passenger\s+traffic|truck\s+traffic|cargo\s+traffic)\b")
+        .expect("open-object regex")
+});
+
+/// Between two status words, a clause that carries on the first with no subject of its
+/// own: ", and will remain", " but is".
+pub(crate) static CONTINUATION: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)^[^.;:]{0,40}?[\s,]+(?:and|but)\s+(?:[\w'-]+\s+){0,3}$").expect("continuation regex")
 });

@@ -15,6 +15,8 @@ use crate::gazetteer::{fold, slug, Gazetteer};
 #[derive(Debug, Clone)]
 pub(crate) struct Mention {
     pub(crate) pos: usize,
+    /// Where the name ends.
+    pub(crate) end: usize,
     pub(crate) target: Target,
 }
 
@@ -103,6 +105,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer) -> Vec<Mention> {
         taken[i..i + parts.len()].iter_mut().for_each(|t| *t = true);
         out.push(Mention {
             pos: words[i].0,
+            end: words[i + parts.len() - 1].1,
             target: Target::Crossing {
                 id: crossing.id.clone(),
                 name: crossing.name.clone(),
@@ -136,7 +139,8 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer) -> Vec<Mention> {
             continue;
         }
         let countries = super::lexicon::countries_in(&fold(s)).into_iter().map(|(_, c)| c.code.to_string()).collect();
-        out.push(Mention { pos, target: Target::Crossing { id: slug(&name), name, countries, tz: "UTC".into() } });
+        let end = m.end();
+        out.push(Mention { pos, end, target: Target::Crossing { id: slug(&name), name, countries, tz: "UTC".into() } });
     }
     out.sort_by_key(|m| m.pos);
     out

@@ -9,21 +9,27 @@
 //! a record of its own when none is named. A date never crosses into a clause about
 //! something else, so a deadline or a visit is not a crossing's expiry.
 
+mod clause;
 mod dates;
+mod explain;
 mod lexicon;
 mod mentions;
 mod sentences;
 #[cfg(test)]
 mod tests;
 pub mod time;
+mod timeline;
 
 use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use self::dates::{Phrase, Role, Span, When};
-use self::lexicon::{Country, CLOSURE_BEFORE, COUNTRY_BORDER, GENERIC_CROSSING, SCOPE, TRIGGER};
-use self::mentions::Mention;
+use self::clause::sentence_events;
+use self::dates::When;
+pub use self::explain::explain;
+use self::explain::Why;
+use self::lexicon::{Country, COUNTRY_BORDER};
+use self::timeline::{complete, fold_borders, imply_closures, merge, resolve_unnamed};
 use crate::gazetteer::Gazetteer;
 use crate::model::Crossing;
 use crate::model::{Record, Status};
@@ -84,6 +90,8 @@ struct Event {
     others: bool,
     /// An opening told as the end of a closure: "reopened", "resumed", "lifted".
     reopening: bool,
+    /// What its dates and crossing rest on: the confidence of its end.
+    why: Why,
 }
 
 /// Reads records out of `text`, published on `published`.
@@ -102,6 +110,17 @@ pub fn extract_about(
     source: &str,
     about: Option<&Crossing>,
 ) -> Vec<Record> {
+    let (events, sents) = statements(text, published, gazetteer, about);
+    events.into_iter().filter_map(|e| record(e, &sents, published, source)).collect()
+}
+
+/// The statements of `text`, merged, completed and folded, with its sentences.
+fn statements<'t>(
+    text: &'t str,
+    published: NaiveDate,
+    gazetteer: &Gazetteer,
+    about: Option<&Crossing>,
+) -> (Vec<Event>, Vec<&'t str>) {
     let sents = sentences::split(text);
     let mut events = Vec::new();
     let mut doc_mentions: Vec<(usize, Target)> = about
@@ -139,11 +158,11 @@ pub fn extract_about(
     let events = resolve_unnamed(events, &sents, &doc_mentions, last_border);
     let merged = imply_closures(merge(events));
     let completed = complete(merged);
-    let folded = fold_borders(completed);
-    folded.into_iter().filter_map(|e| record(e, &sents, published, source)).collect()
+    (complete(fold_borders(completed, &doc_mentions)), sents)
 }
 
-/// The two countries of a country-wide border statement in this sentence, if it is one.
+/// The two countries of a country-wide border statement in this sentence, if it is one;
+/// one country twice for all the land borders of one country.
 fn border_of(
     s: &str,
     here: &[Country],
@@ -155,222 +174,10 @@ fn border_of(
     }
     match here {
         [a, b, ..] => Some((*a, *b)),
-        [x] => before.iter().rev().find(|c| c != &x).map(|c| (*c, *x)).or(last),
+        // A country alone closes all its land borders: "Zimbabwe closed its borders".
+        [x] => before.iter().rev().find(|c| c != &x).map(|c| (*c, *x)).or(last).or(Some((*x, *x))),
         [] => last,
     }
-}
-
-fn sentence_events(
-    s: &str,
-    sent: usize,
-    published: NaiveDate,
-    found: &[Mention],
-    border: Option<(Country, Country)>,
-    about_one: bool,
-    out: &mut Vec<Event>,
-) {
-    if !TRIGGER.is_match(s) {
-        return;
-    }
-    let consumed: Vec<(usize, usize, Span)> = CLOSURE_BEFORE
-        .captures_iter(s)
-        .filter_map(|c| {
-            let m = c.get(0)?;
-            let n = c.name("n1").or(c.name("n2"))?;
-            let u = c.name("u1").or(c.name("u2"))?;
-            Some((m.start(), m.end(), dates::span(dates::number(n.as_str())?, u.as_str())))
-        })
-        .collect();
-    let triggers: Vec<regex::Captures<'_>> = TRIGGER
-        .captures_iter(s)
-        .filter(|c| !lexicon::NEGATED.is_match(before(s, c.get(0).expect("match").start())))
-        .filter(|c| !NOT_A_STATUS.is_match(&s[c.get(0).expect("match").end()..]))
-        .filter(|c| {
-            let m = c.get(0).expect("match");
-            !consumed.iter().any(|(a, b, _)| m.start() < *b && m.end() > *a)
-        })
-        .collect();
-    if triggers.is_empty() {
-        return;
-    }
-    let phrases = dates::find(s, published);
-    let named_here = !found.is_empty();
-    let first_event = out.len();
-    for (k, c) in triggers.iter().enumerate() {
-        let m = c.get(0).expect("match");
-        let lo = if k == 0 { 0 } else { triggers[k - 1].get(0).expect("match").end() };
-        let hi = triggers.get(k + 1).map_or(s.len(), |n| n.get(0).expect("match").start());
-        let mut status = if c.name("closed").is_some() {
-            Status::Closed
-        } else if c.name("restricted").is_some() {
-            Status::Restricted
-        } else {
-            Status::Open
-        };
-        let after = &s[m.end()..hi];
-        let mut scope = None;
-        if status != Status::Closed {
-            if let Some(sc) = SCOPE.captures(after).and_then(|x| x.name("scope")) {
-                let text = sc.as_str().trim().to_string();
-                if lexicon::is_restrictive(&text) {
-                    status = Status::Restricted;
-                }
-                scope = Some(text);
-            }
-        }
-        if status == Status::Closed {
-            if let Some(sc) = lexicon::CLOSED_TO.captures(after).and_then(|x| x.name("scope")) {
-                if lexicon::is_restrictive(sc.as_str()) {
-                    status = Status::Restricted;
-                    scope = Some(format!("closed to {}", sc.as_str().trim()));
-                }
-            }
-        }
-        if after.to_ascii_lowercase().trim_start_matches([',', ' ']).starts_with("with exception")
-            || (status == Status::Open && lexicon::LIMITS.is_match(after))
-        {
-            status = Status::Restricted;
-        }
-        if lexicon::HABITUAL.is_match(&s[lo..hi]) || lexicon::HYPOTHETICAL.is_match(&s[lo..m.start()]) {
-            continue;
-        }
-        if status == Status::Closed
-            && (lexicon::PART_OF_DAY.is_match(&s[lo..hi]) || lexicon::PART_OF_CROSSING.is_match(&s[lo..m.start()]))
-        {
-            status = Status::Restricted;
-        }
-        if status != Status::Closed && lexicon::CALLED_OFF.is_match(&s[lo..hi]) {
-            continue;
-        }
-        let mut targets: Vec<Target> =
-            found.iter().filter(|x| x.pos >= lo && x.pos < m.start()).map(|x| x.target.clone()).collect();
-        if targets.is_empty() {
-            targets = found.iter().filter(|x| x.pos >= m.end() && x.pos < hi).map(|x| x.target.clone()).collect();
-        }
-        let others = OTHERS.is_match(&s[lo..m.start()]);
-        if let (true, Some((a, b))) = (targets.is_empty() && COUNTRY_BORDER.is_match(&s[lo..m.start()]), border) {
-            targets = vec![Target::Border(a, b)];
-        }
-        if targets.is_empty() {
-            targets = out[first_event..].last().map(|e| vec![e.target.clone()]).unwrap_or_default();
-        }
-        if targets.is_empty() {
-            targets = match border {
-                Some((a, b)) if !named_here => vec![Target::Border(a, b)],
-                _ if about_one
-                    || GENERIC_CROSSING.is_match(s)
-                    || lexicon::PLURAL.is_match(s)
-                    || lexicon::IT.is_match(s) =>
-                {
-                    vec![Target::Unresolved]
-                }
-                _ => continue,
-            };
-        }
-        let future = dates::is_future(&s[..m.start()]);
-        let continuing = lexicon::CONTINUING.is_match(before(s, m.start()));
-        let mut ev = Event {
-            target: Target::Unresolved,
-            status,
-            since: None,
-            since_derived: false,
-            until: None,
-            open_ended: false,
-            scope,
-            sentences: BTreeSet::from([sent]),
-            order: (sent, m.start()),
-            ended: false,
-            planned: Some(future).filter(|_| !is_headline(s, sent)),
-            others,
-            reopening: future && status != Status::Closed && lexicon::REOPENING.is_match(m.as_str()),
-        };
-        let mut span = None;
-        let own = |p: &&dates::Found| {
-            owner(p, &triggers) == k && !consumed.iter().any(|(a, b, _)| p.start < *b && p.end > *a)
-        };
-        for p in phrases.iter().filter(own) {
-            let between = if p.start >= m.end() { &s[m.end()..p.start] } else { &s[p.end.min(m.start())..m.start()] };
-            if lexicon::OTHER_THING.is_match(between) || is_dateline(s, p) {
-                continue;
-            }
-            match p.phrase {
-                Phrase::Date(Role::Until, w) => ev.until = Some((w, End::Stated)),
-                Phrase::Date(Role::UntilAtLeast, w) => ev.until = Some((w, End::Stated)),
-                Phrase::Date(Role::Since | Role::By, w) => ev.since = Some(w),
-                Phrase::Date(Role::On, w) if !continuing && ev.since.is_none() => ev.since = Some(w),
-                Phrase::Date(..) => {}
-                Phrase::For(sp) => span = Some(sp),
-                Phrase::OpenEnded => ev.open_ended = true,
-            }
-        }
-        if let (Some(sp), None) = (span, ev.until) {
-            let start = match ev.since {
-                Some(w) => Some(w.day()),
-                None if future => {
-                    ev.since_derived = true;
-                    Some(published)
-                }
-                None => None,
-            };
-            if let Some(last) = start.and_then(|d| sp.last_day(d)) {
-                ev.until = Some((When::Day(last, None), End::Derived));
-            }
-        }
-        if ev.open_ended {
-            ev.until = None;
-        }
-        for (_, _, sp) in consumed.iter().filter(|(a, _, _)| *a >= m.end() && *a < hi) {
-            if let (true, Some(reopened)) = (sp.is_precise(), ev.since) {
-                for t in &targets {
-                    out.push(Event {
-                        target: t.clone(),
-                        status: Status::Closed,
-                        since: None,
-                        since_derived: false,
-                        until: ended_by(reopened).map(|w| (w, End::Derived)),
-                        open_ended: false,
-                        scope: None,
-                        sentences: BTreeSet::from([sent]),
-                        order: (sent, m.start()),
-                        ended: true,
-                        planned: Some(false),
-                        others: false,
-                        reopening: false,
-                    });
-                }
-            }
-        }
-        for t in targets {
-            out.push(Event { target: t, ..ev.clone() });
-        }
-    }
-}
-
-/// A headline: the text's first line, without a full stop.
-fn is_headline(s: &str, sent: usize) -> bool {
-    sent == 0 && !s.trim_end().ends_with(['.', '!', '?', '"', '”'])
-}
-
-/// A dateline: a date that opens the text, after at most a place name, and is set off
-/// by punctuation ("Helsinki, December 12, 2023 – Finland will …"). It dates the report.
-fn is_dateline(s: &str, p: &dates::Found) -> bool {
-    let head = s[..p.start].trim_end();
-    let place = head.is_empty()
-        || (head.ends_with(',') && head.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase)));
-    let absolute = s[p.start..p.end].contains(|c: char| c.is_ascii_digit());
-    place
-        && absolute
-        && head.split_whitespace().count() <= 3
-        && s[p.end..].trim_start().starts_with([',', ':', '–', '—', '-', '('])
-}
-
-/// Up to 40 bytes of `s` before `at`, on a character boundary.
-fn before(s: &str, at: usize) -> &str {
-    let mut from = at.saturating_sub(40);
-    while !s.is_char_boundary(from) {
-        from += 1;
-    }
-    &s[from..at]
 }
 
 /// Compiles a pattern in ASCII mode: every word these patterns look for is ASCII, and
@@ -381,223 +188,15 @@ pub(crate) fn ascii_words(pattern: &str) -> Result<regex::Regex, regex::Error> {
     regex::Regex::new(&format!("(?-u){pattern}")).or_else(|_| regex::Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")))
 }
 
-/// The status word a date phrase belongs to: the one it overlaps ("a three-day
-/// closure"), else the last one before it, else the first.
-fn owner(p: &dates::Found, triggers: &[regex::Captures<'_>]) -> usize {
-    let span = |c: &regex::Captures<'_>| c.get(0).map_or((0, 0), |m| (m.start(), m.end()));
-    if let Some(i) = triggers.iter().position(|c| {
-        let (a, b) = span(c);
-        p.start < b && p.end > a
-    }) {
-        return i;
-    }
-    triggers.iter().rposition(|c| span(c).0 <= p.start).unwrap_or(0)
-}
-
-/// "all other crossings", "the remaining checkpoints": those not named.
-static OTHERS: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| ascii_words(r"(?i)\b(?:other|remaining|rest\s+of\s+the)\b").expect("regex"));
-
-/// "opening hours", "closing ceremony": the word is not about the crossing's status.
-static NOT_A_STATUS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    ascii_words(r"(?i)^\s+(?:hours|times|ceremony|fire|letter|remarks|statement|question|market|date)\b")
-        .expect("regex")
-});
-
-/// "The crossing" in a sentence that names none is the crossing named most recently
-/// before it, or else the first one named after it; failing both, the border the
-/// document is about. A plural ("their operations", "both checkpoints", "they") is
-/// every crossing of the last sentence before it that named any.
-fn resolve_unnamed(
-    events: Vec<Event>,
-    sents: &[&str],
-    mentions: &[(usize, Target)],
-    border: Option<(Country, Country)>,
-) -> Vec<Event> {
-    let mut out = Vec::with_capacity(events.len());
-    for e in events {
-        if e.target != Target::Unresolved {
-            out.push(e);
-            continue;
-        }
-        let sent = e.order.0;
-        let before = mentions.iter().rev().find(|(i, _)| *i <= sent);
-        let after = mentions.iter().find(|(i, _)| *i > sent);
-        let targets: Vec<Target> = match (before.or(after), border) {
-            (Some((i, _)), _) if sents.get(sent).is_some_and(|s| lexicon::PLURAL.is_match(s)) => {
-                let mut all: Vec<Target> = Vec::new();
-                for (_, t) in mentions.iter().filter(|(j, _)| j == i) {
-                    if !all.contains(t) {
-                        all.push(t.clone());
-                    }
-                }
-                all
-            }
-            (Some((_, t)), _) => vec![t.clone()],
-            (None, Some((a, b))) => vec![Target::Border(a, b)],
-            (None, None) => vec![],
-        };
-        out.extend(targets.into_iter().map(|target| Event { target, ..e.clone() }));
-    }
-    out
-}
-
-/// How well two statements' statuses fit one period: 2 the same, 1 one restricts the
-/// other, 0 not at all. A closure that a reopening ended takes only closures.
-fn fit(a: &Event, b: &Event) -> u8 {
-    if a.status == b.status {
-        2
-    } else if !a.ended && !b.ended && (a.status == Status::Restricted || b.status == Status::Restricted) {
-        1
-    } else {
-        0
-    }
-}
-
-/// Merges statements about the same target and period.
-fn merge(events: Vec<Event>) -> Vec<Event> {
-    let mut out: Vec<Event> = Vec::new();
-    for e in events.into_iter().filter(|e| e.target != Target::Unresolved) {
-        let same = out
-            .iter_mut()
-            .filter(|o| {
-                o.target.key() == e.target.key()
-                    && (fit(o, &e) == 2 || (fit(o, &e) == 1 && o.planned.zip(e.planned).is_none_or(|(a, b)| a == b)))
-                    && (o.since.is_none()
-                        || e.since.is_none()
-                        || o.since_derived
-                        || e.since_derived
-                        || o.since.map(When::day) == e.since.map(When::day))
-            })
-            .max_by_key(|o| (fit(o, &e), o.status == Status::Open));
-        let Some(o) = same else {
-            out.push(e);
-            continue;
-        };
-        if e.status == Status::Restricted || o.status == Status::Restricted {
-            o.status = Status::Restricted;
-        }
-        if o.since.is_none() || (o.since_derived && !e.since_derived && e.since.is_some()) {
-            o.since = e.since;
-            o.since_derived = e.since_derived;
-        }
-        o.until = match (o.until, e.until, e.open_ended) {
-            (_, _, true) => None,
-            (Some((_, End::Stated)), Some((_, End::Derived)) | None, _) => o.until,
-            (_, Some(u), _) => Some(u),
-            (u, None, _) => u,
-        };
-        o.open_ended = (o.open_ended && e.until.is_none()) || e.open_ended;
-        o.scope = o.scope.take().or(e.scope);
-        o.sentences.extend(e.sentences);
-    }
-    out
-}
-
-/// A reopening on a known day tells of the closure it ended, when the text says nothing
-/// else of that closure: "the crossing will reopen on 8 January" means it is closed until
-/// then. The closure's start is not known.
-fn imply_closures(mut events: Vec<Event>) -> Vec<Event> {
-    let mut implied = Vec::new();
-    for e in &events {
-        let Some(since @ When::Day(..)) = e.since.filter(|_| e.reopening && !e.since_derived) else { continue };
-        if events.iter().any(|o| o.target.key() == e.target.key() && o.status != Status::Open) {
-            continue;
-        }
-        implied.push(Event {
-            status: Status::Closed,
-            since: None,
-            until: ended_by(since).map(|w| (w, End::Derived)),
-            open_ended: false,
-            scope: None,
-            ended: true,
-            reopening: false,
-            ..e.clone()
-        });
-    }
-    events.extend(implied);
-    events.sort_by_key(|e| (e.order, !e.ended));
-    events
-}
-
-/// A period with no end ends the day before the next different status of the same
-/// target begins (after its own start, when that is known). An opening with no known
-/// start is left open: its place in time is not known.
-fn complete(mut events: Vec<Event>) -> Vec<Event> {
-    for i in 0..events.len() {
-        // An opening whose start the text does not give may as well have come after the
-        // closure it is told with, and one dated by its year alone ("opened in 1938") is
-        // the crossing's history: neither gets an end worked out from what came next.
-        let unplaced_opening =
-            events[i].status == Status::Open && matches!(events[i].since, None | Some(When::Year(_)));
-        if events[i].until.is_some() || events[i].open_ended || events[i].others || unplaced_opening {
-            continue;
-        }
-        let from = events[i].since.map(When::day);
-        let next = events
-            .iter()
-            .filter(|n| n.target.key() == events[i].target.key() && n.status != events[i].status)
-            .filter_map(|n| n.since.filter(|_| !n.since_derived).map(|s| (s, n.sentences.clone())))
-            .filter(|(s, _)| from.is_none_or(|f| s.day() > f))
-            .min_by_key(|(s, _)| s.day());
-        if let Some((s, sents)) = next {
-            events[i].until = ended_by(s).map(|w| (w, End::Derived));
-            events[i].sentences.extend(sents);
-        }
-    }
-    events
-}
-
-/// The end of a period that the next one, starting at `next`, ended: the moment it
-/// began when the text gives its time of day ("reopened at 9:30 a.m."), else the day
-/// before it.
-fn ended_by(next: When) -> Option<When> {
-    match next {
-        When::Day(d, Some(t)) => Some(When::Day(d, Some(t))),
-        w => w.day().pred_opt().map(|d| When::Day(d, None)),
-    }
-}
-
-/// A country-wide statement lends its stated end to the named crossings of that border
-/// that lack one, and is dropped; with no such crossing it stays as a record of its own.
-fn fold_borders(events: Vec<Event>) -> Vec<Event> {
-    let (borders, mut rest): (Vec<Event>, Vec<Event>) =
-        events.into_iter().partition(|e| matches!(e.target, Target::Border(..)));
-    let mut out = Vec::new();
-    for b in borders {
-        let Target::Border(x, y) = &b.target else { continue };
-        if b.others {
-            out.push(b);
-            continue;
-        }
-        let on_border = |e: &&mut Event| matches!(&e.target, Target::Crossing { countries, .. } if countries.iter().any(|c| c == x.code) && countries.iter().any(|c| c == y.code));
-        let mut any = false;
-        for e in rest.iter_mut().filter(|e| on_border(e)) {
-            any = true;
-            let lends_end = e.status == b.status || (e.status != Status::Open && b.status != Status::Open);
-            if let (Some((w, End::Stated)), true) = (b.until, lends_end) {
-                if !e.open_ended && e.until.is_none_or(|(_, k)| k == End::Derived) {
-                    e.until = Some((w, End::Stated));
-                    e.sentences.extend(b.sentences.iter().copied());
-                }
-            }
-            if let (Some(w), false, true, None) = (b.since, b.since_derived, e.status == b.status, e.since) {
-                e.since = Some(w);
-                e.sentences.extend(b.sentences.iter().copied());
-            }
-        }
-        if !any {
-            out.push(b);
-        }
-    }
-    rest.extend(out);
-    rest.sort_by_key(|e| e.order);
-    rest
-}
-
 fn record(e: Event, sents: &[&str], published: NaiveDate, source: &str) -> Option<Record> {
     let (crossing, name, countries, tz) = match e.target {
         Target::Crossing { id, name, countries, tz } => (id, name, countries, tz),
+        Target::Border(a, b) if a == b => (
+            format!("{}-borders", a.code.to_ascii_lowercase()),
+            format!("{} land borders", a.name),
+            vec![a.code.to_string()],
+            a.tz.to_string(),
+        ),
         Target::Border(a, b) => {
             let mut codes = [a.code, b.code];
             codes.sort_unstable();
@@ -626,5 +225,6 @@ fn record(e: Event, sents: &[&str], published: NaiveDate, source: &str) -> Optio
         source: source.to_string(),
         observed_at: Utc.from_utc_datetime(&published.and_hms_opt(0, 0, 0).unwrap_or_default()),
         evidence: Some(evidence),
+        confidence: e.why.confidence(e.until.is_some()),
     })
 }

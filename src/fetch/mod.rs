@@ -181,7 +181,7 @@ pub async fn fetch(http: &HttpFetcher, feed: &FetchSpec<'_>, validators: &Valida
         if tokio::time::Instant::now() + wait >= deadline {
             return Err(err);
         }
-        tracing::debug!(borderwatch.feed.id = %feed.id, attempt, wait_ms = wait.as_millis(), error = %err, "Fetch failed; retrying.");
+        crate::events::FetchRetrying { feed: feed.id, attempt, wait, error: &err }.emit();
         tokio::time::sleep(wait).await;
     }
 }

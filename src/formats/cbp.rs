@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::{ParseError, RawRecord};
 use crate::extract::extract_about;
 use crate::gazetteer::{slug, Gazetteer};
-use crate::model::{format_instant, Crossing, Record, Status};
+use crate::model::{format_instant, Confidence, Crossing, Record, Status};
 use crate::timeutil::local_to_utc;
 
 const LANE_GROUPS: &[(&str, &str)] = &[
@@ -220,6 +220,9 @@ pub(super) fn notice_records(
             name: Some(about.name.clone()),
             observed_at: observed_at.map(str::to_string),
             source: None,
+            // The port's own notice is the authority on its dates, however the
+            // extractor had to read them.
+            confidence: Confidence::High,
             ..RawRecord::from(r)
         })
         .collect()

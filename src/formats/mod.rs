@@ -17,7 +17,7 @@ mod news;
 use chrono::{DateTime, Utc};
 
 use crate::gazetteer::Gazetteer;
-use crate::model::{Record, Status};
+use crate::model::{Confidence, Record, Status};
 
 pub use crate::spec::Format;
 
@@ -48,6 +48,9 @@ pub struct RawRecord {
     pub source: Option<String>,
     /// The source has no fresh value now ("Update Pending"): keep the last good record.
     pub transient: bool,
+    /// How sure `until` is: `high` unless the source says otherwise (the extractor, or
+    /// a native feed that republishes its records).
+    pub confidence: Confidence,
 }
 
 impl From<Record> for RawRecord {
@@ -66,6 +69,7 @@ impl From<Record> for RawRecord {
             evidence: r.evidence,
             source: Some(r.source),
             transient: false,
+            confidence: r.confidence,
         }
     }
 }

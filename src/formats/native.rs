@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{ParseError, RawRecord};
-use crate::model::Status;
+use crate::model::{Confidence, Status};
 
 /// Fields other than `records` (a `published` date, a generator name) are allowed and
 /// ignored, so publishers can add to the format without breaking readers.
@@ -26,6 +26,7 @@ struct Entry {
     observed_at: Option<String>,
     evidence: Option<String>,
     source: Option<String>,
+    confidence: Option<Confidence>,
 }
 
 pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseError> {
@@ -63,6 +64,7 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
                 evidence: e.evidence,
                 source: e.source,
                 transient: false,
+                confidence: e.confidence.unwrap_or_default(),
             })
         })
         .collect()
@@ -78,6 +80,12 @@ mod tests {
         let r = parse("f", ok).unwrap();
         assert_eq!(r[0].until.as_deref(), Some("2025-04-15"));
         assert_eq!(r[0].status, Some(Status::Open));
+
+        assert_eq!(r[0].confidence, Confidence::High, "a feed that does not say is taken at its word");
+        let low = br#"{"records":[{"crossing":"torkham","status":"open","until":"2025-04-15","confidence":"low"}]}"#;
+        assert_eq!(parse("f", low).unwrap()[0].confidence, Confidence::Low);
+        let e = parse("f", br#"{"records":[{"crossing":"torkham","status":"open","confidence":"sure"}]}"#).unwrap_err();
+        assert!(e.message.contains("unknown variant `sure`"), "{e}");
 
         let e = parse("f", br#"{"records":[{"crossing":"torkham","status":"ajar"}]}"#).unwrap_err();
         assert_eq!(e.place, "records[0].status");

@@ -7,13 +7,16 @@
 //! or fails its integrity check, is moved aside as `*.corrupt-<unix time>` and a fresh one
 //! is started; every other error is returned to the caller, which keeps running.
 
+mod board;
 mod figures;
 mod queries;
 
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 
+pub use board::{FeedHealth, SentAlert};
 pub use figures::Figures;
 pub use queries::{Apply, FeedState, HistoryRow};
 
@@ -130,11 +133,12 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path`, mode 0600.
+    /// Opens (creating if needed) the database at `path`, mode 0600. A corrupt one is
+    /// moved aside under the name of `now`, the caller's clock time.
     ///
     /// # Errors
     /// A [`StoreError`] when it cannot be opened or migrated.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
+    pub fn open(path: &Path, now: DateTime<Utc>) -> Result<Store, StoreError> {
         let name = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
@@ -147,8 +151,8 @@ impl Store {
         match Self::open_checked(path) {
             Ok(s) => Ok(s),
             Err(e) if is_corruption(&e) => {
-                let aside = aside_name(path);
-                tracing::error!(state = %name, moved_to = %aside.display(), error = %e, "State database is corrupt; moved aside, starting fresh.");
+                let aside = aside_name(path, now);
+                crate::events::StateRebuilt { state: &name, moved_to: &aside, error: &e }.emit();
                 for suffix in ["", "-wal", "-shm"] {
                     let from = PathBuf::from(format!("{}{suffix}", path.display()));
                     if from.exists() {
@@ -299,9 +303,8 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path).map(drop)
 }
 
-fn aside_name(path: &Path) -> PathBuf {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    PathBuf::from(format!("{}.corrupt-{secs}", path.display()))
+fn aside_name(path: &Path, now: DateTime<Utc>) -> PathBuf {
+    PathBuf::from(format!("{}.corrupt-{}", path.display(), now.timestamp()))
 }
 
 fn is_corruption(e: &StoreError) -> bool {

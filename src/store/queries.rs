@@ -73,7 +73,11 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 
 impl Store {
     /// Reads a JSON value the store wrote; `what` names it in the error.
-    fn stored<T: serde::de::DeserializeOwned>(&self, json: &str, what: &'static str) -> Result<T, StoreError> {
+    pub(super) fn stored<T: serde::de::DeserializeOwned>(
+        &self,
+        json: &str,
+        what: &'static str,
+    ) -> Result<T, StoreError> {
         serde_json::from_str(json).map_err(|source| StoreError::Corrupt { path: self.path.clone(), what, source })
     }
 

@@ -34,7 +34,10 @@ async fn run_until(config: Config, what: &str, done: impl FnMut() -> bool) {
 
 fn baseline_stored(state: &std::path::Path) -> impl FnMut() -> bool {
     let state = state.to_path_buf();
-    move || Store::open(&state).is_ok_and(|s| !s.all_records(chrono::Utc::now()).unwrap_or_default().is_empty())
+    move || {
+        Store::open(&state, chrono::Utc::now())
+            .is_ok_and(|s| !s.all_records(chrono::Utc::now()).unwrap_or_default().is_empty())
+    }
 }
 
 /// Answers 500 to the first `failures` requests, then 200; records every request.
@@ -93,7 +96,7 @@ async fn a_webhook_gets_a_signed_payload_with_its_key_and_a_500_is_retried_until
     assert_eq!(a["borderwatch"]["key"], keys[0].as_str());
     let expected = borderwatch::alert::webhook::signature("s3cret-canary", &req.body);
     assert_eq!(req.header("x-borderwatch-signature"), Some(expected.as_str()));
-    let store = Store::open(&state).unwrap();
+    let store = Store::open(&state, chrono::Utc::now()).unwrap();
     assert!(store.pending("ops").unwrap().is_empty());
     let logged = std::fs::read(&state).unwrap();
     assert!(!String::from_utf8_lossy(&logged).contains("s3cret-canary"), "the secret is not in the state file");
@@ -115,7 +118,7 @@ async fn a_stop_during_an_acknowledged_delivery_does_not_send_it_again() {
     run_until(config, "a 200 after two 500s", move || l.lock().unwrap().iter().any(|(s, _)| *s == 200)).await;
     let statuses: Vec<_> = log.lock().unwrap().iter().map(|(s, _)| *s).collect();
     assert_eq!(statuses, [500, 500, 200], "an acknowledged delivery is not sent again");
-    assert!(Store::open(&state).unwrap().pending("ops").unwrap().is_empty());
+    assert!(Store::open(&state, chrono::Utc::now()).unwrap().pending("ops").unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -152,12 +155,14 @@ async fn an_unacknowledged_delivery_is_sent_again_with_the_same_key_and_a_clean_
     // no alert) and, on the way out, a last delivery round: a re-send would have
     // happened by the time `run` returns.
     std::fs::write(dir.path().join("feed.json"), native(&[("torkham", "closed", Some("2031-01-01"))])).unwrap();
-    let polls = Store::open(&state).unwrap().feed_state("afpak").unwrap().good_polls;
+    let polls = Store::open(&state, chrono::Utc::now()).unwrap().feed_state("afpak").unwrap().good_polls;
     let st = state.clone();
-    let restarted = move || Store::open(&st).is_ok_and(|s| s.feed_state("afpak").is_ok_and(|f| f.good_polls > polls));
+    let restarted = move || {
+        Store::open(&st, chrono::Utc::now()).is_ok_and(|s| s.feed_state("afpak").is_ok_and(|f| f.good_polls > polls))
+    };
     run_until(config, "the restart's start-up poll", restarted).await;
     assert_eq!(seen.lock().unwrap().len(), delivered, "nothing re-sent after the acknowledged delivery");
-    assert!(Store::open(&state).unwrap().pending("ops").unwrap().is_empty());
+    assert!(Store::open(&state, chrono::Utc::now()).unwrap().pending("ops").unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -203,7 +208,7 @@ async fn quiet_hours_hold_all_but_critical_alerts_until_they_end() {
         std::fs::read_to_string(&cfg).unwrap() + "quiet_hours = \"22:00-07:00\"\nquiet_timezone = \"Europe/Berlin\"\n";
     std::fs::write(&cfg, text).unwrap();
     let config = Config::load(&cfg).unwrap();
-    let mut store = Store::open(&config.daemon.state).unwrap();
+    let mut store = Store::open(&config.daemon.state, chrono::Utc::now()).unwrap();
     let alert = |kind: &str, severity: &str, key: &str| -> borderwatch::model::Alert {
         serde_json::from_value(serde_json::json!({
             "alert": kind, "severity": severity, "key": key, "at": "2025-07-01T21:00:00Z", "late": false,
@@ -219,12 +224,13 @@ async fn quiet_hours_hold_all_but_critical_alerts_until_they_end() {
         .unwrap();
     let store = Arc::new(Mutex::new(store));
     let sinks = borderwatch::daemon::sinks(&config);
+    let health = borderwatch::health::Health::new();
     let at = |s: &str| -> borderwatch::clock::SharedClock {
         Arc::new(borderwatch::clock::FixedClock::new(chrono::DateTime::parse_from_rfc3339(s).unwrap().into()))
     };
-    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-01T21:30:00Z"), None).await.unwrap();
+    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-01T21:30:00Z"), &health).await.unwrap();
     assert_eq!(*seen.lock().unwrap(), ["expired:y:2025-07-01"], "23:30 in Berlin: only the critical one");
-    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-02T05:01:00Z"), None).await.unwrap();
+    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-07-02T05:01:00Z"), &health).await.unwrap();
     assert_eq!(*seen.lock().unwrap(), ["expired:y:2025-07-01", "expiry:x:2025-07-08:7d"], "07:01: the held one");
     assert!(store.lock().unwrap().pending("ops").unwrap().is_empty());
 }

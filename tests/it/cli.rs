@@ -250,3 +250,29 @@ fn extract_times_prints_one_timeml_expression_per_line_with_character_offsets() 
         ]
     );
 }
+
+#[test]
+fn extract_explain_shows_each_records_sentences_dates_and_binding_rules() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("news.txt"),
+        "The Torkham crossing was closed on Monday until 15 April.\n\
+         The Chaman crossing was shut on 2 April. It was reopened on 10 April.",
+    )
+    .unwrap();
+    let out = bin(dir.path(), &["extract", "--explain", "--published", "2025-04-12", "news.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let torkham = "torkham (Torkham): closed, since 2025-04-07, until 2025-04-15 [high]\n  \
+        sentence 1: The Torkham crossing was closed on Monday until 15 April.\n    \
+        dates: \"Monday\" = 2025-04-07 (dates the event); \"15 April.\" = 2025-04-15 (ends a period)\n  \
+        until: stated in clause of 'closed' (sentence 1)\n  \
+        since: stated in clause of 'closed' (sentence 1)\n";
+    assert!(text.starts_with(torkham), "{text}");
+    assert!(text.contains("until 2025-04-09 [low]"), "{text}");
+    assert!(text.contains("  until: day before next event 'reopened' (sentence 3)"), "{text}");
+    let json = bin(dir.path(), &["extract", "--published", "2025-04-12", "news.txt"]);
+    let records = json_lines(&json);
+    assert_eq!(text.lines().filter(|l| !l.starts_with(' ')).count(), records.len(), "one block per record");
+    assert_eq!(records[0]["confidence"], "high");
+}

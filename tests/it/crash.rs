@@ -24,7 +24,7 @@ fn random_pause(from_ms: u64, to_ms: u64) -> Duration {
 }
 
 fn transitions(state: &std::path::Path) -> usize {
-    Store::open(state)
+    Store::open(state, chrono::Utc::now())
         .map_or(0, |s| s.history(None).unwrap_or_default().iter().filter(|h| h.change == "status_changed").count())
 }
 
@@ -72,12 +72,12 @@ async fn sigkill_at_random_moments_loses_no_alert_and_never_corrupts_the_state()
     wait_until(Duration::from_secs(10), "the start", || daemon.count("start") == 1).await;
     let store_path = state.clone();
     wait_until(Duration::from_secs(30), "the outbox to drain", || {
-        Store::open(&store_path).is_ok_and(|s| s.pending("ops").is_ok_and(|p| p.is_empty()))
+        Store::open(&store_path, chrono::Utc::now()).is_ok_and(|s| s.pending("ops").is_ok_and(|p| p.is_empty()))
     })
     .await;
     assert!(daemon.stop().success());
 
-    let store = Store::open(&state).unwrap();
+    let store = Store::open(&state, chrono::Utc::now()).unwrap();
     let changes = transitions(&state);
     let keys: Vec<String> =
         store.alerts().unwrap().into_iter().filter(|a| a.alert == AlertKind::StatusChanged).map(|a| a.key).collect();

@@ -48,7 +48,7 @@ async fn one_status_change_gives_one_alert_and_a_restart_repeats_nothing() {
 
     let status_alerts =
         |s: &Store| s.alerts().unwrap().into_iter().filter(|a| a.alert == AlertKind::StatusChanged).collect::<Vec<_>>();
-    let store = Store::open(&state).unwrap();
+    let store = Store::open(&state, chrono::Utc::now()).unwrap();
     let alerts = status_alerts(&store);
     assert_eq!(alerts.len(), 1, "{alerts:#?}");
     assert_eq!(alerts[0].crossing.as_deref(), Some("torkham"));
@@ -60,7 +60,7 @@ async fn one_status_change_gives_one_alert_and_a_restart_repeats_nothing() {
     let seen = server.hits();
     wait_until(Duration::from_secs(15), "two polls after restart", || server.hits() >= seen + 2).await;
     d.stop().await;
-    let store = Store::open(&state).unwrap();
+    let store = Store::open(&state, chrono::Utc::now()).unwrap();
     assert_eq!(status_alerts(&store).len(), 1, "no alert repeats after a restart");
     assert_eq!(store.alerts().unwrap().len(), 1, "and nothing else fired");
 }
@@ -86,7 +86,7 @@ async fn a_500_a_timeout_and_garbage_under_the_daemon_keep_the_records_and_raise
     wait_until(Duration::from_secs(30), "six polls", || server.hits() >= 6).await;
     d.stop().await;
 
-    let store = Store::open(&state).unwrap();
+    let store = Store::open(&state, chrono::Utc::now()).unwrap();
     let kinds: Vec<AlertKind> = store.alerts().unwrap().into_iter().map(|a| a.alert).collect();
     assert_eq!(
         kinds,

@@ -113,7 +113,7 @@ async fn every_ordered_pair_of_faults_gives_exactly_the_expected_alerts() {
             let text = std::fs::read_to_string(&cfg).unwrap().replace("timeout = \"2s\"", "timeout = \"500ms\"");
             std::fs::write(&cfg, text).unwrap();
             let config = Config::load(&cfg).unwrap();
-            let store = Store::open(&config.daemon.state).unwrap();
+            let store = Store::open(&config.daemon.state, chrono::Utc::now()).unwrap();
             let clock = FixedClock::new(chrono::DateTime::parse_from_rfc3339("2026-01-05T00:00:00Z").unwrap().into());
             let p = Poller::new(Arc::new(config), store, Arc::new(clock.clone()));
             let feed = p.config.feeds[0].clone();

@@ -70,7 +70,7 @@ async fn the_real_before_and_after_pair_gives_exactly_its_status_changes() {
     )
     .unwrap();
     let config = Config::load(&dir.path().join("bw.toml")).unwrap();
-    let store = Store::open(&config.daemon.state).unwrap();
+    let store = Store::open(&config.daemon.state, chrono::Utc::now()).unwrap();
     let p = Poller::new(Arc::new(config), store, Arc::new(FixedClock::new(now())));
     let f = p.config.feeds[0].clone();
     let r = p.poll(&f).await;
@@ -553,7 +553,7 @@ async fn every_malformed_variant_of_every_format_names_its_place_and_keeps_the_s
         )
         .unwrap();
         let config = Config::load(&dir.path().join("bw.toml")).unwrap();
-        let store = Store::open(&config.daemon.state).unwrap();
+        let store = Store::open(&config.daemon.state, chrono::Utc::now()).unwrap();
         let p = Poller::new(Arc::new(config), store, Arc::new(FixedClock::new(now())));
         let feed = p.config.feeds[0].clone();
         let r = p.poll(&feed).await;

@@ -13,7 +13,7 @@ use crate::helpers::{loopback_source, native, peak_rss, tempdir, write_config, R
 
 fn poller(cfg: &std::path::Path) -> Poller {
     let config = Config::load(cfg).unwrap();
-    let store = Store::open(&config.daemon.state).unwrap();
+    let store = Store::open(&config.daemon.state, chrono::Utc::now()).unwrap();
     let now = chrono::DateTime::parse_from_rfc3339("2025-03-24T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
     Poller::new(Arc::new(config), store, Arc::new(FixedClock::new(now)))
 }
@@ -329,7 +329,7 @@ async fn a_huge_body_a_gzip_bomb_and_a_trickle_grow_resident_memory_by_less_than
     );
     let (peak, status, _) = tokio::task::spawn_blocking(check(all)).await.unwrap();
     assert_eq!(status.code(), Some(2), "three feeds failed, clearly, and check said so");
-    let state = Store::open(&loud.path().join("state.db")).unwrap();
+    let state = Store::open(&loud.path().join("state.db"), chrono::Utc::now()).unwrap();
     assert_eq!(
         state.all_records(chrono::Utc::now()).unwrap().len(),
         1,

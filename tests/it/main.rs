@@ -1,6 +1,8 @@
 //! The integration tests: one binary, one module per feature.
 
 mod alerts;
+mod board;
+mod browser;
 mod cli;
 mod crash;
 mod daemon;
@@ -14,6 +16,7 @@ mod model;
 mod operate;
 mod pipeline;
 mod reuse;
+mod review;
 mod service;
 mod shape;
 mod storage;

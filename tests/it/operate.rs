@@ -251,6 +251,6 @@ async fn sigterm_stops_within_a_bound_even_when_a_sink_hangs_and_keeps_what_was_
     println!("stopped {took:?} after SIGTERM with a webhook hanging for 60 s");
     assert!(status.success(), "{status:?}");
     assert!(took < Duration::from_secs(8), "the stop waited {took:?}: the final round is bounded at 5 s");
-    let store = borderwatch::store::Store::open(&dir.path().join("state.db")).unwrap();
+    let store = borderwatch::store::Store::open(&dir.path().join("state.db"), chrono::Utc::now()).unwrap();
     assert_eq!(store.pending("ops").unwrap().len(), 1, "the undelivered alert stays queued for the next start");
 }

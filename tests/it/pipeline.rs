@@ -20,7 +20,7 @@ fn t(s: &str) -> DateTime<Utc> {
 
 fn poller(cfg: &Path, clock: &FixedClock) -> Poller {
     let config = Config::load(cfg).unwrap();
-    let store = Store::open(&config.daemon.state).unwrap();
+    let store = Store::open(&config.daemon.state, chrono::Utc::now()).unwrap();
     Poller::new(Arc::new(config), store, Arc::new(clock.clone()))
 }
 
@@ -91,12 +91,12 @@ async fn the_ladder_fires_each_step_once_at_its_instant_and_rearms_on_a_new_unti
     let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
     let p = poller(&cfg, &clock);
     let feed = p.config.feeds[0].clone();
-    let leads = p.config.alerts.lead_times.clone();
+    let (leads, arm) = (p.config.alerts.lead_times.clone(), p.config.alerts.arm_expiry);
     assert!(matches!(p.poll(&feed).await.outcome, Ok(Outcome::Baseline(_))));
     let ladder = |at: DateTime<Utc>| due(&p, at);
     let next = |at: DateTime<Utc>| {
         let recs = p.store.lock().unwrap().all_records(p.clock.now()).unwrap();
-        borderwatch::alert::rules::next_ladder_instant(&recs, &leads, at)
+        borderwatch::alert::rules::next_ladder_instant(&recs, &leads, arm, at)
     };
 
     assert!(ladder(t("2025-03-24T00:00:00Z")).is_empty());

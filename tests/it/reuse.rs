@@ -97,7 +97,7 @@ impl Drop for KeepAlive {
 
 fn poller(cfg: &std::path::Path) -> Poller {
     let config = Config::load(cfg).unwrap();
-    let store = Store::open(&config.daemon.state).unwrap();
+    let store = Store::open(&config.daemon.state, chrono::Utc::now()).unwrap();
     let now = chrono::DateTime::parse_from_rfc3339("2025-03-24T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
     Poller::new(Arc::new(config), store, Arc::new(FixedClock::new(now)))
 }

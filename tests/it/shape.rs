@@ -23,7 +23,7 @@ fn t(s: &str) -> DateTime<Utc> {
 /// does in its own process: nothing carries over but the state file.
 async fn check(cfg: &Path, clock: &FixedClock) -> Vec<Alert> {
     let config = Config::load(cfg).unwrap();
-    let store = Store::open(&config.daemon.state).unwrap();
+    let store = Store::open(&config.daemon.state, chrono::Utc::now()).unwrap();
     let p = Poller::new(Arc::new(config), store, Arc::new(clock.clone()));
     let feed = p.config.feeds[0].clone();
     let r = p.poll(&feed).await;
@@ -105,7 +105,7 @@ async fn a_shrink_applies_the_closure_at_once_and_is_accepted_as_the_new_shape_a
     let shown: Vec<_> =
         json_lines(&out).iter().map(|r| (r["crossing"].as_str().unwrap().to_string(), r["status"].clone())).collect();
     assert_eq!(shown, [("torkham".to_string(), serde_json::json!(Status::Closed))], "{}", stderr(&out));
-    let store = Store::open(&dir.path().join("state.db")).unwrap();
+    let store = Store::open(&dir.path().join("state.db"), chrono::Utc::now()).unwrap();
     let removed: Vec<_> =
         store.history(None).unwrap().into_iter().filter(|h| h.change == "removed").map(|h| h.crossing).collect();
     assert_eq!(removed, ["chaman", "taftan", "wagah"], "the removals are in the history");

@@ -51,7 +51,7 @@ impl Drop for SmallDisk {
 
 fn poller(cfg: &Path, clock: &FixedClock) -> Poller {
     let config = Config::load(cfg).unwrap();
-    let store = Store::open(&config.daemon.state).unwrap();
+    let store = Store::open(&config.daemon.state, chrono::Utc::now()).unwrap();
     Poller::new(Arc::new(config), store, Arc::new(clock.clone()))
 }
 

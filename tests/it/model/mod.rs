@@ -40,7 +40,13 @@ async fn play(steps: &[Step]) -> Result<BTreeMap<String, usize>, String> {
     let cfg = write_config(dir.path(), &feeds, ROUTE);
     let config = Arc::new(Config::load(&cfg).unwrap());
     let clock = FixedClock::new(start());
-    let open = || Poller::new(Arc::clone(&config), Store::open(&config.daemon.state).unwrap(), Arc::new(clock.clone()));
+    let open = || {
+        Poller::new(
+            Arc::clone(&config),
+            Store::open(&config.daemon.state, chrono::Utc::now()).unwrap(),
+            Arc::new(clock.clone()),
+        )
+    };
     let mut poller = open();
     let zones = CROSSINGS.iter().copied().collect();
     let mut model = reference::Model::new(zones, vec![("r", vec!["torkham", "milak"])]);

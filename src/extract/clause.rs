@@ -1,0 +1,392 @@
+//! The first stage: one sentence's status words, the crossings and dates each one
+//! governs, and the scope that limits it, as events.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::dates::{self, Phrase, Role, Span, When};
+use super::explain::{Rule, Why};
+use super::lexicon::{self, Country, CLOSURE_BEFORE, COUNTRY_BORDER, GENERIC_CROSSING, SCOPE, TRIGGER};
+use super::mentions::Mention;
+use super::timeline::ended_by;
+use super::{ascii_words, End, Event, Target};
+use crate::model::Status;
+
+pub(super) fn sentence_events(
+    s: &str,
+    sent: usize,
+    published: NaiveDate,
+    found: &[Mention],
+    border: Option<(Country, Country)>,
+    about_one: bool,
+    out: &mut Vec<Event>,
+) {
+    if !TRIGGER.is_match(s) {
+        return;
+    }
+    let consumed: Vec<(usize, usize, Span)> = CLOSURE_BEFORE
+        .captures_iter(s)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let n = c.name("n1").or(c.name("n2"))?;
+            let u = c.name("u1").or(c.name("u2"))?;
+            Some((m.start(), m.end(), dates::span(dates::number(n.as_str())?, u.as_str())))
+        })
+        .collect();
+    let triggers: Vec<regex::Captures<'_>> = TRIGGER
+        .captures_iter(s)
+        .filter(|c| !lexicon::NEGATED.is_match(before(s, c.get(0).expect("match").start())))
+        .filter(|c| !NOT_A_STATUS.is_match(&s[c.get(0).expect("match").end()..]))
+        .filter(|c| {
+            let m = c.get(0).expect("match");
+            !consumed.iter().any(|(a, b, _)| m.start() < *b && m.end() > *a)
+        })
+        .collect();
+    if triggers.is_empty() {
+        return;
+    }
+    let phrases = dates::find(s, published);
+    let named_here = !found.is_empty();
+    let first_event = out.len();
+    // The previous status word's own status, the one it came to, and its scope.
+    let mut prev: Option<(Status, Status, Option<String>)> = None;
+    for (k, c) in triggers.iter().enumerate() {
+        let m = c.get(0).expect("match");
+        let lo = if k == 0 { 0 } else { triggers[k - 1].get(0).expect("match").end() };
+        let hi = triggers.get(k + 1).map_or(s.len(), |n| n.get(0).expect("match").start());
+        let mut status = status_of(c);
+        let after = &s[m.end()..hi];
+        let mut scope = None;
+        // Lifting or unblocking a closure of one kind of traffic ends that closure; it
+        // says nothing of the rest.
+        let ends_a_block = Why::of(m.as_str()).ends_a_block();
+        if status != Status::Closed && !ends_a_block {
+            if let Some(sc) = SCOPE.captures(after).and_then(|x| x.name("scope")) {
+                let text = sc.as_str().trim().to_string();
+                if lexicon::is_restrictive(&text) {
+                    status = Status::Restricted;
+                }
+                scope = Some(text);
+            }
+        }
+        if status == Status::Closed || (status == Status::Open && !ends_a_block) {
+            let subject = lexicon::SUBJECT_SCOPE.captures(&s[lo..m.start()]);
+            if let Some(sc) = subject.and_then(|x| x.name("of").or(x.name("kind"))) {
+                if lexicon::is_restrictive(sc.as_str()) {
+                    let verb = if status == Status::Closed { "closed to" } else { "open to" };
+                    status = Status::Restricted;
+                    scope = Some(format!("{verb} {}", sc.as_str().trim()));
+                }
+            }
+        }
+        if status == Status::Open && lexicon::PARTIAL_SUBJECT.is_match(&s[lo..m.start()]) {
+            status = Status::Restricted;
+        }
+        if status == Status::Closed {
+            if let Some(sc) = lexicon::CLOSED_TO.captures(after).and_then(|x| x.name("scope")) {
+                if lexicon::is_restrictive(sc.as_str()) {
+                    status = Status::Restricted;
+                    scope = Some(format!("closed to {}", sc.as_str().trim()));
+                }
+            }
+        }
+        if after.to_ascii_lowercase().trim_start_matches([',', ' ']).starts_with("with exception")
+            || (status == Status::Open && lexicon::limits(after))
+        {
+            status = Status::Restricted;
+        }
+        let present = ["opens", "closes", "resumes", "reopens"].iter().any(|w| m.as_str().eq_ignore_ascii_case(w));
+        if lexicon::HABITUAL.is_match(&s[lo..hi])
+            || lexicon::HYPOTHETICAL.is_match(&s[lo..m.start()])
+            || (present && lexicon::SUBORDINATE.is_match(before(s, m.start())))
+        {
+            continue;
+        }
+        if status == Status::Closed
+            && (lexicon::part_of_day(&s[lo..hi]) || lexicon::PART_OF_CROSSING.is_match(&s[lo..m.start()]))
+        {
+            status = Status::Restricted;
+        }
+        let object_follows = !["to ", "for "].iter().any(|p| after.trim_start().to_ascii_lowercase().starts_with(p));
+        if status == Status::Open && scope.is_none() && object_follows {
+            if let Some(o) = lexicon::OPEN_OBJECT.captures(after).and_then(|x| x.name("obj")) {
+                if lexicon::is_restrictive(o.as_str()) {
+                    status = Status::Restricted;
+                    scope = Some(format!("open to {}", o.as_str()));
+                }
+            }
+        }
+        // "The westbound span closed on July 5, and will remain closed until …": a status
+        // word with no subject of its own carries on the one before it.
+        let raw = status_of(c);
+        let continues =
+            found.iter().all(|x| x.pos < lo || x.pos >= m.start()) && lexicon::CONTINUATION.is_match(&s[lo..m.start()]);
+        if let (Some((was, became, sc)), true) = (&prev, continues) {
+            if *was == raw && *became == Status::Restricted {
+                status = Status::Restricted;
+                scope.clone_from(sc);
+            }
+        }
+        prev = Some((raw, status, scope.clone()));
+        if status != Status::Closed && lexicon::CALLED_OFF.is_match(&s[lo..hi]) {
+            continue;
+        }
+        let mut targets: Vec<Target> =
+            found.iter().filter(|x| x.pos >= lo && x.pos < m.start()).map(|x| x.target.clone()).collect();
+        let after_list = listed_after(s, m.end(), hi, found);
+        if targets.is_empty() {
+            targets = found.iter().filter(|x| x.pos >= m.end() && x.pos < hi).map(|x| x.target.clone()).collect();
+        } else {
+            for t in after_list {
+                if !targets.iter().any(|x| x.key() == t.key()) {
+                    targets.push(t);
+                }
+            }
+        }
+        let others = OTHERS.is_match(&s[lo..m.start()]);
+        if let (true, Some((a, b))) = (targets.is_empty() && COUNTRY_BORDER.is_match(&s[lo..m.start()]), border) {
+            targets = vec![Target::Border(a, b)];
+        }
+        if targets.is_empty() {
+            targets = out[first_event..].last().map(|e| vec![e.target.clone()]).unwrap_or_default();
+        }
+        if targets.is_empty() {
+            targets = match border {
+                Some((a, b)) if !named_here => vec![Target::Border(a, b)],
+                _ if about_one
+                    || GENERIC_CROSSING.is_match(s)
+                    || lexicon::PLURAL.is_match(s)
+                    || lexicon::IT.is_match(s) =>
+                {
+                    vec![Target::Unresolved]
+                }
+                _ => continue,
+            };
+        }
+        let future = dates::is_future(&s[..m.start()]);
+        let continuing = lexicon::CONTINUING.is_match(before(s, m.start()));
+        let mut ev = Event {
+            target: Target::Unresolved,
+            status,
+            since: None,
+            since_derived: false,
+            until: None,
+            open_ended: false,
+            scope,
+            sentences: BTreeSet::from([sent]),
+            order: (sent, m.start()),
+            ended: false,
+            planned: Some(future).filter(|_| !is_headline(s, sent)),
+            others,
+            reopening: future && status != Status::Closed && lexicon::REOPENING.is_match(m.as_str()),
+            why: Why::of(m.as_str()),
+        };
+        let mut span = None;
+        let own = |p: &&dates::Found| {
+            owner(p, &triggers) == k && !consumed.iter().any(|(a, b, _)| p.start < *b && p.end > *a)
+        };
+        let mut starts: Vec<(usize, usize, When)> = Vec::new();
+        let near =
+            |p: &dates::Found| if p.start >= m.end() { p.start - m.end() } else { m.start().saturating_sub(p.end) };
+        let mut on_near = usize::MAX;
+        for p in phrases.iter().filter(own) {
+            if let (Phrase::Date(Role::Since, w), true) = (&p.phrase, p.start >= m.end()) {
+                starts.push((p.start, p.end, *w));
+            }
+            let between = if p.start >= m.end() { &s[m.end()..p.start] } else { &s[p.end.min(m.start())..m.start()] };
+            // "On Friday officials said the crossing …": the date is the saying's.
+            let said = p.end <= m.start() && lexicon::SAID.is_match(between);
+            if lexicon::OTHER_THING.is_match(between) || said || is_dateline(s, p) {
+                continue;
+            }
+            match p.phrase {
+                Phrase::Date(Role::Until, w) => ev.until = Some((w, End::Stated)),
+                Phrase::Date(Role::UntilAtLeast, w) => ev.until = Some((w, End::Stated)),
+                Phrase::Date(Role::Since | Role::By, w) => ev.since = Some(w),
+                // Of two dates of the event, the one nearer its status word.
+                Phrase::Date(Role::On, w) if !continuing && (ev.since.is_none() || near(p) < on_near) => {
+                    // "8 pm Thursday, July 9": the same day, told twice, keeps its time.
+                    let timed = ev.since.filter(|s| s.day() == w.day() && matches!(s, When::Day(_, Some(_))));
+                    ev.since = timed.or(Some(w));
+                    on_near = near(p);
+                }
+                Phrase::Date(..) => {}
+                Phrase::For(sp) => span = Some(sp),
+                Phrase::OpenEnded => ev.open_ended = true,
+            }
+        }
+        // "Opened in 1938": the crossing's history, not its status.
+        if let (Status::Open, Some(When::Year(y))) = (status, ev.since) {
+            if y < published.year() {
+                continue;
+            }
+        }
+        ev.why.until = ev.until.map(|_| ev.why.bound(Rule::Stated, sent));
+        ev.why.since = ev.since.map(|_| ev.why.bound(Rule::Stated, sent));
+        if let (Some(sp), None) = (span, ev.until) {
+            let start = match ev.since {
+                Some(w) => Some(w.day()),
+                None if future => {
+                    ev.since_derived = true;
+                    Some(published)
+                }
+                None => None,
+            };
+            let end =
+                ev.since.and_then(|w| sp.end_at(w)).or(start.and_then(|d| sp.last_day(d)).map(|d| When::Day(d, None)));
+            if let Some(end) = end {
+                ev.until = Some((end, End::Derived));
+                let rule = if ev.since_derived { Rule::LengthFromPublication } else { Rule::Length };
+                ev.why.until = Some(ev.why.bound(rule, sent));
+            }
+        }
+        if ev.open_ended {
+            ev.until = None;
+        }
+        if status != Status::Closed {
+            for (w, who) in phases(s, m.end(), &starts) {
+                for t in &targets {
+                    out.push(Event {
+                        target: t.clone(),
+                        status: Status::Restricted,
+                        since: Some(w),
+                        scope: Some(format!("open to {who}")),
+                        reopening: ev.reopening || lexicon::REOPENING.is_match(m.as_str()),
+                        ..ev.clone()
+                    });
+                }
+            }
+        }
+        for (_, _, sp) in consumed.iter().filter(|(a, _, _)| *a >= m.end() && *a < hi) {
+            if let (true, Some(reopened)) = (sp.is_precise(), ev.since) {
+                for t in &targets {
+                    out.push(Event {
+                        target: t.clone(),
+                        status: Status::Closed,
+                        since: None,
+                        since_derived: false,
+                        until: ended_by(reopened).map(|w| (w, End::Derived)),
+                        open_ended: false,
+                        scope: None,
+                        sentences: BTreeSet::from([sent]),
+                        order: (sent, m.start()),
+                        ended: true,
+                        planned: Some(false),
+                        others: false,
+                        reopening: false,
+                        why: ev.why.closure_ended(sent),
+                    });
+                }
+            }
+        }
+        for t in targets {
+            // Only a border's record is about "the other crossings"; a named one is itself.
+            let others = ev.others && matches!(t, Target::Border(..));
+            out.push(Event { target: t, others, ..ev.clone() });
+        }
+    }
+}
+
+/// The crossings listed right after a status word that says where it holds: "was
+/// halted at the A checkpoint and three railway crossings: B, C and D".
+fn listed_after(s: &str, from: usize, to: usize, found: &[Mention]) -> Vec<Target> {
+    let mut after = found.iter().filter(|x| x.pos >= from && x.pos < to);
+    let Some(first) = after.next() else { return Vec::new() };
+    if !lexicon::LOCATIVE.is_match(&s[from..first.pos]) {
+        return Vec::new();
+    }
+    let mut out = vec![first.target.clone()];
+    let mut last_end = first.end;
+    for x in after {
+        let gap = s.get(last_end.min(x.pos)..x.pos).unwrap_or("");
+        if !lexicon::LIST_GAP.is_match(gap) || lexicon::CLAUSE_BREAK.is_match(gap) {
+            break;
+        }
+        out.push(x.target.clone());
+        last_end = x.end;
+    }
+    out
+}
+
+/// The earlier phases of an opening told in steps, each with who it admits: "will reopen
+/// to trucks from Thursday and to pedestrians from Saturday" opens to trucks on Thursday;
+/// the last step, Saturday, is the full opening.
+fn phases<'s>(s: &'s str, from: usize, starts: &[(usize, usize, When)]) -> Vec<(When, &'s str)> {
+    if starts.len() < 2 || starts.windows(2).any(|w| w[0].2.day() >= w[1].2.day()) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut at = from;
+    for (start, end, w) in starts {
+        let Some(who) = lexicon::PHASE_WHO.captures(&s[at..*start]).and_then(|c| c.name("who").or(c.name("kind")))
+        else {
+            return Vec::new();
+        };
+        out.push((*w, who.as_str().trim()));
+        at = *end;
+    }
+    out.pop();
+    out
+}
+
+/// The status a status word names.
+fn status_of(c: &regex::Captures<'_>) -> Status {
+    if c.name("closed").is_some() {
+        Status::Closed
+    } else if c.name("restricted").is_some() {
+        Status::Restricted
+    } else {
+        Status::Open
+    }
+}
+
+/// A headline: the text's first line, without a full stop.
+fn is_headline(s: &str, sent: usize) -> bool {
+    sent == 0 && !s.trim_end().ends_with(['.', '!', '?', '"', '”'])
+}
+
+/// A dateline: a date that opens the text, after at most a place name, and is set off
+/// by punctuation ("Helsinki, December 12, 2023 – Finland will …"). It dates the report.
+fn is_dateline(s: &str, p: &dates::Found) -> bool {
+    let head = s[..p.start].trim_end();
+    let place = head.is_empty()
+        || (head.ends_with(',') && head.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase)));
+    let absolute = s[p.start..p.end].contains(|c: char| c.is_ascii_digit());
+    place
+        && absolute
+        && head.split_whitespace().count() <= 3
+        && s[p.end..].trim_start().starts_with([',', ':', '–', '—', '-', '('])
+}
+
+/// Up to 40 bytes of `s` before `at`, on a character boundary.
+fn before(s: &str, at: usize) -> &str {
+    let mut from = at.saturating_sub(40);
+    while !s.is_char_boundary(from) {
+        from += 1;
+    }
+    &s[from..at]
+}
+
+/// The status word a date phrase belongs to: the one it overlaps ("a three-day
+/// closure"), else the last one before it, else the first.
+fn owner(p: &dates::Found, triggers: &[regex::Captures<'_>]) -> usize {
+    let span = |c: &regex::Captures<'_>| c.get(0).map_or((0, 0), |m| (m.start(), m.end()));
+    if let Some(i) = triggers.iter().position(|c| {
+        let (a, b) = span(c);
+        p.start < b && p.end > a
+    }) {
+        return i;
+    }
+    triggers.iter().rposition(|c| span(c).0 <= p.start).unwrap_or(0)
+}
+
+/// "all other crossings", "the remaining checkpoints": those not named.
+static OTHERS: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| ascii_words(r"(?i)\b(?:other|remaining|rest\s+of\s+the)\b").expect("regex"));
+
+/// "opening hours", "closing ceremony": the word is not about the crossing's status.
+static NOT_A_STATUS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    ascii_words(r"(?i)^\s+(?:hours|times|ceremony|fire|letter|remarks|statement|question|market|date)\b")
+        .expect("regex")
+});

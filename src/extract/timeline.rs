@@ -1,0 +1,280 @@
+//! The document's timeline: statements about one crossing merged into periods, closures
+//! implied by reopenings, ends worked out from what came next, and border-wide
+//! statements handed to the crossings they cover.
+
+use super::dates::When;
+use super::explain::Rule;
+use super::lexicon::{self, Country};
+use super::{End, Event, Target};
+use crate::model::Status;
+
+/// "The crossing" in a sentence that names none is the crossing named most recently
+/// before it, or else the first one named after it; failing both, the border the
+/// document is about. A plural ("their operations", "both checkpoints", "they") is
+/// every crossing of the last sentence before it that named any.
+pub(super) fn resolve_unnamed(
+    events: Vec<Event>,
+    sents: &[&str],
+    mentions: &[(usize, Target)],
+    border: Option<(Country, Country)>,
+) -> Vec<Event> {
+    let mut out = Vec::with_capacity(events.len());
+    for mut e in events {
+        if e.target != Target::Unresolved {
+            out.push(e);
+            continue;
+        }
+        let sent = e.order.0;
+        let before = mentions.iter().rev().find(|(i, _)| *i <= sent);
+        let after = mentions.iter().find(|(i, _)| *i > sent);
+        let targets: Vec<Target> = match (before.or(after), border) {
+            (Some((i, _)), _) if sents.get(sent).is_some_and(|s| lexicon::PLURAL.is_match(s)) => {
+                let mut all: Vec<Target> = Vec::new();
+                for (_, t) in mentions.iter().filter(|(j, _)| j == i) {
+                    if !all.contains(t) {
+                        all.push(t.clone());
+                    }
+                }
+                all
+            }
+            (Some((_, t)), _) => vec![t.clone()],
+            (None, Some((a, b))) => vec![Target::Border(a, b)],
+            (None, None) => vec![],
+        };
+        e.why.borrow_target(before.or(after).map(|(i, _)| *i), sent);
+        out.extend(targets.into_iter().map(|target| Event { target, ..e.clone() }));
+    }
+    out
+}
+
+/// How well two statements' statuses fit one period: 2 the same, 1 one restricts the
+/// other, 0 not at all. A closure that a reopening ended takes only closures.
+fn fit(a: &Event, b: &Event) -> u8 {
+    if a.status == b.status {
+        2
+    } else if !a.ended && !b.ended && (a.status == Status::Restricted || b.status == Status::Restricted) {
+        1
+    } else {
+        0
+    }
+}
+
+/// Merges statements about the same target and period.
+pub(super) fn merge(events: Vec<Event>) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::new();
+    for e in events.into_iter().filter(|e| e.target != Target::Unresolved) {
+        let same = out
+            .iter_mut()
+            .filter(|o| {
+                o.target.key() == e.target.key()
+                    && o.others == e.others
+                    && (fit(o, &e) == 2
+                        || (fit(o, &e) == 1
+                            && o.planned.zip(e.planned).is_none_or(|(a, b)| a == b)
+                            && !o.why.ends_a_block()
+                            && !e.why.ends_a_block()))
+                    && (o.since.is_none()
+                        || e.since.is_none()
+                        || o.since_derived
+                        || e.since_derived
+                        || o.since.map(When::day) == e.since.map(When::day))
+            })
+            .max_by_key(|o| (fit(o, &e), o.status == Status::Open));
+        let Some(o) = same else {
+            out.push(e);
+            continue;
+        };
+        if e.status == Status::Restricted || o.status == Status::Restricted {
+            o.status = Status::Restricted;
+        }
+        if o.since.is_none() || (o.since_derived && !e.since_derived && e.since.is_some()) {
+            o.since = e.since;
+            o.since_derived = e.since_derived;
+            o.why.since.clone_from(&e.why.since);
+        }
+        let had = o.until;
+        o.until = match (o.until, e.until, e.open_ended) {
+            (_, _, true) => None,
+            (Some((_, End::Stated)), Some((_, End::Derived)) | None, _) => o.until,
+            (_, Some(u), _) => Some(u),
+            (u, None, _) => u,
+        };
+        o.why.merge(&e.why, o.until != had, o.until == e.until);
+        o.open_ended = (o.open_ended && e.until.is_none()) || e.open_ended;
+        o.scope = o.scope.take().or(e.scope);
+        o.sentences.extend(e.sentences);
+    }
+    out
+}
+
+/// A reopening on a known day tells of the closure it ended, when the text says nothing
+/// else of that closure: "the crossing will reopen on 8 January" means it is closed until
+/// then. The closure's start is not known.
+pub(super) fn imply_closures(mut events: Vec<Event>) -> Vec<Event> {
+    let mut implied: Vec<Event> = Vec::new();
+    for e in &events {
+        let Some(since @ When::Day(..)) = e.since.filter(|_| e.reopening && !e.since_derived) else { continue };
+        let same = |o: &&Event| o.target.key() == e.target.key();
+        // A closure told of, or a restriction that is not itself a step of the reopening.
+        if events.iter().filter(same).any(|o| o.status != Status::Open && !o.reopening) {
+            continue;
+        }
+        // Of a reopening in steps, the first ends the closure.
+        let first = events
+            .iter()
+            .filter(same)
+            .filter(|o| o.reopening && !o.since_derived)
+            .filter_map(|o| o.since)
+            .min_by_key(|w| w.day());
+        if first.is_some_and(|f| f.day() < since.day()) || implied.iter().any(|i| i.target.key() == e.target.key()) {
+            continue;
+        }
+        implied.push(Event {
+            status: Status::Closed,
+            since: None,
+            until: ended_by(since).map(|w| (w, End::Derived)),
+            open_ended: false,
+            scope: None,
+            ended: true,
+            reopening: false,
+            ..e.clone()
+        });
+    }
+    events.extend(implied);
+    events.sort_by_key(|e| (e.order, !e.ended));
+    events
+}
+
+/// A period with no end ends the day before the next different status of the same
+/// target begins (after its own start, when that is known). An opening with no known
+/// start is left open: its place in time is not known.
+pub(super) fn complete(mut events: Vec<Event>) -> Vec<Event> {
+    for i in 0..events.len() {
+        // An opening whose start the text does not give may as well have come after the
+        // closure it is told with, and one dated by its year alone ("opened in 1938") is
+        // the crossing's history: neither gets an end worked out from what came next.
+        let unplaced_opening =
+            events[i].status == Status::Open && matches!(events[i].since, None | Some(When::Year(_)));
+        if events[i].until.is_some() || events[i].open_ended || events[i].others || unplaced_opening {
+            continue;
+        }
+        let from = events[i].since.map(When::day);
+        let next = events
+            .iter()
+            .filter(|n| n.target.key() == events[i].target.key() && n.status != events[i].status)
+            // With no start of its own, a restriction and a closure may be one event told
+            // twice ("trucks were blocked … carriers began blocking the crossing"); only an
+            // opposite status or a reopening ends it.
+            .filter(|n| from.is_some() || fit(n, &events[i]) == 0 || n.reopening)
+            .filter_map(|n| {
+                let why = || n.why.bound(Rule::NextEvent, n.order.0);
+                n.since.filter(|_| !n.since_derived).map(|s| (s, n.sentences.clone(), why()))
+            })
+            .filter(|(s, ..)| from.is_none_or(|f| s.day() > f))
+            .min_by_key(|(s, ..)| s.day());
+        if let Some((s, sents, why)) = next {
+            events[i].until = ended_by(s).map(|w| (w, End::Derived));
+            events[i].why.until = Some(why);
+            events[i].sentences.extend(sents);
+        }
+    }
+    events
+}
+
+/// The end of a period that the next one, starting at `next`, ended: the moment it
+/// began when the text gives its time of day ("reopened at 9:30 a.m."), else the day
+/// before it.
+pub(super) fn ended_by(next: When) -> Option<When> {
+    match next {
+        When::Day(d, Some(t)) => Some(When::Day(d, Some(t))),
+        w => w.day().pred_opt().map(|d| When::Day(d, None)),
+    }
+}
+
+/// A country-wide statement lends its stated end to the named crossings of that border
+/// that lack one, and is dropped; with no such crossing it stays as a record of its own.
+pub(super) fn fold_borders(events: Vec<Event>, mentions: &[(usize, Target)]) -> Vec<Event> {
+    let (borders, mut rest): (Vec<Event>, Vec<Event>) =
+        events.into_iter().partition(|e| matches!(e.target, Target::Border(..)));
+    let mut out = Vec::new();
+    for b in borders {
+        let Target::Border(x, y) = &b.target else { continue };
+        if b.others {
+            out.push(b);
+            continue;
+        }
+        let crosses = |t: &Target| matches!(t, Target::Crossing { countries, .. } if countries.iter().any(|c| c == x.code) && countries.iter().any(|c| c == y.code));
+        name_crossings(&b, &mut rest, mentions, crosses);
+        let on_border = |e: &&mut Event| crosses(&e.target);
+        let mut any = false;
+        for e in rest.iter_mut().filter(|e| on_border(e)) {
+            any = true;
+            let lends_end = e.status == b.status || (e.status != Status::Open && b.status != Status::Open);
+            if let (Some((w, End::Stated)), true) = (b.until, lends_end) {
+                if !e.open_ended && e.until.is_none_or(|(_, k)| k == End::Derived) {
+                    e.until = Some((w, End::Stated));
+                    e.why.until = Some(b.why.bound(Rule::Lent, b.order.0));
+                    e.sentences.extend(b.sentences.iter().copied());
+                }
+            }
+            if let (Some(w), false, true, None) = (b.since, b.since_derived, e.status == b.status, e.since) {
+                e.since = Some(w);
+                e.sentences.extend(b.sentences.iter().copied());
+            }
+        }
+        if !any {
+            out.push(b);
+            continue;
+        }
+        lend_status(&b, &mut rest, on_border);
+    }
+    rest.extend(out);
+    rest.sort_by_key(|e| e.order);
+    rest
+}
+
+/// The crossings of a border named in its statement's sentence or the two after it,
+/// with nothing said of their own, share the border's status: "Pakistan has closed its
+/// border with Afghanistan. Torkham and Chaman were deserted on Tuesday."
+fn name_crossings(b: &Event, rest: &mut Vec<Event>, mentions: &[(usize, Target)], crosses: impl Fn(&Target) -> bool) {
+    let (first, last) = (b.sentences.first().copied().unwrap_or(0), b.sentences.last().copied().unwrap_or(0));
+    for (_, t) in mentions.iter().filter(|(i, t)| (first..=last + 2).contains(i) && crosses(t)) {
+        if rest.iter().any(|e| e.target.key() == t.key()) {
+            continue;
+        }
+        let mut e = Event { target: t.clone(), sentences: b.sentences.clone(), ..b.clone() };
+        if e.until.is_some() {
+            e.why.until = Some(b.why.bound(Rule::Lent, b.order.0));
+        }
+        rest.push(e);
+    }
+}
+
+/// A border closed before a named crossing of it reopened was closed at that crossing
+/// too: "All eight crossings were closed in November. … Vaalimaa will reopen on
+/// Thursday." The crossing gets the border's closure, which its reopening ends. Likewise
+/// a border that reopens after a named crossing of it closed reopens that crossing.
+fn lend_status(b: &Event, rest: &mut Vec<Event>, on_border: impl Fn(&&mut Event) -> bool) {
+    let at = b.since.filter(|_| !b.since_derived).map(When::day);
+    if b.status == Status::Open && at.is_none() {
+        return;
+    }
+    let mut lent: Vec<Event> = Vec::new();
+    for e in rest.iter_mut().filter(|e| on_border(e)) {
+        let since = e.since.filter(|_| !e.since_derived).map(When::day);
+        let fits = if b.status == Status::Open {
+            e.status != Status::Open && since.is_none_or(|s| at.is_some_and(|a| s < a))
+        } else {
+            e.status == Status::Open && since.is_some_and(|s| at.is_none_or(|a| s > a))
+        };
+        if fits && !lent.iter().any(|l| l.target.key() == e.target.key()) {
+            lent.push(Event { target: e.target.clone(), until: None, others: false, ..b.clone() });
+        }
+    }
+    lent.retain(|l| {
+        !rest
+            .iter()
+            .any(|e| e.target.key() == l.target.key() && (e.status == Status::Open) == (b.status == Status::Open))
+    });
+    rest.extend(lent);
+}
