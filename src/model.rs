@@ -35,6 +35,23 @@ pub enum Status {
     Unknown,
 }
 
+/// What one source says of a crossing: all that `sources_disagree` needs of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    /// The record's source.
+    pub source: String,
+    /// Its status.
+    pub status: Status,
+    /// The crossing's display name in it.
+    pub name: String,
+}
+
+impl From<&Record> for Said {
+    fn from(r: &Record) -> Self {
+        Said { source: r.source.clone(), status: r.status, name: r.name.clone() }
+    }
+}
+
 impl Status {
     /// The contract spelling of the status.
     #[must_use]

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
+use futures_util::future::join_all;
 use sha2::{Digest, Sha256};
 
 use crate::alert::dispatch::blocking;
@@ -26,9 +27,13 @@ use crate::events::{
 use crate::fetch::{fetch, FetchError, Fetched, HttpFetcher};
 use crate::formats::{self, ParseError};
 use crate::health::Health;
-use crate::model::{Alert, Change, ChangeKind};
+use crate::model::{Alert, Change, ChangeKind, Said};
 use crate::normalize::{snapshot, Snapshot};
-use crate::store::{Apply, Store, StoreError};
+use crate::store::{Apply, FeedState, Store, StoreError};
+
+/// Bodies up to this size are hashed on the async thread (well under a millisecond);
+/// larger ones on the blocking thread that settles the poll.
+const INLINE_HASH_MAX: usize = 64 << 10;
 
 /// What a poll did.
 #[derive(Debug)]
@@ -123,31 +128,58 @@ impl Poller {
 impl Poller {
     /// Polls one feed.
     pub async fn poll(&self, feed: &FeedConfig) -> Report {
-        let now = self.clock.now();
         let store = Arc::clone(&self.store);
         let id = feed.id.clone();
-        let state = blocking(move || store.lock().expect("store lock").feed_state(&id)).await;
-        let state = match state {
-            Ok(s) => s,
-            Err(e) => return self.report(feed, Err(e.into()), Vec::new()),
-        };
+        match blocking(move || store.lock().expect("store lock").feed_state(&id)).await {
+            Ok(state) => self.poll_from(feed, state).await,
+            Err(e) => self.report(feed, Err(e.into()), Vec::new()),
+        }
+    }
+
+    /// Polls `feeds` at once, as one cycle: a single read of every feed's stored state,
+    /// then all fetches together (the per-host limits bound them), each feed settled as
+    /// its fetch ends. The reports come in the order of `feeds`.
+    pub async fn poll_all<'f>(&self, feeds: impl IntoIterator<Item = &'f FeedConfig>) -> Vec<Report> {
+        let feeds: Vec<&FeedConfig> = feeds.into_iter().collect();
+        let store = Arc::clone(&self.store);
+        match blocking(move || store.lock().expect("store lock").feed_states()).await {
+            Ok(mut states) => {
+                let polls = feeds.iter().map(|f| self.poll_from(f, states.remove(&f.id).unwrap_or_default()));
+                join_all(polls).await
+            }
+            // Each poll reads its own state again and reports what it cannot read.
+            Err(_) => join_all(feeds.iter().map(|f| self.poll(f))).await,
+        }
+    }
+
+    /// Polls one feed whose stored state was read already. The usual poll, unchanged and
+    /// without a failure streak (a 304, or a small body with the stored hash, while no
+    /// crossing is counted missing), is settled here without touching the store; every
+    /// other goes to a blocking thread, which holds the store for the whole commit.
+    async fn poll_from(&self, feed: &FeedConfig, state: FeedState) -> Report {
+        let now = self.clock.now();
         let fetched = fetch(&self.http, &feed.fetch_spec(), &state.validators).await;
-        let this = self.clone();
-        let feed_c = feed.clone();
-        let (outcome, alerts) = blocking(move || {
-            let mut store = this.store.lock().expect("store lock");
-            this.settle(
-                &mut store,
-                &feed_c,
-                state.failures,
-                state.last_success,
-                state.good_polls == 0,
-                state.content_hash.as_deref(),
-                fetched,
-                now,
-            )
-        })
-        .await;
+        let hash = match &fetched {
+            Ok(Fetched::Body { bytes, .. }) if bytes.len() <= INLINE_HASH_MAX => Some(hex(&Sha256::digest(bytes))),
+            _ => None,
+        };
+        let unchanged = state.failures == 0
+            && match &fetched {
+                Ok(Fetched::NotModified) => true,
+                Ok(Fetched::Body { .. }) => !state.missing && hash.is_some() && hash == state.content_hash,
+                Err(_) => false,
+            };
+        let (outcome, alerts) = if unchanged {
+            (Ok(Outcome::Unchanged), Vec::new())
+        } else {
+            let this = self.clone();
+            let feed_c = feed.clone();
+            blocking(move || {
+                let mut store = this.store.lock().expect("store lock");
+                this.settle(&mut store, &feed_c, &state, fetched, hash, now)
+            })
+            .await
+        };
         if matches!(
             outcome,
             Ok(Outcome::Unchanged | Outcome::Baseline(_) | Outcome::Applied(..) | Outcome::Suspect(..))
@@ -166,18 +198,19 @@ impl Poller {
         Report { feed: feed.id.clone(), outcome, alerts }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Everything after the fetch, under the store lock. `hash` is the body's, when it
+    /// was small enough to hash on the async thread.
     fn settle(
         &self,
         store: &mut Store,
         feed: &FeedConfig,
-        failures: u32,
-        last_success: Option<DateTime<Utc>>,
-        baseline: bool,
-        last_hash: Option<&str>,
+        state: &FeedState,
         fetched: Result<Fetched, FetchError>,
+        hash: Option<String>,
         now: DateTime<Utc>,
     ) -> (Result<Outcome, PollError>, Vec<Alert>) {
+        let (failures, baseline, last_hash) = (state.failures, state.good_polls == 0, state.content_hash.as_deref());
+        let last_success = state.last_success;
         let threshold = self.config.alerts.failures_before_alert;
         let last_ok = self.last_ok.lock().expect("last-ok lock").get(&feed.id).copied().or(last_success);
         let failing = rules::failing_key(&feed.id, last_ok);
@@ -192,7 +225,7 @@ impl Poller {
                 Fetched::NotModified => return Ok((Outcome::Unchanged, Vec::new())),
                 Fetched::Body { bytes, validators } => (bytes, validators),
             };
-            let hash = hex(&Sha256::digest(&bytes));
+            let hash = hash.unwrap_or_else(|| hex(&Sha256::digest(&bytes)));
             if last_hash == Some(hash.as_str()) && !store.has_missing(&feed.id)? {
                 return Ok((Outcome::Unchanged, Vec::new()));
             }
@@ -235,10 +268,10 @@ impl Poller {
             }
             recovered(&mut alerts, store)?;
             for r in d.changes.iter().filter_map(|c| c.current.as_ref()) {
-                let mut all = store.records_elsewhere(&r.crossing, &feed.id)?;
-                if !all.is_empty() {
-                    all.push(r.clone());
-                    alerts.extend(rules::sources_disagree(&all, now));
+                let mut said = store.said_elsewhere(&r.crossing, &feed.id)?;
+                if !said.is_empty() {
+                    said.push(Said::from(r));
+                    alerts.extend(rules::sources_disagree(&r.crossing, &said, now));
                 }
             }
             let fresh = store.apply(&Apply {
@@ -356,14 +389,28 @@ pub fn queue_due(
     now: DateTime<Utc>,
 ) -> Result<(Vec<Alert>, Option<DateTime<Utc>>), StoreError> {
     let records = store.all_records(now)?;
+    queue_due_for(store, &records, alerts, routes, now)
+}
+
+/// [`queue_due`] over every current record as the caller read it from `store` just now.
+///
+/// # Errors
+/// A [`StoreError`] when alerts cannot be written.
+pub fn queue_due_for(
+    store: &mut Store,
+    records: &[(crate::model::Record, DateTime<Utc>)],
+    alerts: &crate::config::AlertsConfig,
+    routes: &[crate::config::RouteConfig],
+    now: DateTime<Utc>,
+) -> Result<(Vec<Alert>, Option<DateTime<Utc>>), StoreError> {
     let (leads, arm) = (&alerts.lead_times, alerts.arm_expiry);
-    let mut due = rules::ladder_due(&records, leads, arm, now);
-    due.extend(rules::reviews_due(&records, arm, now));
-    due.extend(rules::routes_due(routes, &records, leads, arm, now));
-    let mut next = rules::next_ladder_instant(&records, leads, arm, now);
+    let mut due = rules::ladder_due(records, leads, arm, now);
+    due.extend(rules::reviews_due(records, arm, now));
+    due.extend(rules::routes_due(routes, records, leads, arm, now));
+    let mut next = rules::next_ladder_instant(records, leads, arm, now);
     if let Some(every) = alerts.repeat_closed {
-        due.extend(rules::repeats_due(&records, every, now));
-        next = next.into_iter().chain(rules::next_repeat_instant(&records, every, now)).min();
+        due.extend(rules::repeats_due(records, every, now));
+        next = next.into_iter().chain(rules::next_repeat_instant(records, every, now)).min();
     }
     let mut held = Vec::new();
     if let Some(rebuilt) = store.rebuilt_at(now)? {

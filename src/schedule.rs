@@ -6,15 +6,17 @@
 //! the day they fall back.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
 
-/// A parsed cron pattern in a zone.
+/// A parsed cron pattern in a zone. A parsed pattern is a few KiB, so clones (one per
+/// feed and per copy of the config) share it.
 #[derive(Debug, Clone)]
 pub struct Schedule {
-    cron: Cron,
+    cron: Arc<Cron>,
     tz: Tz,
     pattern: String,
 }
@@ -35,7 +37,7 @@ impl Schedule {
     /// A message saying why the pattern is not valid cron.
     pub fn new(pattern: &str, tz: Tz) -> Result<Self, String> {
         let cron = Cron::from_str(pattern).map_err(|e| format!("`{pattern}` is not a valid cron pattern: {e}"))?;
-        Ok(Self { cron, tz, pattern: pattern.to_string() })
+        Ok(Self { cron: Arc::new(cron), tz, pattern: pattern.to_string() })
     }
 
     /// The first occurrence strictly after `t`.

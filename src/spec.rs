@@ -37,7 +37,13 @@ pub struct FetchSpec<'a> {
     pub retries: u32,
     /// The wait before the first retry, doubled for each next one, with jitter.
     pub retry_backoff: chrono::Duration,
+    /// Requests in flight at once to the feed's host, shared by every feed on it.
+    pub max_in_flight: usize,
 }
+
+/// Requests in flight at once to one host unless a `[[host]]` entry says otherwise: polite
+/// to a server that many feeds share.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 2;
 
 /// The formats borderwatch reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::{format_instant, Alert, AlertKind, Change, ChangeKind, Confidence, Record, Severity, Status};
+use crate::model::{format_instant, Alert, AlertKind, Change, ChangeKind, Confidence, Record, Said, Severity, Status};
 use crate::timeutil::{format_duration, human_date, humanize_left};
 
 /// How long after its instant an alert may fire and still count as on time.
@@ -371,23 +371,23 @@ pub fn next_repeat_instant(
 }
 
 /// One `sources_disagree` alert when the feeds' current records for one crossing do not
-/// agree on its status. The key names every source with its status, so each distinct
-/// disagreement fires once: two sources flipping back and forth do not fire again.
+/// agree on its status (`said`: what each says, the first one's name shown). The key names
+/// every source with its status, so each distinct disagreement fires once: two sources
+/// flipping back and forth do not fire again.
 #[must_use]
-pub fn sources_disagree(records: &[Record], now: DateTime<Utc>) -> Option<Alert> {
-    let first = records.first()?;
-    if records.iter().all(|r| r.status == first.status) {
+pub fn sources_disagree(crossing: &str, said: &[Said], now: DateTime<Utc>) -> Option<Alert> {
+    let first = said.first()?;
+    if said.iter().all(|s| s.status == first.status) {
         return None;
     }
-    let mut said: Vec<(String, Status)> = records.iter().map(|r| (r.source.clone(), r.status)).collect();
-    said.sort();
-    said.dedup();
+    let mut pairs: Vec<(&str, Status)> = said.iter().map(|s| (s.source.as_str(), s.status)).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
     let key = format!(
-        "disagree:{}:{}",
-        first.crossing,
-        said.iter().map(|(s, st)| format!("{s}={st}")).collect::<Vec<_>>().join(",")
+        "disagree:{crossing}:{}",
+        pairs.iter().map(|(s, st)| format!("{s}={st}")).collect::<Vec<_>>().join(",")
     );
-    let parts: Vec<String> = said.iter().map(|(s, st)| format!("{s} says {st}")).collect();
+    let parts: Vec<String> = pairs.iter().map(|(s, st)| format!("{s} says {st}")).collect();
     let mut a = base(
         AlertKind::SourcesDisagree,
         Severity::Warning,
@@ -395,7 +395,7 @@ pub fn sources_disagree(records: &[Record], now: DateTime<Utc>) -> Option<Alert>
         now,
         format!("{}: sources disagree — {}", first.name, parts.join(", ")),
     );
-    a.crossing = Some(first.crossing.clone());
+    a.crossing = Some(crossing.to_string());
     a.name = Some(first.name.clone());
     Some(a)
 }
@@ -486,11 +486,12 @@ mod tests {
         let mut closed = torkham(None);
         closed.status = Status::Closed;
         closed.source = "cbp".into();
-        assert!(sources_disagree(&[open.clone(), open.clone()], now).is_none());
-        let a = sources_disagree(&[open.clone(), closed.clone()], now).unwrap();
+        let (open, closed) = (Said::from(&open), Said::from(&closed));
+        assert!(sources_disagree("torkham", &[open.clone(), open.clone()], now).is_none());
+        let a = sources_disagree("torkham", &[open.clone(), closed.clone()], now).unwrap();
         assert_eq!(a.key, "disagree:torkham:cbp=closed,news=open");
         assert_eq!(a.message, "Torkham: sources disagree — cbp says closed, news says open");
-        assert_eq!(sources_disagree(&[closed, open], now).unwrap().key, a.key, "order does not matter");
+        assert_eq!(sources_disagree("torkham", &[closed, open], now).unwrap().key, a.key, "order does not matter");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::args::CheckArgs;
-use super::input::{clock, json_lines, load, runtime};
+use super::input::{clock, io_runtime, json_lines, load};
 use super::state::status_table;
 use super::table::printable;
 use super::{CommandError, Outcome, Reply};
@@ -17,7 +17,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::live::sinks;
 use crate::model::{Alert, Record};
-use crate::poll::{self, queue_due, Poller, Report};
+use crate::poll::{self, queue_due_for, Poller, Report};
 use crate::store::{Store, StoreError};
 
 /// What one `check` did.
@@ -73,16 +73,17 @@ pub async fn check(
     let poller = Poller::new(Arc::new(config), store, clock);
     let mut reports = Vec::new();
     let mut alerts = Vec::new();
-    for feed in poller.config.feeds.iter().filter(|f| only.is_empty() || only.contains(&f.id)) {
-        let mut r = poller.poll(feed).await;
+    let feeds = poller.config.feeds.iter().filter(|f| only.is_empty() || only.contains(&f.id));
+    for mut r in poller.poll_all(feeds).await {
         alerts.append(&mut r.alerts);
         reports.push(r);
     }
     let (store, config, now) = (Arc::clone(&poller.store), Arc::clone(&poller.config), poller.clock.now());
     let (mut ladder, records) = blocking(move || {
         let mut s = store.lock().expect("store lock");
-        let (due, _) = queue_due(&mut s, &config.alerts, &config.routes, now)?;
-        Ok::<_, StoreError>((due, s.all_records(now)?))
+        let records = s.all_records(now)?;
+        let (due, _) = queue_due_for(&mut s, &records, &config.alerts, &config.routes, now)?;
+        Ok::<_, StoreError>((due, records))
     })
     .await?;
     alerts.append(&mut ladder);
@@ -101,7 +102,7 @@ pub fn run(args: &CheckArgs) -> Result<Reply, CommandError> {
     let config = load(&args.config)?;
     let clock = clock(args.now.as_deref())?;
     let now = clock.now();
-    let result = runtime()?.block_on(check(config, clock, &args.feeds, args.dry_run))?;
+    let result = io_runtime()?.block_on(check(config, clock, &args.feeds, args.dry_run))?;
     let stdout = if args.json { json_lines(&result.records) + &json_lines(&result.alerts) } else { text(&result, now) };
     let outcome = if result.failed() {
         Outcome::FeedFailed

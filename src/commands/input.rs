@@ -94,3 +94,13 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
         .build()
         .map_err(|source| CommandError::Io { what: "cannot start the async runtime".into(), source })
 }
+
+/// A runtime on the calling thread, for a command whose async work is only waiting on
+/// sockets (its parsing and SQLite run on blocking threads): no hand-off between worker
+/// threads on every response.
+pub(crate) fn io_runtime() -> Result<tokio::runtime::Runtime, CommandError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| CommandError::Io { what: "cannot start the async runtime".into(), source })
+}

@@ -60,6 +60,7 @@ pub async fn replay(
         retries: 0,
         retry_backoff: chrono::Duration::seconds(1),
         accept_after: crate::config::DEFAULT_ACCEPT_AFTER,
+        max_in_flight: crate::config::DEFAULT_MAX_IN_FLIGHT,
     };
     let config = match base {
         Some(c) => Config { feeds: Vec::new(), sinks: Vec::new(), ..c },

@@ -5,6 +5,7 @@
 //! the runtime. Failure policy: all problems are collected and reported together, each
 //! with file, line and key; unknown keys are problems too.
 
+mod hosts;
 mod read;
 mod validate;
 
@@ -99,7 +100,7 @@ impl Default for AlertsConfig {
 /// feed's new shape, unless the feed sets `accept_after`.
 pub const DEFAULT_ACCEPT_AFTER: u32 = 3;
 
-pub use crate::spec::FeedSource;
+pub use crate::spec::{FeedSource, DEFAULT_MAX_IN_FLIGHT};
 
 /// One `[[feed]]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +134,9 @@ pub struct FeedConfig {
     /// A suspect shrink is accepted as the feed's new shape once every crossing it lacks
     /// has been missing from this many consecutive polls (default 3, at least 2).
     pub accept_after: u32,
+    /// Requests in flight at once to the feed's host: its `[[host]]` entry's
+    /// `max_in_flight`, else [`DEFAULT_MAX_IN_FLIGHT`].
+    pub max_in_flight: usize,
 }
 
 impl FeedConfig {
@@ -154,6 +158,7 @@ impl FeedConfig {
             allow_local: &self.allow_local,
             retries: self.retries,
             retry_backoff: self.retry_backoff,
+            max_in_flight: self.max_in_flight,
         }
     }
 }

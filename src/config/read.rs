@@ -123,6 +123,15 @@ impl<'a, 'i> Table<'a, 'i> {
         })
     }
 
+    pub(crate) fn req_int(&mut self, ctx: &mut Ctx<'_>, key: &str) -> Option<(i64, Range<usize>)> {
+        let v = self.int(ctx, key);
+        if v.is_none() && !self.table.contains_key(key) {
+            let (k, span) = (self.key(key), self.span());
+            ctx.problem(&span, &k, "is required");
+        }
+        v
+    }
+
     pub(crate) fn float(&mut self, ctx: &mut Ctx<'_>, key: &str) -> Option<(f64, Range<usize>)> {
         self.typed(ctx, key, "a number", |v| match v {
             DeValue::Float(f) => f.as_str().parse().ok(),

@@ -38,7 +38,8 @@ pub(super) fn validate(src: &str, path: &Path) -> Result<Config, ConfigError> {
     let daemon = daemon(&mut ctx, &mut root, &base);
     let alerts = alerts(&mut ctx, &mut root);
     let gazetteer = crossings(&mut ctx, &mut root);
-    let feeds = feeds(&mut ctx, &mut root, &base);
+    let mut feeds = feeds(&mut ctx, &mut root, &base);
+    super::hosts::apply(&mut ctx, &mut root, &mut feeds);
     let sinks = sinks(&mut ctx, &mut root, &base);
     let routes = routes(&mut ctx, &mut root, &gazetteer);
     root.finish(&mut ctx);
@@ -193,6 +194,7 @@ fn crossings(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>) -> Gazetteer {
 fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedConfig> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
+    let mut schedules = std::collections::HashMap::new();
     for mut t in root.tables(ctx, "feed") {
         let id = t.req_str(ctx, "id");
         let format = t.req_str(ctx, "format");
@@ -248,9 +250,14 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
             None => Some(chrono_tz::UTC),
         };
         let schedule = match (schedule, tz) {
-            (Some((s, span)), Some(tz)) => {
-                Schedule::new(&s, tz).map_err(|e| ctx.problem(&span, &t.key("schedule"), e)).ok()
-            }
+            // Many feeds share a pattern: it is parsed once.
+            (Some((s, span)), Some(tz)) => match schedules.get(&(s.clone(), tz)) {
+                Some(known) => Some(Schedule::clone(known)),
+                None => Schedule::new(&s, tz)
+                    .map(|parsed| schedules.entry((s, tz)).or_insert(parsed).clone())
+                    .map_err(|e| ctx.problem(&span, &t.key("schedule"), e))
+                    .ok(),
+            },
             _ => None,
         };
         let timeout = match timeout {
@@ -291,6 +298,7 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
                 retries,
                 retry_backoff,
                 accept_after,
+                max_in_flight: super::DEFAULT_MAX_IN_FLIGHT,
             });
         }
     }

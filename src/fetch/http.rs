@@ -18,15 +18,18 @@ const USER_AGENT: &str = concat!("borderwatch/", env!("CARGO_PKG_VERSION"), " (b
 const MAX_REDIRECTS: usize = 5;
 const CONNECT_TIMEOUT: StdDuration = StdDuration::from_secs(10);
 
-/// Requests in flight to one host at most, so many feeds on one server do not hammer it.
-const PER_HOST: usize = 2;
-
-/// Builds and keeps one client per address policy, and bounds requests per host.
+/// Builds and keeps one client per address policy, and bounds requests per host. A client
+/// pools its connections per host, so feeds on one server with the same policy share them;
+/// feeds with different policies never share a connection, and every new connection and
+/// every redirect is checked against the policy of the client that makes it.
 #[derive(Debug, Default, Clone)]
 pub struct HttpFetcher {
     clients: Arc<Mutex<HashMap<(bool, policy::Local), reqwest::Client>>>,
-    hosts: Arc<Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>>,
+    hosts: Arc<Mutex<Gates>>,
 }
+
+/// Per host: the limit its gate was made with, and the gate.
+type Gates = HashMap<String, (usize, Arc<tokio::sync::Semaphore>)>;
 
 /// Resolves names and drops addresses the feed may not reach, so a refused address is
 /// never connected to.
@@ -92,7 +95,27 @@ impl HttpFetcher {
         Ok(c)
     }
 
-    /// GETs `url` for `feed`, sending the stored validators verbatim.
+    /// Waits for a turn at `url`'s host: at most `limit` requests are in flight to it. A
+    /// reload that changes the limit gets a new gate; requests holding the old one finish.
+    pub(super) async fn turn(&self, url: &Url, limit: usize) -> tokio::sync::OwnedSemaphorePermit {
+        self.gate(url, limit).acquire_owned().await.expect("host gates are never closed")
+    }
+
+    fn gate(&self, url: &Url, limit: usize) -> Arc<tokio::sync::Semaphore> {
+        let mut hosts = self.hosts.lock().expect("host gate lock");
+        let host = url.host_str().unwrap_or_default();
+        match hosts.get(host) {
+            Some((n, gate)) if *n == limit => Arc::clone(gate),
+            _ => {
+                let gate = Arc::new(tokio::sync::Semaphore::new(limit.max(1)));
+                hosts.insert(host.to_string(), (limit, Arc::clone(&gate)));
+                gate
+            }
+        }
+    }
+
+    /// GETs `url` for `feed`, sending the stored validators verbatim. The caller holds a
+    /// [`turn`](Self::turn) at the host.
     ///
     /// # Errors
     /// A [`FetchError`] naming the feed and the URL.
@@ -104,15 +127,6 @@ impl HttpFetcher {
         };
         policy::check_url(url, feed.allow_http, feed.allow_local).map_err(refused)?;
         let timeout = feed.timeout.to_std().unwrap_or(StdDuration::from_secs(30));
-        let host = url.host_str().unwrap_or_default().to_string();
-        let gate = Arc::clone(
-            self.hosts
-                .lock()
-                .expect("host gate lock")
-                .entry(host)
-                .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(PER_HOST))),
-        );
-        let _permit = gate.acquire_owned().await.expect("host gates are never closed");
         let work = self.get_capped(feed, url, validators, timeout);
         tokio::time::timeout(timeout, work).await.unwrap_or_else(|_| {
             Err(FetchError::Timeout { feed: feed.id.to_string(), target: redacted(url), after: timeout })

@@ -145,24 +145,32 @@ pub fn redacted(url: &reqwest::Url) -> String {
 /// Fetches one feed. A transient failure is retried up to `retries` times, after
 /// `retry_backoff` doubling with jitter, but only while the feed's `timeout` (the budget
 /// of the whole fetch, retries included) leaves room: a poll never outlasts its timeout,
-/// and a failure that outlives the retries counts once.
+/// and a failure that outlives the retries counts once. The budget starts when the first
+/// attempt gets its turn at the host, so a feed queued behind others on one server (a
+/// `check` of many) is not timed out by the wait.
 ///
 /// # Errors
 /// The last attempt's [`FetchError`], naming the feed.
 pub async fn fetch(http: &HttpFetcher, feed: &FetchSpec<'_>, validators: &Validators) -> Result<Fetched, FetchError> {
     let budget = feed.timeout.to_std().unwrap_or(StdDuration::from_secs(30));
-    let deadline = tokio::time::Instant::now() + budget;
+    let mut started = None;
     let mut attempt = 0;
     loop {
         let result = match feed.source {
-            FeedSource::Path(path) => file::read(feed, path).await,
+            FeedSource::Path(path) => {
+                started.get_or_insert_with(tokio::time::Instant::now);
+                file::read(feed, path).await
+            }
             FeedSource::Url(url) => {
+                let _turn = http.turn(url, feed.max_in_flight).await;
+                let deadline = *started.get_or_insert_with(tokio::time::Instant::now) + budget;
                 let left = deadline.saturating_duration_since(tokio::time::Instant::now());
                 tokio::time::timeout(left, http.get(feed, url, validators)).await.unwrap_or_else(|_| {
                     Err(FetchError::Timeout { feed: feed.id.to_string(), target: redacted(url), after: budget })
                 })
             }
         };
+        let deadline = started.map_or_else(tokio::time::Instant::now, |t| t + budget);
         let err = match result {
             Err(e) if attempt < feed.retries && e.transient() => e,
             done => return done,

@@ -10,6 +10,7 @@ mod data;
 pub use self::data::Row;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use chrono_tz::Tz;
 
@@ -68,9 +69,18 @@ pub fn slug(s: &str) -> String {
     fold(s).replace(' ', "-")
 }
 
-/// Crossings by id, with an index of every folded name and alias.
-#[derive(Debug, Clone)]
+/// Crossings by id, with an index of every folded name and alias. The index of the
+/// built-in crossings (over a thousand, some milliseconds and a few MiB to build) is made
+/// the first time a name is looked up: a poll whose bodies did not change never needs it.
+#[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
+    /// Crossings from config, over the built-in ones, in order.
+    overrides: Vec<Crossing>,
+    index: OnceLock<Index>,
+}
+
+#[derive(Debug, Clone)]
+struct Index {
     crossings: Vec<Crossing>,
     by_id: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
@@ -84,10 +94,9 @@ pub struct Gazetteer {
     rows: HashMap<String, Row>,
 }
 
-impl Gazetteer {
-    /// The built-in crossings, from `data/crossings/`.
-    #[must_use]
-    pub fn built_in() -> Self {
+impl Index {
+    /// The built-in crossings, from `data/crossings/`, then `overrides`.
+    fn build(overrides: &[Crossing]) -> Self {
         let mut g = Self {
             crossings: Vec::new(),
             by_id: HashMap::new(),
@@ -116,14 +125,11 @@ impl Gazetteer {
             g.insert(c);
             g.rows.insert(row.id.clone(), row);
         }
+        for c in overrides {
+            g.insert(c.clone());
+        }
         g.index_phrases();
         g
-    }
-
-    /// Adds a crossing, or replaces the one with the same id.
-    pub fn upsert(&mut self, c: Crossing) {
-        self.insert(c);
-        self.index_phrases();
     }
 
     fn insert(&mut self, c: Crossing) {
@@ -154,46 +160,64 @@ impl Gazetteer {
             v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         }
     }
+}
+
+impl Gazetteer {
+    /// The built-in crossings, from `data/crossings/` (indexed on first use).
+    #[must_use]
+    pub fn built_in() -> Self {
+        Self::default()
+    }
+
+    /// Adds a crossing, or replaces the one with the same id.
+    pub fn upsert(&mut self, c: Crossing) {
+        if let Some(ix) = self.index.get_mut() {
+            ix.insert(c.clone());
+            ix.index_phrases();
+        }
+        self.overrides.push(c);
+    }
+
+    fn ix(&self) -> &Index {
+        self.index.get_or_init(|| Index::build(&self.overrides))
+    }
 
     /// Whether this folded name also names something other than one crossing.
     #[must_use]
     pub fn is_ambiguous(&self, folded: &str) -> bool {
-        self.ambiguous.contains(folded)
+        self.ix().ambiguous.contains(folded)
     }
 
     /// The built-in row of a crossing: both sides' names, kind and zones.
     #[must_use]
     pub fn row(&self, id: &str) -> Option<&Row> {
-        self.rows.get(id)
+        self.ix().rows.get(id)
     }
 
     /// The crossing with this id.
     #[must_use]
     pub fn get(&self, id: &str) -> Option<&Crossing> {
-        self.by_id.get(id).map(|&i| &self.crossings[i])
+        let ix = self.ix();
+        ix.by_id.get(id).map(|&i| &ix.crossings[i])
     }
 
     /// The crossing known by this id, name or alias.
     #[must_use]
     pub fn lookup(&self, name: &str) -> Option<&Crossing> {
-        self.get(name).or_else(|| self.by_name.get(&fold(name)).map(|&i| &self.crossings[i]))
+        let ix = self.ix();
+        self.get(name).or_else(|| ix.by_name.get(&fold(name)).map(|&i| &ix.crossings[i]))
     }
 
     /// Every crossing, built-in and configured.
     pub fn iter(&self) -> impl Iterator<Item = &Crossing> {
-        self.crossings.iter()
+        self.ix().crossings.iter()
     }
 
     /// The names (as folded words) that begin with the folded word `first`, longest
     /// first, with the crossing each names.
     pub fn phrases_starting(&self, first: &str) -> impl Iterator<Item = (&[String], &Crossing)> {
-        self.phrases.get(first).into_iter().flatten().map(|(w, i)| (w.as_slice(), &self.crossings[*i]))
-    }
-}
-
-impl Default for Gazetteer {
-    fn default() -> Self {
-        Self::built_in()
+        let ix = self.ix();
+        ix.phrases.get(first).into_iter().flatten().map(|(w, i)| (w.as_slice(), &ix.crossings[*i]))
     }
 }
 

@@ -108,6 +108,18 @@ CREATE INDEX records_crossing ON records (crossing);
 ALTER TABLE alerts ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ",
+    r"
+-- sources_disagree needs only what each feed says of a crossing: read from a covering
+-- index, not by decoding every other feed's record (quadratic when many feeds report
+-- the same crossing).
+ALTER TABLE records ADD COLUMN status TEXT NOT NULL DEFAULT '';
+ALTER TABLE records ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE records ADD COLUMN name TEXT NOT NULL DEFAULT '';
+UPDATE records SET status = coalesce(json_extract(json, '$.status'), ''),
+    source = coalesce(json_extract(json, '$.source'), ''), name = coalesce(json_extract(json, '$.name'), '');
+DROP INDEX records_crossing;
+CREATE INDEX records_said ON records (crossing, feed, status, source, name);
+",
 ];
 
 /// How long a statement waits for another process's write lock.

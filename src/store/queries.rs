@@ -1,6 +1,6 @@
 //! The store's reads and its few write transactions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension};
 use super::{sql, Store, StoreError};
 use crate::diff::Stored;
 use crate::fetch::Validators;
-use crate::model::{format_instant, Alert, Change, Record};
+use crate::model::{format_instant, Alert, Change, Record, Said, Status};
 
 /// What the store knows of one feed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,6 +24,9 @@ pub struct FeedState {
     /// The last poll that changed the store's view of the feed (unchanged polls write
     /// nothing; the poller keeps the later ones in memory).
     pub last_success: Option<chrono::DateTime<chrono::Utc>>,
+    /// Some crossing of the feed is counted missing but not yet removed, so even the same
+    /// body again must be diffed (it advances the count).
+    pub missing: bool,
 }
 
 /// One line of the change log.
@@ -83,26 +86,45 @@ impl Store {
     /// # Errors
     /// A [`StoreError`] when the row cannot be read.
     pub fn feed_state(&self, feed: &str) -> Result<FeedState, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT etag, last_modified, content_hash, good_polls, failures, last_success FROM feeds WHERE id = ?1",
-                [feed],
-                |r| {
-                    Ok(FeedState {
-                        validators: Validators { etag: r.get(0)?, last_modified: r.get(1)? },
-                        content_hash: r.get(2)?,
-                        good_polls: r.get(3)?,
-                        failures: r.get(4)?,
-                        last_success: r
-                            .get::<_, Option<String>>(5)?
-                            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
-                            .map(|t| t.with_timezone(&chrono::Utc)),
-                    })
-                },
+        let mut states = self.states(Some(feed))?;
+        Ok(states.remove(feed).unwrap_or_default())
+    }
+
+    /// What is known of every feed polled before, by feed id, in one read: what a cycle
+    /// over many feeds needs before it fetches them.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when the rows cannot be read.
+    pub fn feed_states(&self) -> Result<HashMap<String, FeedState>, StoreError> {
+        self.states(None)
+    }
+
+    fn states(&self, only: Option<&str>) -> Result<HashMap<String, FeedState>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, etag, last_modified, content_hash, good_polls, failures, last_success,
+                     EXISTS (SELECT 1 FROM records WHERE records.feed = feeds.id AND missing > 0)
+                 FROM feeds WHERE ?1 IS NULL OR id = ?1",
             )
-            .optional()
-            .map(Option::unwrap_or_default)
-            .map_err(self.err("read feed state"))
+            .map_err(self.err("read feed state"))?;
+        let rows = stmt
+            .query_map([only], |r| {
+                let state = FeedState {
+                    validators: Validators { etag: r.get(1)?, last_modified: r.get(2)? },
+                    content_hash: r.get(3)?,
+                    good_polls: r.get(4)?,
+                    failures: r.get(5)?,
+                    last_success: r
+                        .get::<_, Option<String>>(6)?
+                        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                        .map(|t| t.with_timezone(&chrono::Utc)),
+                    missing: r.get(7)?,
+                };
+                Ok((r.get::<_, String>(0)?, state))
+            })
+            .map_err(self.err("read feed state"))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err("read feed state"))
     }
 
     /// The last good snapshot of a feed with missing-counts.
@@ -150,22 +172,30 @@ impl Store {
         Ok(out)
     }
 
-    /// The current records other feeds hold for a crossing.
+    /// What the other feeds say of a crossing, by feed: each one's source, status and
+    /// name for it, from an index (no record is decoded).
     ///
     /// # Errors
     /// A [`StoreError`] when rows cannot be read.
-    pub fn records_elsewhere(&self, crossing: &str, feed: &str) -> Result<Vec<Record>, StoreError> {
+    pub fn said_elsewhere(&self, crossing: &str, feed: &str) -> Result<Vec<Said>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT json FROM records WHERE crossing = ?1 AND feed != ?2 ORDER BY feed")
+            .prepare_cached(
+                "SELECT source, status, name FROM records INDEXED BY records_said
+                 WHERE crossing = ?1 AND feed != ?2 ORDER BY feed",
+            )
             .map_err(self.err("read records"))?;
-        let rows = stmt.query_map([crossing, feed], |r| r.get::<_, String>(0)).map_err(self.err("read records"))?;
-        let mut out = Vec::new();
-        for js in rows {
-            let js = js.map_err(self.err("read records"))?;
-            out.push(self.stored(&js, "record")?);
-        }
-        Ok(out)
+        let rows = stmt
+            .query_map([crossing, feed], |r| {
+                let status: String = r.get(1)?;
+                Ok(Said {
+                    source: r.get(0)?,
+                    status: Status::parse(&status).unwrap_or(Status::Unknown),
+                    name: r.get(2)?,
+                })
+            })
+            .map_err(self.err("read records"))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err("read records"))
     }
 
     /// True when some crossing of the feed is counted missing but not yet removed.
@@ -199,9 +229,10 @@ impl Store {
         .map_err(e("update feed"))?;
         for r in a.changes.iter().filter_map(|c| c.current.as_ref()) {
             tx.execute(
-                "INSERT INTO records (feed, crossing, json, first_seen, missing) VALUES (?1, ?2, ?3, ?4, 0)
-                 ON CONFLICT (feed, crossing) DO UPDATE SET json = ?3, missing = 0",
-                params![a.feed, r.crossing, json(r), now],
+                "INSERT INTO records (feed, crossing, json, first_seen, missing, status, source, name)
+                 VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7)
+                 ON CONFLICT (feed, crossing) DO UPDATE SET json = ?3, missing = 0, status = ?5, source = ?6, name = ?7",
+                params![a.feed, r.crossing, json(r), now, r.status.as_str(), r.source, r.name],
             )
             .map_err(e("store record"))?;
         }

@@ -15,6 +15,7 @@ mod http;
 mod model;
 mod operate;
 mod pipeline;
+mod reuse;
 mod review;
 mod service;
 mod shape;
