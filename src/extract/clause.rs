@@ -141,7 +141,14 @@ pub(super) fn sentence_events(
             found.iter().filter(|x| x.pos >= lo && x.pos < m.start()).map(|x| x.target.clone()).collect();
         let after_list = listed_after(s, m.end(), hi, found);
         if targets.is_empty() {
-            targets = found.iter().filter(|x| x.pos >= m.end() && x.pos < hi).map(|x| x.target.clone()).collect();
+            let after: Vec<&Mention> = found.iter().filter(|x| x.pos >= m.end() && x.pos < hi).collect();
+            // "X, which was closed for years, will reopen on 12 January, officials in Y
+            // said": a crossing far after the word, with one before it in the sentence,
+            // is not what it speaks of; one right after it is its object.
+            let object = after.first().is_some_and(|x| lexicon::OBJECT_GAP.is_match(&s[m.end()..x.pos]));
+            if object || out.len() == first_event {
+                targets = after.iter().map(|x| x.target.clone()).collect();
+            }
         } else {
             for t in after_list {
                 if !targets.iter().any(|x| x.key() == t.key()) {

@@ -495,3 +495,10 @@ pub(crate) static OBJECT: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static CONTINUATION: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)^[^.;:]{0,40}?[\s,]+(?:and|but)\s+(?:[\w'-]+\s+){0,3}$").expect("continuation regex")
 });
+
+/// Between a status word and the crossing it acts on: "closed the", "reopened its
+/// Torkham", "halted at the".
+pub(crate) static OBJECT_GAP: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r#"(?i)^[\s"“]*(?:(?:at|via|through|across|on|of|to|for)\s+)?(?:the\s+|its\s+|their\s+|both\s+|all\s+)?(?:[\w'’-]+\s+){0,3}?["“'«]?$"#)
+        .expect("object-gap regex")
+});

@@ -334,3 +334,17 @@ fn the_borders_after_naming_several_crossings_are_all_of_them() {
         ]
     );
 }
+
+#[test]
+fn a_crossing_far_after_a_status_word_is_not_its_subject() {
+    let r = ex(
+        "The Torkham crossing, which was closed for almost 3 years, will reopen on January 12, officials at Chaman said.",
+        "2023-01-11",
+    );
+    assert!(r.iter().all(|(c, ..)| c == "torkham"), "{r:?}");
+    assert_eq!(
+        ex("Pakistan reopened the Chaman crossing on Monday.", "2023-01-11"),
+        one("chaman", "open", None),
+        "the object right after the word"
+    );
+}
