@@ -163,7 +163,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)^[\s,]*(?P<pre>from|at|as of)?\s*(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?|hrs|h\b)?",
+        r"(?i)^[\s,]*(?P<pre>from|at|as of)?\s*(?:(?:about|around|approximately|roughly|some)\s+)?(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?|hrs|h\b)?",
     )
         .expect("time regex")
 });
@@ -183,7 +183,7 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
         | (?P<on>\b(?:on|in|at|during|this|next|last|coming)(?:\s+the)?)
         | (?P<verb>\b(?:re-?open(?:ed|s)?|closed|closes|shut|shuts|resumed|resumes|suspended|halted|opened|opens|sealed|blocked|lifted)\s+(?:again\s+)?)
         | (?P<apposition>\bi\.\s?e\.,?|\bnamely|\bthat\s+is,?)
-        )[\s,(]*$",
+        )(?:\s+(?:about|around|approximately|roughly))?[\s,(]*$",
     )
     .expect("role regex")
 });

@@ -192,3 +192,15 @@ fn traffic_that_began_crossing_again_is_an_opening() {
         one("torkham", "open", None)
     );
 }
+
+#[test]
+fn about_before_a_time_keeps_the_time() {
+    let published = chrono::NaiveDate::from_ymd_opt(2021, 1, 11).unwrap();
+    let r = super::extract(
+        "Traffic at the Abu Samrah crossing had resumed at about 7 a.m. on Saturday.",
+        published,
+        &crate::gazetteer::Gazetteer::built_in(),
+        "t",
+    );
+    assert_eq!(r[0].since.as_deref(), Some("2021-01-09T07:00"));
+}
