@@ -8,7 +8,9 @@
 //! further notice`), between sentences that say nothing about a border. Each article is
 //! extracted with its own publication date.
 //!
-//! Also prints the heap the gazetteer holds, counted by this binary's allocator.
+//! Also prints the memory the gazetteer adds: the heap it holds and its peak while it is
+//! built, counted by this binary's allocator, and the growth of resident memory
+//! (`/proc/self/statm`) across building it.
 //! Run: `cargo bench --bench extract`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -23,11 +25,17 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(bytes: usize) {
+    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
 
 // SAFETY: every call is passed to the system allocator unchanged; only a counter is added.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        grew(layout.size());
         System.alloc(layout)
     }
 
@@ -37,7 +45,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        grew(new_size);
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
         System.realloc(ptr, layout, new_size)
     }
@@ -189,11 +197,26 @@ fn articles(names: &[String]) -> Vec<(String, NaiveDate)> {
     out
 }
 
+/// Resident memory of this process, in bytes (Linux).
+fn resident() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: usize = statm.split(' ').nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    // SAFETY: sysconf has no preconditions.
+    pages * usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096)
+}
+
 fn bench(c: &mut Criterion) {
-    let before = LIVE.load(Ordering::Relaxed);
+    let mib = |b: usize| b as f64 / 1_048_576.0;
+    let (before, rss) = (LIVE.load(Ordering::Relaxed), resident());
+    PEAK.store(before, Ordering::Relaxed);
     let gazetteer = Gazetteer::built_in();
-    let heap = LIVE.load(Ordering::Relaxed) - before;
-    eprintln!("gazetteer: {} crossings, {:.2} MiB on the heap", gazetteer.iter().count(), heap as f64 / 1_048_576.0);
+    eprintln!(
+        "gazetteer: {} crossings; heap {:.2} MiB held, {:.2} MiB at peak while built; resident +{:.2} MiB",
+        gazetteer.iter().count(),
+        mib(LIVE.load(Ordering::Relaxed) - before),
+        mib(PEAK.load(Ordering::Relaxed) - before),
+        mib(resident().saturating_sub(rss)),
+    );
     let articles = articles(&crossing_names(&gazetteer));
     let bytes: usize = articles.iter().map(|(t, _)| t.len()).sum();
     let records: usize = articles.iter().map(|(t, p)| extract(t, *p, &gazetteer, "bench").len()).sum();
