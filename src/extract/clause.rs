@@ -71,7 +71,7 @@ pub(super) fn sentence_events(
             }
         }
         if status == Status::Closed || (status == Status::Open && !ends_a_block) {
-            let subject = lexicon::SUBJECT_SCOPE.captures(&s[lo..m.start()]);
+            let subject = subject_scope(&s[lo..m.start()]);
             if let Some(sc) = subject.and_then(|x| x.name("of").or(x.name("kind"))) {
                 if lexicon::is_restrictive(sc.as_str()) {
                     let verb = if status == Status::Closed { "closed to" } else { "open to" };
@@ -389,6 +389,36 @@ fn before(s: &str, at: usize) -> &str {
         from += 1;
     }
     &s[from..at]
+}
+
+/// [`lexicon::SUBJECT_SCOPE`] on `text`, run only when `text` holds a traffic word that
+/// every match of it holds. The regex has no literal prefix the regex crate can look for
+/// first, and on names in many scripts its lazy DFA thrashes: it took two thirds of
+/// extraction time (docs/benchmarks.md). Its case-insensitive match reads `ſ` as `s`, so
+/// text with `ſ` still goes to the regex.
+fn subject_scope(text: &str) -> Option<regex::Captures<'_>> {
+    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "traffic",
+                "movement",
+                "passage",
+                "entry",
+                "transit",
+                "transport",
+                "export",
+                "import",
+                "crossings",
+                "vehicles",
+            ])
+            .expect("traffic words")
+    });
+    if WORDS.is_match(text) || text.contains('ſ') {
+        lexicon::SUBJECT_SCOPE.captures(text)
+    } else {
+        None
+    }
 }
 
 /// The status word a date phrase belongs to: the one it overlaps ("a three-day

@@ -10,6 +10,7 @@ use super::ascii_words;
 
 use super::Target;
 use crate::gazetteer::{fold, slug, Gazetteer};
+use crate::model::Crossing;
 
 /// A crossing named at a byte position of the sentence.
 #[derive(Debug, Clone)]
@@ -89,23 +90,19 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer) -> Vec<Mention> {
     let words: Vec<(usize, usize, String)> = word_spans(s);
     let mut taken = vec![false; words.len()];
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < words.len() {
-        let hit = gazetteer.phrases_starting(&words[i].2).find(|(parts, crossing)| {
-            i + parts.len() <= words.len()
-                && parts.iter().enumerate().all(|(k, p)| words[i + k].2 == *p)
-                && (!gazetteer.is_ambiguous(&parts.join(" "))
-                    || called_a_crossing(&words[i + parts.len()..])
-                    || names_a_country_of(s, crossing))
-        });
-        let Some((parts, crossing)) = hit else {
-            i += 1;
+    // Leftmost first, then longest: a name covers its words, and a shorter name at the
+    // same word counts only when every longer one is ambiguous without context.
+    let mut next = 0;
+    for (i, n, name, crossing) in names(&words, gazetteer) {
+        if i < next
+            || (gazetteer.is_ambiguous(name) && !called_a_crossing(&words[i + n..]) && !names_a_country_of(s, crossing))
+        {
             continue;
-        };
-        taken[i..i + parts.len()].iter_mut().for_each(|t| *t = true);
+        }
+        taken[i..i + n].iter_mut().for_each(|t| *t = true);
         out.push(Mention {
             pos: words[i].0,
-            end: words[i + parts.len() - 1].1,
+            end: words[i + n - 1].1,
             target: Target::Crossing {
                 id: crossing.id.clone(),
                 name: crossing.name.clone(),
@@ -113,7 +110,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer) -> Vec<Mention> {
                 tz: crossing.tz.name().to_string(),
             },
         });
-        i += parts.len();
+        next = i + n;
     }
     let lower = s.to_ascii_lowercase();
     let may_name = ["crossing", "checkpoint", "checkpost", "check post", "port of entry", "border post", "gate"]
@@ -146,6 +143,34 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer) -> Vec<Mention> {
     out
 }
 
+/// The gazetteer names that are whole words of `words`, by first word and then longest
+/// first: (first word, word count, folded name, crossing).
+fn names<'g>(words: &[(usize, usize, String)], gazetteer: &'g Gazetteer) -> Vec<(usize, usize, &'g str, &'g Crossing)> {
+    // The folded words joined by single spaces, as names are folded, with each word's span
+    // in it. A word that folds to more than one ("½" to "1 2") stays one word, as names
+    // are matched word by word: its inner spaces become a byte no name holds.
+    let mut folded = String::new();
+    let mut spans = Vec::with_capacity(words.len());
+    for (_, _, w) in words {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        let start = folded.len();
+        folded.extend(w.chars().map(|c| if c == ' ' { '\u{1f}' } else { c }));
+        spans.push((start, folded.len()));
+    }
+    let mut out: Vec<_> = gazetteer
+        .names_in(&folded)
+        .filter_map(|(at, name, crossing)| {
+            let first = spans.binary_search_by_key(&at.start, |s| s.0).ok()?;
+            let last = spans.binary_search_by_key(&at.end, |s| s.1).ok()?;
+            Some((first, last + 1 - first, name, crossing))
+        })
+        .collect();
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    out
+}
+
 /// Words that make a name before them a crossing's: "the Brest crossing", "Peace
 /// Bridge border post".
 const CROSSING_WORDS: &[&str] = &[
@@ -172,7 +197,7 @@ fn called_a_crossing(after: &[(usize, usize, String)]) -> bool {
 }
 
 /// An ambiguous name counts in a sentence that names one of the crossing's countries.
-fn names_a_country_of(s: &str, crossing: &crate::model::Crossing) -> bool {
+fn names_a_country_of(s: &str, crossing: &Crossing) -> bool {
     super::lexicon::countries_in(&fold(s)).iter().any(|(_, c)| crossing.countries.iter().any(|k| k == c.code))
 }
 
@@ -211,4 +236,55 @@ fn word_spans(s: &str) -> Vec<(usize, usize, String)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each gazetteer mention as (id, the original text it spans).
+    fn named<'s>(s: &'s str, g: &Gazetteer) -> Vec<(String, &'s str)> {
+        find(s, g)
+            .into_iter()
+            .filter_map(|m| match m.target {
+                Target::Crossing { id, tz, .. } if tz != "UTC" => Some((id, &s[m.pos..m.end])),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_match_folded_whole_words_leftmost_longest() {
+        let g = Gazetteer::built_in();
+        let pair = |id: &str, t: &'static str| (id.to_string(), t);
+        // With and without diacritics, spans in the original text.
+        assert_eq!(named("Kuźnica and KUZNICA shut.", &g), [pair("kuznica", "Kuźnica"), pair("kuznica", "KUZNICA")]);
+        // A name of several words, and one at the very end of the text.
+        assert_eq!(
+            named("Trucks left Angur Ada for Torkham", &g),
+            [pair("angoor-adda", "Angur Ada"), pair("torkham", "Torkham")]
+        );
+        // Overlapping names: the longest wins and covers the shorter.
+        assert_eq!(named("Kuźnica Białostocka reopened.", &g), [pair("kuznica", "Kuźnica Białostocka")]);
+        assert_eq!(named("At the Torkham Gate, traders waited.", &g), [pair("torkham", "Torkham Gate")]);
+        // A name inside a longer word is not a mention.
+        assert!(named("Torkhamabad and Xtorkham are towns.", &g).is_empty());
+    }
+
+    #[test]
+    fn an_ambiguous_longer_name_gives_way_to_a_shorter_one_and_config_names_match() {
+        let mut g = Gazetteer::built_in();
+        assert!(named("The Khyber Pass was quiet.", &g).is_empty());
+        g.upsert(Crossing {
+            id: "khyber".into(),
+            name: "Khyber".into(),
+            countries: vec!["PK".into(), "AF".into()],
+            tz: chrono_tz::Asia::Karachi,
+            aliases: vec!["Zyx Qwerty".into()],
+        });
+        // "Khyber Pass" is ambiguous and nothing calls it a crossing: "Khyber" is named.
+        assert_eq!(named("The Khyber Pass was quiet.", &g), [("khyber".to_string(), "Khyber")]);
+        assert_eq!(named("The Khyber Pass border was shut.", &g), [("torkham".to_string(), "Khyber Pass")]);
+        assert_eq!(named("Zyx  Qwerty reopened.", &g), [("khyber".to_string(), "Zyx  Qwerty")]);
+    }
 }

@@ -12,6 +12,7 @@ pub use self::data::Row;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use chrono_tz::Tz;
 
 use crate::model::Crossing;
@@ -84,9 +85,8 @@ struct Index {
     crossings: Vec<Crossing>,
     by_id: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
-    /// Folded names split into words, keyed by their first word, longest first: what
-    /// finding names in running text walks.
-    phrases: HashMap<String, Vec<(Vec<String>, usize)>>,
+    /// Every folded name in one automaton: what finding names in running text searches.
+    names: NameIndex,
     /// Folded names that also name a place or another crossing (`~` in the data): text
     /// must call them a crossing before they count.
     ambiguous: HashSet<String>,
@@ -101,7 +101,7 @@ impl Index {
             crossings: Vec::new(),
             by_id: HashMap::new(),
             by_name: HashMap::new(),
-            phrases: HashMap::new(),
+            names: NameIndex::new(&HashMap::new()),
             ambiguous: HashSet::new(),
             rows: HashMap::new(),
         };
@@ -128,7 +128,7 @@ impl Index {
         for c in overrides {
             g.insert(c.clone());
         }
-        g.index_phrases();
+        g.index_names();
         g
     }
 
@@ -150,15 +150,8 @@ impl Index {
         }
     }
 
-    fn index_phrases(&mut self) {
-        self.phrases.clear();
-        for (name, &i) in &self.by_name {
-            let words: Vec<String> = name.split(' ').map(str::to_string).collect();
-            self.phrases.entry(words[0].clone()).or_default().push((words, i));
-        }
-        for v in self.phrases.values_mut() {
-            v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        }
+    fn index_names(&mut self) {
+        self.names = NameIndex::new(&self.by_name);
     }
 }
 
@@ -173,7 +166,7 @@ impl Gazetteer {
     pub fn upsert(&mut self, c: Crossing) {
         if let Some(ix) = self.index.get_mut() {
             ix.insert(c.clone());
-            ix.index_phrases();
+            ix.index_names();
         }
         self.overrides.push(c);
     }
@@ -213,11 +206,39 @@ impl Gazetteer {
         self.ix().crossings.iter()
     }
 
-    /// The names (as folded words) that begin with the folded word `first`, longest
-    /// first, with the crossing each names.
-    pub fn phrases_starting(&self, first: &str) -> impl Iterator<Item = (&[String], &Crossing)> {
+    /// Every occurrence of a name in `folded` text (see [`fold`]), overlapping ones
+    /// included, in order of where they end: byte range, folded name and crossing. A
+    /// name may start or end inside a word; the caller checks word boundaries.
+    pub fn names_in<'a, 'h>(
+        &'a self,
+        folded: &'h str,
+    ) -> impl Iterator<Item = (std::ops::Range<usize>, &'a str, &'a Crossing)> + use<'a, 'h> {
         let ix = self.ix();
-        ix.phrases.get(first).into_iter().flatten().map(|(w, i)| (w.as_slice(), &ix.crossings[*i]))
+        ix.names.automaton.find_overlapping_iter(folded).map(move |m| {
+            let (name, i) = &ix.names.names[m.pattern().as_usize()];
+            (m.range(), name.as_str(), &ix.crossings[*i])
+        })
+    }
+}
+
+/// An automaton over folded names. `Standard` match semantics, so a search reports
+/// overlapping names too: the caller picks among them by word boundaries and context (a
+/// longer name may be ambiguous where a shorter one it contains is not).
+#[derive(Debug, Clone)]
+struct NameIndex {
+    automaton: AhoCorasick,
+    /// What pattern `k` stands for: the folded name and the crossing's index.
+    names: Vec<(String, usize)>,
+}
+
+impl NameIndex {
+    fn new(by_name: &HashMap<String, usize>) -> Self {
+        // An empty name would match everywhere.
+        let mut names: Vec<(String, usize)> =
+            by_name.iter().filter(|(n, _)| !n.is_empty()).map(|(n, &i)| (n.clone(), i)).collect();
+        names.sort_unstable();
+        let automaton = AhoCorasick::new(names.iter().map(|(n, _)| n)).expect("folded names fit an automaton");
+        Self { automaton, names }
     }
 }
 
