@@ -185,22 +185,22 @@ static COUNTRY_WORDS: LazyLock<std::collections::HashMap<&'static str, usize>> =
 
 /// Countries named in folded text, in order of first mention, each once.
 pub(crate) fn countries_in(folded: &str) -> Vec<(usize, Country)> {
-    let words: Vec<(usize, &str)> = folded
-        .split(' ')
-        .scan(0, |pos, w| {
-            let at = *pos;
-            *pos += w.len() + 1;
-            Some((at, w))
-        })
-        .collect();
+    // Word spans of the folded text, whose words are joined by single spaces: a phrase
+    // of words k..k+n is one slice of it, looked up without building a string.
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut at = 0;
+    for w in folded.split(' ') {
+        words.push((at, at + w.len()));
+        at += w.len() + 1;
+    }
     let mut found: Vec<(usize, Country)> = Vec::new();
     let mut k = 0;
     while k < words.len() {
         let pos = words[k].0;
         // The longest name that starts here: three words, two, one.
         let hit = (1..=3).rev().find_map(|n| {
-            let phrase: Vec<&str> = words.get(k..k + n)?.iter().map(|(_, w)| *w).collect();
-            COUNTRY_WORDS.get(phrase.join(" ").as_str()).map(|&i| (i, n))
+            let last = words.get(k + n - 1)?;
+            COUNTRY_WORDS.get(&folded[pos..last.1]).map(|&i| (i, n))
         });
         let Some((i, n)) = hit else {
             k += 1;
