@@ -85,8 +85,10 @@ const NOT_NAMES: &[&str] = &[
     "on",
 ];
 
-/// Finds the crossings named in `s`, in order.
-pub(crate) fn find(s: &str, gazetteer: &Gazetteer) -> Vec<Mention> {
+/// Finds the crossings named in `s`, in order. `named` holds the codes of the countries
+/// the document named before `s`: an ambiguous name of a crossing between two of them
+/// counts ("trucks crossed at Oybek" in a report on Uzbekistan and Tajikistan).
+pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mention> {
     let words: Vec<(usize, usize, String)> = word_spans(s);
     let mut taken = vec![false; words.len()];
     let mut out = Vec::new();
@@ -94,8 +96,14 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer) -> Vec<Mention> {
     // same word counts only when every longer one is ambiguous without context.
     let mut next = 0;
     for (i, n, name, crossing) in names(&words, gazetteer) {
+        let place = gazetteer.is_ambiguous(name)
+            && (REGION.is_match(&s[words[i + n - 1].1..]) || PLACE_OF.is_match(&s[..words[i].0]));
         if i < next
-            || (gazetteer.is_ambiguous(name) && !called_a_crossing(&words[i + n..]) && !names_a_country_of(s, crossing))
+            || place
+            || (gazetteer.is_ambiguous(name)
+                && !called_a_crossing(&words[i + n..])
+                && !names_a_country_of(s, crossing)
+                && (gazetteer.is_shared(name) || !crossing.countries.iter().all(|c| named.contains(&c.as_str()))))
         {
             continue;
         }
@@ -208,6 +216,13 @@ fn describes(before: &str) -> bool {
     before.split_whitespace().rev().take(3).any(|w| ORDINALS.contains(&fold(w).as_str()))
 }
 
+/// A name after these is a place, not a crossing: "the province of Lang Son", "the town
+/// of Mae Sot".
+static PLACE_OF: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:province|region|district|city|town|village|county|state|municipality)\s+of\s+$")
+        .expect("place-of regex")
+});
+
 /// A name followed by these is a region, not a crossing.
 static REGION: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
@@ -217,7 +232,10 @@ static REGION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn is_country_word(w: &str) -> bool {
-    !super::lexicon::countries_in(&fold(w)).is_empty()
+    // "Arabia" of "Saudi Arabia", "Rica" of "Costa Rica": a part of a country's name.
+    const PARTS: &[&str] = &["arabia", "rica", "leone", "salvador", "herzegovina", "faso", "korea", "sudan", "guinea"];
+    let f = fold(w);
+    PARTS.contains(&f.as_str()) || !super::lexicon::countries_in(&f).is_empty()
 }
 
 /// Words of `s` with their byte spans, each folded.
@@ -244,7 +262,7 @@ mod tests {
 
     /// Each gazetteer mention as (id, the original text it spans).
     fn named<'s>(s: &'s str, g: &Gazetteer) -> Vec<(String, &'s str)> {
-        find(s, g)
+        find(s, g, &[])
             .into_iter()
             .filter_map(|m| match m.target {
                 Target::Crossing { id, tz, .. } if tz != "UTC" => Some((id, &s[m.pos..m.end])),
@@ -286,5 +304,36 @@ mod tests {
         assert_eq!(named("The Khyber Pass was quiet.", &g), [("khyber".to_string(), "Khyber")]);
         assert_eq!(named("The Khyber Pass border was shut.", &g), [("torkham".to_string(), "Khyber Pass")]);
         assert_eq!(named("Zyx  Qwerty reopened.", &g), [("khyber".to_string(), "Zyx  Qwerty")]);
+    }
+
+    #[test]
+    fn an_ambiguous_name_counts_in_a_document_that_named_both_its_countries() {
+        let g = Gazetteer::built_in();
+        let ids = |named: &[&str]| -> Vec<String> {
+            find("Trucks crossed at Oybek on Monday.", &g, named)
+                .into_iter()
+                .filter_map(|m| match m.target {
+                    Target::Crossing { id, .. } => Some(id),
+                    Target::Border(..) | Target::Unresolved => None,
+                })
+                .collect()
+        };
+        assert_eq!(ids(&["UZ", "TJ"]), ["oybek"]);
+        assert!(ids(&["UZ"]).is_empty(), "one country is not enough");
+        assert!(ids(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_name_after_the_province_of_is_a_place() {
+        let g = Gazetteer::built_in();
+        assert!(named("Officials in the town of Mae Sot met in Thailand.", &g).is_empty());
+        assert_eq!(named("Officials at Mae Sot in Thailand met.", &g).len(), 1);
+    }
+
+    #[test]
+    fn part_of_a_country_name_is_not_a_crossing_name() {
+        let g = Gazetteer::built_in();
+        let found = find("The Qatar-Saudi Arabia crossing reopens", &g, &[]);
+        assert!(found.iter().all(|m| !matches!(&m.target, Target::Crossing { name, .. } if name == "Arabia")));
     }
 }

@@ -140,7 +140,8 @@ fn statements<'t>(
     let mut doc_countries: Vec<Country> = Vec::new();
     let mut last_border: Option<(Country, Country)> = None;
     for (i, s) in sents.iter().enumerate() {
-        let found = mentions::find(s, gazetteer);
+        let named: Vec<&str> = doc_countries.iter().map(|c| c.code).collect();
+        let found = mentions::find(s, gazetteer, &named);
         let folded = crate::gazetteer::fold(s);
         let countries: Vec<Country> = lexicon::countries_in(&folded).into_iter().map(|(_, c)| c).collect();
         let border = border_of(s, &countries, &doc_countries, last_border);

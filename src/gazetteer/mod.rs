@@ -90,6 +90,8 @@ struct Index {
     /// Folded names that also name a place or another crossing (`~` in the data): text
     /// must call them a crossing before they count.
     ambiguous: HashSet<String>,
+    /// Folded names that more than one crossing has.
+    shared: HashSet<String>,
     /// The built-in rows, by id: both sides' names, kind, second zone.
     rows: HashMap<String, Row>,
 }
@@ -103,6 +105,7 @@ impl Index {
             by_name: HashMap::new(),
             names: NameIndex::new(&HashMap::new()),
             ambiguous: HashSet::new(),
+            shared: HashSet::new(),
             rows: HashMap::new(),
         };
         for row in data::rows() {
@@ -146,7 +149,10 @@ impl Index {
         let c = &self.crossings[idx];
         self.by_id.insert(c.id.clone(), idx);
         for n in std::iter::once(&c.name).chain(&c.aliases).chain(std::iter::once(&c.id)) {
-            self.by_name.insert(fold(n), idx);
+            if let Some(other) = self.by_name.insert(fold(n), idx).filter(|&o| o != idx) {
+                self.shared.insert(fold(n));
+                self.by_name.insert(fold(n), other.min(idx));
+            }
         }
     }
 
@@ -179,6 +185,12 @@ impl Gazetteer {
     #[must_use]
     pub fn is_ambiguous(&self, folded: &str) -> bool {
         self.ix().ambiguous.contains(folded)
+    }
+
+    /// Whether more than one crossing has this folded name.
+    #[must_use]
+    pub fn is_shared(&self, folded: &str) -> bool {
+        self.ix().shared.contains(folded)
     }
 
     /// The built-in row of a crossing: both sides' names, kind and zones.
@@ -281,5 +293,13 @@ mod tests {
         g.upsert(c);
         assert_eq!(g.lookup("torkham crossing point").unwrap().id, "torkham");
         assert_eq!(g.iter().filter(|c| c.id == "torkham").count(), 1);
+    }
+
+    #[test]
+    fn a_name_two_crossings_share_is_marked_shared_and_looks_up_the_first() {
+        let g = Gazetteer::built_in();
+        assert!(g.is_shared("mae sot"));
+        assert_eq!(g.lookup("Mae Sot").unwrap().id, "mae-sot");
+        assert!(!g.is_shared("kuznica"));
     }
 }
