@@ -87,7 +87,9 @@ pub(super) fn merge(events: Vec<Event>) -> Vec<Event> {
         if e.status == Status::Restricted || o.status == Status::Restricted {
             o.status = Status::Restricted;
         }
-        if o.since.is_none() || (o.since_derived && !e.since_derived && e.since.is_some()) {
+        // The same day told again with its time of day: "on January 12 at 9:30 am".
+        let timed = matches!((o.since, e.since), (Some(When::Day(a, None)), Some(When::Day(b, Some(_)))) if a == b);
+        if o.since.is_none() || timed || (o.since_derived && !e.since_derived && e.since.is_some()) {
             o.since = e.since;
             o.since_derived = e.since_derived;
             o.why.since.clone_from(&e.why.since);
@@ -171,7 +173,8 @@ pub(super) fn complete(mut events: Vec<Event>) -> Vec<Event> {
                 n.since.filter(|_| !n.since_derived).map(|s| (s, n.sentences.clone(), why()))
             })
             .filter(|(s, ..)| from.is_none_or(|f| s.day() > f))
-            .min_by_key(|(s, ..)| s.day());
+            // Of two tellings of the same day, the one with a time of day.
+            .min_by_key(|(s, ..)| (s.day(), !matches!(s, When::Day(_, Some(_)))));
         if let Some((s, sents, why)) = next {
             events[i].until = ended_by(s).map(|w| (w, End::Derived));
             events[i].why.until = Some(why);

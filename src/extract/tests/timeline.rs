@@ -204,3 +204,13 @@ fn about_before_a_time_keeps_the_time() {
     );
     assert_eq!(r[0].since.as_deref(), Some("2021-01-09T07:00"));
 }
+
+#[test]
+fn the_same_day_told_again_with_its_time_of_day_keeps_the_time() {
+    let r = ex(
+        "The Mae Sot bridge, closed since 2020, will reopen on January 12, officials said. \
+         The Mae Sot bridge will reopen on January 12 at 9:30 am.",
+        "2023-01-11",
+    );
+    assert!(r.contains(&("mae-sot".into(), "closed".into(), Some("2023-01-12T09:30".into()))), "{r:?}");
+}
