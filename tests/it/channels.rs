@@ -60,9 +60,12 @@ fn delivered(state: &Path, sink: &'static str) -> impl Fn() -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ntfy_gets_a_plain_text_post_with_title_priority_tags_and_token_and_a_500_is_retried_once_delivered() {
-    let server =
-        Server::sequence(vec![Reply::status(500, "down"), Reply::ok(r#"{"id":"x1","event":"message"}"#)]).await;
+async fn ntfy_gets_a_plain_text_post_with_title_priority_tags_and_token_and_a_429_is_retried_after_its_retry_after() {
+    let server = Server::sequence(vec![
+        Reply::status(429, r#"{"code":42901,"http":429,"error":"limit reached"}"#).header("Retry-After", "2"),
+        Reply::ok(r#"{"id":"x1","event":"message"}"#),
+    ])
+    .await;
     let dir = tempdir();
     std::fs::write(dir.path().join("ntfy.token"), format!("{NTFY_TOKEN}\n")).unwrap();
     let cfg = config(dir.path(), &ntfy_sink(&server.url("/borderwatch-alerts")));
@@ -74,6 +77,7 @@ async fn ntfy_gets_a_plain_text_post_with_title_priority_tags_and_token_and_a_50
 
     let seen = server.seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 2, "one refused, one accepted, none after: {seen:?}");
+    assert!(seen[1].at - seen[0].at >= Duration::from_secs(2), "retried no sooner than Retry-After");
     for req in &seen {
         assert_eq!(req.method, "POST");
         assert_eq!(req.path, "/borderwatch-alerts");
@@ -85,7 +89,7 @@ async fn ntfy_gets_a_plain_text_post_with_title_priority_tags_and_token_and_a_50
         assert_eq!(String::from_utf8(req.body.clone()).unwrap(), HOSTILE_MESSAGE, "plain text, as written");
     }
     let log = daemon.lines().join("\n");
-    assert!(log.contains("answered 500"), "the refusal is logged:\n{log}");
+    assert!(log.contains("answered 429"), "the refusal is logged:\n{log}");
     assert!(!log.contains(NTFY_TOKEN), "the token is not logged:\n{log}");
 }
 
