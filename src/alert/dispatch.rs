@@ -22,7 +22,8 @@ pub struct Round {
     pub delivered: usize,
     /// Sinks that refused an alert this round.
     pub failed_sinks: usize,
-    /// The longest wait a refusing sink asked for before the next attempt.
+    /// The longest wait a refusing sink asked for before the next attempt, at most
+    /// [`MAX_RETRY_AFTER`].
     pub retry_after: Option<std::time::Duration>,
 }
 
@@ -44,7 +45,7 @@ pub async fn deliver_pending(
         total.delivered += delivered;
         if let Some(wait) = refused {
             total.failed_sinks += 1;
-            total.retry_after = total.retry_after.max(wait);
+            total.retry_after = total.retry_after.max(wait.map(|w| w.min(MAX_RETRY_AFTER)));
         }
     }
     Ok(total)
@@ -79,6 +80,11 @@ async fn deliver_to(
     }
     Ok((delivered, None))
 }
+
+/// The longest pause a sink's refusal can impose on the dispatcher (the backoff's
+/// ceiling): a server asking for more is tried again after this, and refuses again if
+/// it must, rather than holding every sink's alerts for as long as it likes.
+pub const MAX_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// The wait before retry `attempt` (1-based): 1 s doubling to at most 5 minutes, with up
 /// to 25% jitter so that many daemons do not retry in step.

@@ -5,6 +5,8 @@
 //! ASCII goes as an RFC 2047 encoded word, which ntfy (2.4 and later) decodes. Only a
 //! 2xx answer counts as delivered; a 429 carries its `Retry-After` back to the outbox.
 
+use std::fmt::Write as _;
+
 use super::sink::{http_client, title, Delivery, NotifyError, Sink};
 use crate::config::{NtfyConfig, QuietHours};
 use crate::fetch::{policy, redacted};
@@ -51,7 +53,9 @@ pub fn header_text(s: &str) -> String {
         match b {
             b' ' => out.push('_'),
             b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'!' | b'*' | b'+' | b'-' | b'/' => out.push(char::from(b)),
-            _ => out.push_str(&format!("={b:02X}")),
+            _ => {
+                let _ = write!(out, "={b:02X}");
+            }
         }
     }
     out.push_str("?=");
