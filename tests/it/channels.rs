@@ -1,7 +1,8 @@
 //! The ntfy and telegram sinks against loopback servers that answer as ntfy's publish API
 //! and Telegram's Bot API `sendMessage` do: method, path, headers and body as documented,
 //! hostile feed text (`<b>`, `&`, U+202E) delivered as text, a refusal retried through the
-//! outbox (a 429's `retry_after` respected) and delivered once, tokens never in the log.
+//! outbox (a 429's `retry_after` respected) and delivered once, tokens never in the log or
+//! the state.
 
 use std::path::Path;
 use std::time::Duration;
@@ -91,6 +92,7 @@ async fn ntfy_gets_a_plain_text_post_with_title_priority_tags_and_token_and_a_42
     let log = daemon.lines().join("\n");
     assert!(log.contains("answered 429"), "the refusal is logged:\n{log}");
     assert!(!log.contains(NTFY_TOKEN), "the token is not logged:\n{log}");
+    assert_no_canary_in_state(dir.path());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -138,6 +140,18 @@ async fn telegram_gets_escaped_html_and_a_429_is_retried_after_its_retry_after_a
     let log = daemon.lines().join("\n");
     assert!(log.contains("answered 429"), "the refusal is logged:\n{log}");
     assert!(!log.contains(BOT_TOKEN) && !log.contains("CANARY-bot"), "the token is not logged:\n{log}");
+    assert_no_canary_in_state(dir.path());
+}
+
+/// Neither token is in the state files (the database and its WAL).
+fn assert_no_canary_in_state(dir: &Path) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap().to_string_lossy().starts_with("state.db") {
+            let bytes = std::fs::read(&p).unwrap();
+            assert!(!bytes.windows(6).any(|w| w == b"CANARY"), "a token in {}", p.display());
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
