@@ -1,16 +1,22 @@
 //! The ntfy sink: one POST per alert to a topic URL (ntfy.sh or a self-hosted server),
-//! the message as a plain-text body, with `Title`, `Priority` (from the severity) and
-//! `Tags` (the alert kind) headers and an optional `Authorization: Bearer` token. ntfy
-//! shows the body as plain text, so nothing is escaped; a title that is not printable
-//! ASCII goes as an RFC 2047 encoded word, which ntfy (2.4 and later) decodes. Only a
-//! 2xx answer counts as delivered; a 429 carries its `Retry-After` back to the outbox.
+//! the message as a plain-text body (cut to 1000 characters), with `Title`, `Priority`
+//! (from the severity) and `Tags` (the alert kind) headers and an optional
+//! `Authorization: Bearer` token. ntfy shows the body as plain text, so nothing is
+//! escaped; a title that is not printable ASCII goes as an RFC 2047 encoded word, which
+//! ntfy (2.4 and later) decodes. Only a 2xx answer counts as delivered; a 429 carries its
+//! `Retry-After` back to the outbox.
 
 use std::fmt::Write as _;
 
 use super::sink::{http_client, title, Delivery, NotifyError, Sink};
 use crate::config::{NtfyConfig, QuietHours};
 use crate::fetch::{policy, redacted};
-use crate::model::{Alert, Severity};
+use crate::model::{clip, Alert, Severity};
+
+/// Characters of the title and of the body kept: ntfy turns a body over 4096 bytes into
+/// an attachment (or refuses it), so the body stays under that even in 4-byte characters.
+const TITLE_MAX: usize = 100;
+const BODY_MAX: usize = 1000;
 
 /// Posts alerts to an ntfy topic.
 #[derive(Debug)]
@@ -87,14 +93,14 @@ impl Sink for NtfySink {
                 .client
                 .post(url.clone())
                 .header(reqwest::header::CONTENT_TYPE, "text/plain; charset=utf-8")
-                .header("Title", header_text(&title(alert)))
+                .header("Title", header_text(&clip(&title(alert), TITLE_MAX)))
                 .header("Priority", priority(alert.severity))
                 .header("Tags", alert.alert.as_str());
             if let Some(token) = &self.config.token {
                 req = req.bearer_auth(token.expose());
             }
             let resp = req
-                .body(alert.message.clone())
+                .body(clip(&alert.message, BODY_MAX).into_owned())
                 .send()
                 .await
                 .map_err(|e| fail(format!("POST {} failed: {}", redacted(url), e.without_url())))?;

@@ -1,15 +1,16 @@
 //! The telegram sink: one Bot API `sendMessage` per alert to a chat, in HTML parse mode,
-//! with feed text escaped as Telegram requires (`&`, `<`, `>`), so a `<b>` in a feed is
-//! shown, not obeyed. The bot token is part of the request path, so no message names
-//! that URL: errors name the API's base URL only. Only an answer with `"ok": true`
-//! counts as delivered; a 429 carries its `parameters.retry_after` back to the outbox.
+//! with feed text cut to fit Telegram's 4096-character limit and escaped as it requires
+//! (`&`, `<`, `>`), so a `<b>` in a feed is shown, not obeyed. The bot token is part of
+//! the request path, so no message names that URL: errors name the API's base URL only.
+//! Only an answer with `"ok": true` counts as delivered; a 429 carries its
+//! `parameters.retry_after` back to the outbox.
 
 use serde_json::json;
 
 use super::sink::{http_client, title, Delivery, NotifyError, Sink};
 use crate::config::{QuietHours, TelegramConfig};
 use crate::fetch::{policy, redacted};
-use crate::model::Alert;
+use crate::model::{clip, Alert};
 
 /// Sends alerts to a Telegram chat.
 #[derive(Debug)]
@@ -36,10 +37,16 @@ pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
+/// Characters of the title and of the message kept: Telegram refuses a text over 4096
+/// (UTF-16 units, after entities), and a refused alert would hold the sink's outbox, so
+/// even text of astral characters (two units each) stays within it.
+const TITLE_MAX: usize = 100;
+const MESSAGE_MAX: usize = 1900;
+
 /// The message for an alert: the title in bold, then the message, both escaped.
 #[must_use]
 pub fn text(a: &Alert) -> String {
-    format!("<b>{}</b>\n{}", escape(&title(a)), escape(&a.message))
+    format!("<b>{}</b>\n{}", escape(&clip(&title(a), TITLE_MAX)), escape(&clip(&a.message, MESSAGE_MAX)))
 }
 
 /// The `sendMessage` body for an alert.
@@ -101,5 +108,16 @@ mod tests {
     fn feed_text_is_escaped_and_bidi_kept_as_text() {
         assert_eq!(escape("<b>A & B</b>\u{202E}"), "&lt;b&gt;A &amp; B&lt;/b&gt;\u{202E}");
         assert_eq!(escape("&amp;"), "&amp;amp;");
+    }
+
+    #[test]
+    fn a_long_message_stays_within_telegrams_limit() {
+        let a: Alert = serde_json::from_value(json!({
+            "alert": "status_changed", "severity": "info", "name": "\u{1F6A7}".repeat(500), "key": "k",
+            "at": "2025-07-01T00:00:00Z", "late": false, "message": "\u{1F6A7}".repeat(5000), "record": null,
+            "previous": null
+        }))
+        .unwrap();
+        assert!(text(&a).encode_utf16().count() <= 4096 + "<b></b>".len());
     }
 }
