@@ -178,3 +178,26 @@ fn secret_path(base: &Path, f: &str) -> PathBuf {
     }
     base.join(p)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Config, SinkConfig, DEFAULT_TELEGRAM_API};
+
+    #[test]
+    fn ntfy_and_telegram_take_their_defaults_and_read_their_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bot.token"), "123:abc\n").unwrap();
+        let src = "[[sink]]\nkind = \"ntfy\"\nurl = \"https://ntfy.example.org/t\"\n\n\
+                   [[sink]]\nkind = \"telegram\"\nchat_id = \" @border_ops \"\ntoken_file = \"bot.token\"\n";
+        let config = Config::parse(src, &dir.path().join("borderwatch.toml")).unwrap();
+        let [SinkConfig::Ntfy(n), SinkConfig::Telegram(t)] = config.sinks.as_slice() else {
+            panic!("{:?}", config.sinks)
+        };
+        assert_eq!((n.name.as_str(), n.token.is_none()), ("ntfy", true));
+        assert_eq!(t.name, "telegram");
+        assert_eq!(t.api_url.as_str(), format!("{DEFAULT_TELEGRAM_API}/"));
+        assert_eq!(t.chat_id, "@border_ops");
+        assert_eq!(t.token.expose(), "123:abc");
+        assert_eq!(format!("{t:?}").matches("123:abc").count(), 0, "the token is not in Debug output");
+    }
+}
