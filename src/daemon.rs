@@ -367,14 +367,16 @@ async fn dispatcher(live: watch::Receiver<Live>, wake: Arc<Notify>, health: Arc<
                 return;
             }
         };
+        let mut not_before = None;
         let wait = match round {
             Ok(round) if round.failed_sinks == 0 => {
                 attempt = 0;
                 IDLE_REDELIVERY
             }
-            Ok(_) => {
+            Ok(round) => {
                 attempt += 1;
-                backoff(attempt, jitter())
+                not_before = round.retry_after.map(|w| tokio::time::Instant::now() + w);
+                backoff(attempt, jitter()).max(round.retry_after.unwrap_or_default())
             }
             Err(e) => {
                 attempt += 1;
@@ -386,6 +388,15 @@ async fn dispatcher(live: watch::Receiver<Live>, wake: Arc<Notify>, health: Arc<
             () = wake.notified() => {}
             () = tokio::time::sleep(wait) => {}
             () = shutdown.cancelled() => return,
+        }
+        // A sink that asked for a pause (a 429's retry-after) gets it even when new
+        // alerts wake the dispatcher sooner; the other sinks wait with it, at most that
+        // long, which keeps the outbox's one retry clock.
+        if let Some(t) = not_before {
+            tokio::select! {
+                () = tokio::time::sleep_until(t) => {}
+                () = shutdown.cancelled() => return,
+            }
         }
     }
 }

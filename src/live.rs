@@ -5,6 +5,8 @@
 use std::sync::Arc;
 
 use crate::alert::desktop::DesktopSink;
+use crate::alert::ntfy::NtfySink;
+use crate::alert::telegram::TelegramSink;
 use crate::alert::webhook::WebhookSink;
 use crate::alert::{LogSink, Sink};
 use crate::config::{Config, SinkConfig};
@@ -27,11 +29,18 @@ pub fn sinks(config: &Config) -> Vec<Box<dyn Sink>> {
         match s {
             SinkConfig::Log => {}
             SinkConfig::Desktop(quiet) => out.push(Box::new(DesktopSink::new(*quiet))),
-            SinkConfig::Webhook(w) => match WebhookSink::new(w.clone()) {
-                Ok(sink) => out.push(Box::new(sink)),
-                Err(e) => crate::events::WebhookSinkFailed { error: &e }.emit(),
-            },
+            SinkConfig::Webhook(w) => built(&mut out, WebhookSink::new(w.clone())),
+            SinkConfig::Ntfy(n) => built(&mut out, NtfySink::new(n.clone())),
+            SinkConfig::Telegram(t) => built(&mut out, TelegramSink::new(t.clone())),
         }
     }
     out
+}
+
+/// Adds a sink that could be built; says why one could not (its alerts stay queued).
+fn built<S: Sink + 'static>(out: &mut Vec<Box<dyn Sink>>, sink: Result<S, crate::alert::NotifyError>) {
+    match sink {
+        Ok(sink) => out.push(Box::new(sink)),
+        Err(e) => crate::events::SinkFailed { error: &e }.emit(),
+    }
 }

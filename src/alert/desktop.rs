@@ -55,11 +55,7 @@ pub fn sanitize(s: &str, max: usize) -> String {
 /// The notification's summary and body for an alert.
 #[must_use]
 pub fn render(a: &Alert) -> (String, String) {
-    let title = match (&a.name, &a.feed) {
-        (Some(n), _) => format!("borderwatch: {n}"),
-        (None, Some(f)) => format!("borderwatch: feed {f}"),
-        (None, None) => "borderwatch".to_string(),
-    };
+    let title = super::sink::title(a);
     let mut body = a.message.clone();
     if let Some(e) = a.record.as_ref().and_then(|r| r.evidence.as_ref()) {
         body.push_str(" — ");
@@ -97,7 +93,7 @@ impl Sink for DesktopSink {
                 *last = Some(Instant::now());
                 crate::events::DesktopUnavailable { error: &result }.emit();
             }
-            Err(NotifyError { sink: "desktop".into(), message: result })
+            Err(NotifyError::new("desktop", result))
         })
     }
 }

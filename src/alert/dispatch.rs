@@ -22,6 +22,9 @@ pub struct Round {
     pub delivered: usize,
     /// Sinks that refused an alert this round.
     pub failed_sinks: usize,
+    /// The longest wait a refusing sink asked for before the next attempt, at most
+    /// [`MAX_RETRY_AFTER`].
+    pub retry_after: Option<std::time::Duration>,
 }
 
 /// Delivers every pending alert to every sink.
@@ -38,19 +41,24 @@ pub async fn deliver_pending(
         futures_util::future::join_all(sinks.iter().map(|s| deliver_to(store, s.as_ref(), clock, health))).await;
     let mut total = Round::default();
     for r in rounds {
-        let (delivered, failed) = r?;
+        let (delivered, refused) = r?;
         total.delivered += delivered;
-        total.failed_sinks += usize::from(failed);
+        if let Some(wait) = refused {
+            total.failed_sinks += 1;
+            total.retry_after = total.retry_after.max(wait.map(|w| w.min(MAX_RETRY_AFTER)));
+        }
     }
     Ok(total)
 }
 
+/// Works one sink's outbox; the second value is `Some` (holding the wait it asked for)
+/// when the sink refused an alert.
 async fn deliver_to(
     store: &Arc<Mutex<Store>>,
     sink: &dyn Sink,
     clock: &SharedClock,
     health: &Health,
-) -> Result<(usize, bool), StoreError> {
+) -> Result<(usize, Option<Option<std::time::Duration>>), StoreError> {
     let pending = {
         let s = Arc::clone(store);
         let name = sink.name().to_string();
@@ -64,14 +72,19 @@ async fn deliver_to(
         }
         if let Err(e) = sink.deliver(&alert).await {
             DeliveryFailed { sink: sink.name(), key: &alert.key, error: &e }.emit(health);
-            return Ok((delivered, true));
+            return Ok((delivered, Some(e.retry_after)));
         }
         let (s, key, name, now) = (Arc::clone(store), alert.key.clone(), sink.name().to_string(), clock.now());
         blocking(move || s.lock().expect("store lock").mark_delivered(&key, &name, now)).await?;
         delivered += 1;
     }
-    Ok((delivered, false))
+    Ok((delivered, None))
 }
+
+/// The longest pause a sink's refusal can impose on the dispatcher (the backoff's
+/// ceiling): a server asking for more is tried again after this, and refuses again if
+/// it must, rather than holding every sink's alerts for as long as it likes.
+pub const MAX_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// The wait before retry `attempt` (1-based): 1 s doubling to at most 5 minutes, with up
 /// to 25% jitter so that many daemons do not retry in step.

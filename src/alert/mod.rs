@@ -7,8 +7,10 @@
 
 pub mod desktop;
 pub mod dispatch;
+pub mod ntfy;
 pub mod rules;
 pub mod sink;
+pub mod telegram;
 pub mod webhook;
 
 pub use dispatch::deliver_pending;

@@ -1,5 +1,5 @@
-//! Sinks: where alerts go. The log sink is always on; desktop and webhook sinks plug in
-//! behind the same trait.
+//! Sinks: where alerts go. The log sink is always on; desktop, webhook, ntfy and
+//! telegram sinks plug in behind the same trait.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -14,6 +14,43 @@ pub struct NotifyError {
     pub sink: String,
     /// What went wrong.
     pub message: String,
+    /// The destination asked not to be tried again before this much time has passed
+    /// (an HTTP 429 with a retry-after).
+    pub retry_after: Option<std::time::Duration>,
+}
+
+impl NotifyError {
+    /// A refusal with no retry-after.
+    #[must_use]
+    pub fn new(sink: impl Into<String>, message: impl Into<String>) -> Self {
+        NotifyError { sink: sink.into(), message: message.into(), retry_after: None }
+    }
+}
+
+/// The one-line title of an alert: the crossing's name, else the feed, else `borderwatch`.
+#[must_use]
+pub fn title(a: &Alert) -> String {
+    match (&a.name, &a.feed) {
+        (Some(n), _) => format!("borderwatch: {n}"),
+        (None, Some(f)) => format!("borderwatch: feed {f}"),
+        (None, None) => "borderwatch".to_string(),
+    }
+}
+
+/// The HTTP client an HTTP sink uses: no redirects (a redirect could lead past the
+/// address policy), no proxy, 10 s to connect and `timeout` in all.
+///
+/// # Errors
+/// A [`NotifyError`] for sink `name` when the client cannot be built.
+pub fn http_client(name: &str, timeout: chrono::Duration) -> Result<reqwest::Client, NotifyError> {
+    reqwest::Client::builder()
+        .user_agent(concat!("borderwatch/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(timeout.to_std().unwrap_or(std::time::Duration::from_secs(10)))
+        .no_proxy()
+        .build()
+        .map_err(|e| NotifyError::new(name, e.to_string()))
 }
 
 /// A future a sink returns.

@@ -7,7 +7,7 @@ use hmac::{Hmac, Mac};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::sink::{Delivery, NotifyError, Sink};
+use super::sink::{http_client, Delivery, NotifyError, Sink};
 use crate::config::{QuietHours, WebhookConfig};
 use crate::fetch::{policy, redacted};
 use crate::model::{Alert, AlertKind};
@@ -28,14 +28,7 @@ impl WebhookSink {
     /// # Errors
     /// A [`NotifyError`] when the HTTP client cannot be built.
     pub fn new(config: WebhookConfig) -> Result<Self, NotifyError> {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("borderwatch/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(std::time::Duration::from_secs(10))
-            .timeout(config.timeout.to_std().unwrap_or(std::time::Duration::from_secs(10)))
-            .no_proxy()
-            .build()
-            .map_err(|e| NotifyError { sink: config.name.clone(), message: e.to_string() })?;
+        let client = http_client(&config.name, config.timeout)?;
         Ok(Self { config, client })
     }
 }
@@ -96,7 +89,7 @@ impl Sink for WebhookSink {
 
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
         Box::pin(async move {
-            let fail = |message: String| NotifyError { sink: self.config.name.clone(), message };
+            let fail = |message: String| NotifyError::new(&self.config.name, message);
             policy::check_url(&self.config.url, self.config.allow_http, &self.config.allow_local)
                 .map_err(|e| fail(e.to_string()))?;
             let body = serde_json::to_vec(&payload(&self.config.name, alert)).expect("payload serializes");

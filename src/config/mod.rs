@@ -7,6 +7,7 @@
 
 mod hosts;
 mod read;
+mod sinks;
 mod validate;
 
 use std::fmt;
@@ -172,6 +173,10 @@ pub enum SinkConfig {
     Desktop(Option<QuietHours>),
     /// HTTP POST of each alert.
     Webhook(WebhookConfig),
+    /// A push notification through an ntfy server.
+    Ntfy(NtfyConfig),
+    /// A message to a Telegram chat through the Bot API.
+    Telegram(TelegramConfig),
 }
 
 impl SinkConfig {
@@ -182,6 +187,8 @@ impl SinkConfig {
             SinkConfig::Log => "log",
             SinkConfig::Desktop(_) => "desktop",
             SinkConfig::Webhook(w) => &w.name,
+            SinkConfig::Ntfy(n) => &n.name,
+            SinkConfig::Telegram(t) => &t.name,
         }
     }
 }
@@ -195,6 +202,49 @@ pub struct WebhookConfig {
     pub url: reqwest::Url,
     /// HMAC-SHA256 key for the `X-Borderwatch-Signature` header, from `secret_file`.
     pub secret: Option<Secret>,
+    /// Time allowed for one delivery (default 10s).
+    pub timeout: Duration,
+    /// Plain http is allowed.
+    pub allow_http: bool,
+    /// Loopback and private targets are allowed.
+    pub allow_local: Local,
+    /// When to hold all but critical alerts.
+    pub quiet: Option<QuietHours>,
+}
+
+/// An ntfy sink: one POST per alert to a topic URL, on ntfy.sh or a self-hosted server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NtfyConfig {
+    /// Name in the delivery ledger (`id`, default `ntfy`).
+    pub name: String,
+    /// The topic URL (`https://ntfy.sh/mytopic`).
+    pub url: reqwest::Url,
+    /// Access token sent as `Authorization: Bearer`, from `token_file`.
+    pub token: Option<Secret>,
+    /// Time allowed for one delivery (default 10s).
+    pub timeout: Duration,
+    /// Plain http is allowed.
+    pub allow_http: bool,
+    /// Loopback and private targets are allowed.
+    pub allow_local: Local,
+    /// When to hold all but critical alerts.
+    pub quiet: Option<QuietHours>,
+}
+
+/// The Bot API a Telegram sink talks to unless `api_url` says otherwise.
+pub const DEFAULT_TELEGRAM_API: &str = "https://api.telegram.org";
+
+/// A Telegram sink: one `sendMessage` per alert to a chat, in HTML parse mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelegramConfig {
+    /// Name in the delivery ledger (`id`, default `telegram`).
+    pub name: String,
+    /// The Bot API's base URL (default [`DEFAULT_TELEGRAM_API`]).
+    pub api_url: reqwest::Url,
+    /// The chat: a numeric id (`-1001234567890`) or a channel's `@username`.
+    pub chat_id: String,
+    /// The bot token, from `token_file`.
+    pub token: Secret,
     /// Time allowed for one delivery (default 10s).
     pub timeout: Duration,
     /// Plain http is allowed.

@@ -7,10 +7,7 @@ use chrono::Duration;
 use toml::de::DeTable;
 
 use super::read::{Ctx, Table};
-use super::{
-    AlertsConfig, Config, ConfigError, DaemonConfig, FeedConfig, FeedSource, Problem, QuietHours, RouteConfig, Secret,
-    SinkConfig, WebhookConfig,
-};
+use super::{AlertsConfig, Config, ConfigError, DaemonConfig, FeedConfig, FeedSource, Problem, RouteConfig};
 use crate::gazetteer::{parse_tz, Gazetteer};
 use crate::model::{Confidence, Crossing};
 use crate::policy;
@@ -40,7 +37,7 @@ pub(super) fn validate(src: &str, path: &Path) -> Result<Config, ConfigError> {
     let gazetteer = crossings(&mut ctx, &mut root);
     let mut feeds = feeds(&mut ctx, &mut root, &base);
     super::hosts::apply(&mut ctx, &mut root, &mut feeds);
-    let sinks = sinks(&mut ctx, &mut root, &base);
+    let sinks = super::sinks::sinks(&mut ctx, &mut root, &base);
     let routes = routes(&mut ctx, &mut root, &gazetteer);
     root.finish(&mut ctx);
 
@@ -243,7 +240,9 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
                 None
             }
             (None, Some((p, _))) => Some(FeedSource::Path(base.join(p))),
-            (Some((u, span)), None) => allowed_url(ctx, &t, &u, &span, allow_http, &allow_local).map(FeedSource::Url),
+            (Some((u, span)), None) => {
+                allowed_url(ctx, &t, "url", &u, &span, allow_http, &allow_local).map(FeedSource::Url)
+            }
         };
         let tz = match zone {
             Some((z, span)) => parse_tz(&z).map_err(|e| ctx.problem(&span, &t.key("timezone"), e)).ok(),
@@ -414,74 +413,6 @@ fn mapping(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, format: Option<&str>) -> Op
     ok.then_some(Some(m))
 }
 
-fn sinks(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<SinkConfig> {
-    let mut out: Vec<SinkConfig> = Vec::new();
-    for mut t in root.tables(ctx, "sink") {
-        let kind = t.req_str(ctx, "kind");
-        let sink = match kind.as_ref().map(|(k, _)| k.as_str()) {
-            Some("log") => Some(SinkConfig::Log),
-            Some("desktop") => quiet(ctx, &mut t).map(SinkConfig::Desktop),
-            Some("webhook") => webhook(ctx, &mut t, base).map(SinkConfig::Webhook),
-            Some(other) => {
-                let span = kind.as_ref().map_or(t.span(), |k| k.1.clone());
-                ctx.problem(
-                    &span,
-                    &t.key("kind"),
-                    format!("unknown sink kind `{other}` (known: log, desktop, webhook)"),
-                );
-                None
-            }
-            None => None,
-        };
-        t.finish(ctx);
-        if let Some(sink) = sink {
-            if out.iter().any(|o| o.name() == sink.name()) {
-                ctx.problem(
-                    &t.span(),
-                    &t.key("id"),
-                    format!("duplicate sink `{}` (give each webhook its own `id`)", sink.name()),
-                );
-            } else {
-                out.push(sink);
-            }
-        }
-    }
-    out
-}
-
-fn webhook(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<WebhookConfig> {
-    let name = t.str(ctx, "id").map_or_else(|| "webhook".to_string(), |x| x.0);
-    let url = t.req_str(ctx, "url");
-    let secret_file = t.str(ctx, "secret_file");
-    let timeout = t.str(ctx, "timeout");
-    let allow_http = t.bool(ctx, "allow_http").unwrap_or(false);
-    let allow_local = allow_local(ctx, t);
-    let quiet = quiet(ctx, t);
-    let url = url.and_then(|(u, span)| allowed_url(ctx, t, &u, &span, allow_http, &allow_local));
-    let secret = match secret_file {
-        None => Some(None),
-        Some((f, span)) => {
-            let path = secret_path(base, &f);
-            match std::fs::read_to_string(&path) {
-                Ok(s) if !s.trim().is_empty() => Some(Some(Secret::new(s.trim_end_matches(['\n', '\r']).to_string()))),
-                Ok(_) => {
-                    ctx.problem(&span, &t.key("secret_file"), format!("{} is empty", path.display()));
-                    None
-                }
-                Err(e) => {
-                    ctx.problem(&span, &t.key("secret_file"), format!("cannot read {}: {e}", path.display()));
-                    None
-                }
-            }
-        }
-    };
-    let timeout = match timeout {
-        None => Some(Duration::seconds(10)),
-        Some((s, span)) => parse_duration(&s).map_err(|e| ctx.problem(&span, &t.key("timeout"), e)).ok(),
-    };
-    Some(WebhookConfig { name, url: url?, secret: secret?, timeout: timeout?, allow_http, allow_local, quiet: quiet? })
-}
-
 fn routes(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, gazetteer: &Gazetteer) -> Vec<RouteConfig> {
     let mut out: Vec<RouteConfig> = Vec::new();
     for mut t in root.tables(ctx, "route") {
@@ -514,25 +445,8 @@ fn routes(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, gazetteer: &Gazetteer) ->
     out
 }
 
-/// A sink's `quiet_hours` and `quiet_timezone` (default UTC): `Some(None)` when unset,
-/// `None` after reporting a problem.
-fn quiet(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>) -> Option<Option<QuietHours>> {
-    let hours = t.str(ctx, "quiet_hours");
-    let zone = t.str(ctx, "quiet_timezone");
-    let tz = match zone {
-        Some((z, span)) => parse_tz(&z).map_err(|e| ctx.problem(&span, &t.key("quiet_timezone"), e)).ok()?,
-        None => chrono_tz::UTC,
-    };
-    match hours {
-        None => Some(None),
-        Some((h, span)) => {
-            QuietHours::parse(&h, tz).map(Some).map_err(|e| ctx.problem(&span, &t.key("quiet_hours"), e)).ok()
-        }
-    }
-}
-
 /// `allow_local`: `true`, `false` (the default) or a list of IP addresses.
-fn allow_local(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>) -> policy::Local {
+pub(super) fn allow_local(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>) -> policy::Local {
     match t.bool_or_list(ctx, "allow_local") {
         None | Some(Ok(false)) => policy::Local::Denied,
         Some(Ok(true)) => policy::Local::Any,
@@ -548,10 +462,11 @@ fn allow_local(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>) -> policy::Local {
     }
 }
 
-/// A `url` value that parses and passes the address policy, or a problem on its line.
-fn allowed_url(
+/// A URL value (under `key`) that parses and passes the address policy, or a problem on its line.
+pub(super) fn allowed_url(
     ctx: &mut Ctx<'_>,
     t: &Table<'_, '_>,
+    key: &str,
     u: &str,
     span: &std::ops::Range<usize>,
     allow_http: bool,
@@ -560,21 +475,5 @@ fn allowed_url(
     let checked = reqwest::Url::parse(u)
         .map_err(|e| format!("`{u}` is not a URL: {e}"))
         .and_then(|url| policy::check_url(&url, allow_http, allow_local).map(|()| url).map_err(|e| e.to_string()));
-    checked.map_err(|e| ctx.problem(span, &t.key("url"), e)).ok()
-}
-
-/// A secret file: absolute as given; relative, from `$CREDENTIALS_DIRECTORY` when systemd
-/// passes credentials and the file is there, else from the config file's folder.
-fn secret_path(base: &Path, f: &str) -> PathBuf {
-    let p = PathBuf::from(f);
-    if p.is_absolute() {
-        return p;
-    }
-    if let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY") {
-        let c = PathBuf::from(dir).join(&p);
-        if c.exists() {
-            return c;
-        }
-    }
-    base.join(p)
+    checked.map_err(|e| ctx.problem(span, &t.key(key), e)).ok()
 }

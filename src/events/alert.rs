@@ -58,15 +58,15 @@ impl DesktopUnavailable<'_> {
     }
 }
 
-/// A webhook sink could not be built; its alerts stay queued.
-pub struct WebhookSinkFailed<'a> {
+/// An HTTP sink could not be built; its alerts stay queued.
+pub struct SinkFailed<'a> {
     /// Why.
     pub error: &'a dyn Display,
 }
 
-impl WebhookSinkFailed<'_> {
+impl SinkFailed<'_> {
     /// Logs it (error).
     pub fn emit(&self) {
-        tracing::error!(target: LIVE, { error = %self.error }, "Webhook sink cannot start; its alerts stay queued.");
+        tracing::error!(target: LIVE, { error = %self.error }, "Sink cannot start; its alerts stay queued.");
     }
 }

@@ -20,7 +20,7 @@ mod daemon;
 mod poll;
 mod store;
 
-pub use alert::{DeliveryFailed, DesktopUnavailable, WebhookSinkFailed};
+pub use alert::{DeliveryFailed, DesktopUnavailable, SinkFailed};
 pub use commands::{ConfigFileChosen, ReplaySnapshotFailed};
 pub use daemon::{
     ConfigReloadFailed, ConfigReloaded, DaemonStarted, DaemonStopped, DeliveryRoundFailed, ExpiryClockFailed,

@@ -109,6 +109,8 @@ impl Reply {
 pub struct Seen {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The request line's method.
+    pub method: String,
     /// The request line's path.
     pub path: String,
     /// When the request's head arrived.
@@ -160,8 +162,9 @@ impl Server {
                         .take_while(|l| !l.is_empty())
                         .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
                         .collect();
+                    let method = text.split_whitespace().next().unwrap_or_default().to_string();
                     let path = text.split_whitespace().nth(1).unwrap_or_default().to_string();
-                    let mut req = Seen { headers, body: buf[head_end..].to_vec(), path, at: Instant::now() };
+                    let mut req = Seen { headers, body: buf[head_end..].to_vec(), method, path, at: Instant::now() };
                     let want: usize = req.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
                     while req.body.len() < want {
                         match sock.read(&mut chunk).await {

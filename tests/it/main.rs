@@ -3,6 +3,7 @@
 mod alerts;
 mod board;
 mod browser;
+mod channels;
 mod cli;
 mod crash;
 mod daemon;

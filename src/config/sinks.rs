@@ -1,0 +1,203 @@
+//! The `[[sink]]` entries: log, desktop, webhook, ntfy and telegram, each checked against
+//! the address policy, with secrets read from their files at load (so a missing or empty
+//! file is a config problem, not a delivery failure).
+
+use std::path::{Path, PathBuf};
+
+use chrono::Duration;
+
+use super::read::{Ctx, Table};
+use super::validate::{allow_local, allowed_url};
+use super::{NtfyConfig, QuietHours, Secret, SinkConfig, TelegramConfig, WebhookConfig, DEFAULT_TELEGRAM_API};
+use crate::gazetteer::parse_tz;
+use crate::policy;
+use crate::timeutil::parse_duration;
+
+pub(super) fn sinks(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<SinkConfig> {
+    let mut out: Vec<SinkConfig> = Vec::new();
+    for mut t in root.tables(ctx, "sink") {
+        let kind = t.req_str(ctx, "kind");
+        let sink = match kind.as_ref().map(|(k, _)| k.as_str()) {
+            Some("log") => Some(SinkConfig::Log),
+            Some("desktop") => quiet(ctx, &mut t).map(SinkConfig::Desktop),
+            Some("webhook") => webhook(ctx, &mut t, base).map(SinkConfig::Webhook),
+            Some("ntfy") => ntfy(ctx, &mut t, base).map(SinkConfig::Ntfy),
+            Some("telegram") => telegram(ctx, &mut t, base).map(SinkConfig::Telegram),
+            Some(other) => {
+                let span = kind.as_ref().map_or(t.span(), |k| k.1.clone());
+                ctx.problem(
+                    &span,
+                    &t.key("kind"),
+                    format!("unknown sink kind `{other}` (known: log, desktop, webhook, ntfy, telegram)"),
+                );
+                None
+            }
+            None => None,
+        };
+        t.finish(ctx);
+        if let Some(sink) = sink {
+            if out.iter().any(|o| o.name() == sink.name()) {
+                ctx.problem(
+                    &t.span(),
+                    &t.key("id"),
+                    format!("duplicate sink `{}` (give each HTTP sink its own `id`)", sink.name()),
+                );
+            } else {
+                out.push(sink);
+            }
+        }
+    }
+    out
+}
+
+/// What every HTTP sink has: where, how long, and which addresses it may reach.
+struct Endpoint {
+    url: reqwest::Url,
+    timeout: Duration,
+    allow_http: bool,
+    allow_local: policy::Local,
+    quiet: Option<QuietHours>,
+}
+
+/// Reads the URL under `key` (or `default` when absent), `timeout`, `allow_http`,
+/// `allow_local` and the quiet hours; `None` after reporting a problem.
+fn endpoint(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, key: &str, default: Option<&str>) -> Option<Endpoint> {
+    let url = match default {
+        None => t.req_str(ctx, key),
+        Some(d) => t.str(ctx, key).or_else(|| Some((d.to_string(), t.span()))),
+    };
+    let timeout = t.str(ctx, "timeout");
+    let allow_http = t.bool(ctx, "allow_http").unwrap_or(false);
+    let allow_local = allow_local(ctx, t);
+    let quiet = quiet(ctx, t);
+    let url = url.and_then(|(u, span)| allowed_url(ctx, t, key, &u, &span, allow_http, &allow_local));
+    let timeout = match timeout {
+        None => Some(Duration::seconds(10)),
+        Some((s, span)) => parse_duration(&s).map_err(|e| ctx.problem(&span, &t.key("timeout"), e)).ok(),
+    };
+    Some(Endpoint { url: url?, timeout: timeout?, allow_http, allow_local, quiet: quiet? })
+}
+
+fn webhook(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<WebhookConfig> {
+    let name = t.str(ctx, "id").map_or_else(|| "webhook".to_string(), |x| x.0);
+    let secret = secret(ctx, t, base, "secret_file");
+    let e = endpoint(ctx, t, "url", None);
+    let (e, secret) = (e?, secret?);
+    let Endpoint { url, timeout, allow_http, allow_local, quiet } = e;
+    Some(WebhookConfig { name, url, secret, timeout, allow_http, allow_local, quiet })
+}
+
+fn ntfy(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<NtfyConfig> {
+    let name = t.str(ctx, "id").map_or_else(|| "ntfy".to_string(), |x| x.0);
+    let token = secret(ctx, t, base, "token_file");
+    let e = endpoint(ctx, t, "url", None);
+    let (e, token) = (e?, token?);
+    let Endpoint { url, timeout, allow_http, allow_local, quiet } = e;
+    Some(NtfyConfig { name, url, token, timeout, allow_http, allow_local, quiet })
+}
+
+fn telegram(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<TelegramConfig> {
+    let name = t.str(ctx, "id").map_or_else(|| "telegram".to_string(), |x| x.0);
+    let chat_id = t.req_str(ctx, "chat_id");
+    let token = t.req_str(ctx, "token_file").map(|file| read_secret(ctx, t, base, "token_file", file));
+    let e = endpoint(ctx, t, "api_url", Some(DEFAULT_TELEGRAM_API));
+    let chat_id = chat_id.and_then(|(c, span)| {
+        if c.trim().is_empty() {
+            ctx.problem(&span, &t.key("chat_id"), "is empty");
+            None
+        } else {
+            Some(c.trim().to_string())
+        }
+    });
+    let (e, token, chat_id) = (e?, token??, chat_id?);
+    let Endpoint { url: api_url, timeout, allow_http, allow_local, quiet } = e;
+    Some(TelegramConfig { name, api_url, chat_id, token, timeout, allow_http, allow_local, quiet })
+}
+
+/// The secret in the file named under `key`: `Some(None)` when the key is absent, `None`
+/// after reporting a file that cannot be read or is empty.
+fn secret(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path, key: &str) -> Option<Option<Secret>> {
+    match t.str(ctx, key) {
+        None => Some(None),
+        Some(file) => read_secret(ctx, t, base, key, file).map(Some),
+    }
+}
+
+/// The secret in `file` (named under `key`), or `None` after reporting a file that cannot
+/// be read or is empty.
+fn read_secret(
+    ctx: &mut Ctx<'_>,
+    t: &Table<'_, '_>,
+    base: &Path,
+    key: &str,
+    (f, span): (String, std::ops::Range<usize>),
+) -> Option<Secret> {
+    let path = secret_path(base, &f);
+    match std::fs::read_to_string(&path) {
+        Ok(s) if !s.trim().is_empty() => Some(Secret::new(s.trim_end_matches(['\n', '\r']).to_string())),
+        Ok(_) => {
+            ctx.problem(&span, &t.key(key), format!("{} is empty", path.display()));
+            None
+        }
+        Err(e) => {
+            ctx.problem(&span, &t.key(key), format!("cannot read {}: {e}", path.display()));
+            None
+        }
+    }
+}
+
+/// A sink's `quiet_hours` and `quiet_timezone` (default UTC): `Some(None)` when unset,
+/// `None` after reporting a problem.
+fn quiet(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>) -> Option<Option<QuietHours>> {
+    let hours = t.str(ctx, "quiet_hours");
+    let zone = t.str(ctx, "quiet_timezone");
+    let tz = match zone {
+        Some((z, span)) => parse_tz(&z).map_err(|e| ctx.problem(&span, &t.key("quiet_timezone"), e)).ok()?,
+        None => chrono_tz::UTC,
+    };
+    match hours {
+        None => Some(None),
+        Some((h, span)) => {
+            QuietHours::parse(&h, tz).map(Some).map_err(|e| ctx.problem(&span, &t.key("quiet_hours"), e)).ok()
+        }
+    }
+}
+
+/// A secret file: absolute as given; relative, from `$CREDENTIALS_DIRECTORY` when systemd
+/// passes credentials and the file is there, else from the config file's folder.
+fn secret_path(base: &Path, f: &str) -> PathBuf {
+    let p = PathBuf::from(f);
+    if p.is_absolute() {
+        return p;
+    }
+    if let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY") {
+        let c = PathBuf::from(dir).join(&p);
+        if c.exists() {
+            return c;
+        }
+    }
+    base.join(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Config, SinkConfig, DEFAULT_TELEGRAM_API};
+
+    #[test]
+    fn ntfy_and_telegram_take_their_defaults_and_read_their_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bot.token"), "123:abc\n").unwrap();
+        let src = "[[sink]]\nkind = \"ntfy\"\nurl = \"https://ntfy.example.org/t\"\n\n\
+                   [[sink]]\nkind = \"telegram\"\nchat_id = \" @border_ops \"\ntoken_file = \"bot.token\"\n";
+        let config = Config::parse(src, &dir.path().join("borderwatch.toml")).unwrap();
+        let [SinkConfig::Ntfy(n), SinkConfig::Telegram(t)] = config.sinks.as_slice() else {
+            panic!("{:?}", config.sinks)
+        };
+        assert_eq!((n.name.as_str(), n.token.is_none()), ("ntfy", true));
+        assert_eq!(t.name, "telegram");
+        assert_eq!(t.api_url.as_str(), format!("{DEFAULT_TELEGRAM_API}/"));
+        assert_eq!(t.chat_id, "@border_ops");
+        assert_eq!(t.token.expose(), "123:abc");
+        assert_eq!(format!("{t:?}").matches("123:abc").count(), 0, "the token is not in Debug output");
+    }
+}
