@@ -438,8 +438,9 @@ fn owner(p: &dates::Found, triggers: &[regex::Captures<'_>]) -> usize {
 static OTHERS: std::sync::LazyLock<regex::Regex> =
     std::sync::LazyLock::new(|| ascii_words(r"(?i)\b(?:other|remaining|rest\s+of\s+the)\b").expect("regex"));
 
-/// "opening hours", "closing ceremony": the word is not about the crossing's status.
+/// "opening hours", "closing ceremony", "restricted areas": the word is not about the
+/// crossing's status.
 static NOT_A_STATUS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    ascii_words(r"(?i)^\s+(?:hours|times|ceremony|fire|letter|remarks|statement|question|market|date)\b")
+    ascii_words(r#"(?i)^[\s"”’']+(?:hours|times|ceremony|fire|letter|remarks|statement|question|market|date|areas?|zones?|military\s+zones?)\b"#)
         .expect("regex")
 });

@@ -348,3 +348,15 @@ fn a_crossing_far_after_a_status_word_is_not_its_subject() {
         "the object right after the word"
     );
 }
+
+#[test]
+fn restricted_areas_are_not_a_restricted_crossing() {
+    assert_eq!(
+        ex(
+            "Egypt closed the Salloum border crossing on Monday night. A decree demarcated \"forbidden\" and \
+             \"restricted\" areas along the Libyan border.",
+            "2014-12-23"
+        ),
+        one("salloum", "closed", None)
+    );
+}
