@@ -188,31 +188,7 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("role regex")
 });
 
-/// Words in the sentence before a position that make a weekday future, not past.
-static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(will|would|shall|plans?|planned|planning|to\s+be|is\s+to|are\s+to|set\s+to|going\s+to|scheduled|expected\s+to|(?:decided|agreed|poised|due|ready|preparing|prepares|intends?|aims?|hopes?)\s+to|from\s+tomorrow|next)\b")
-        .expect("future regex")
-});
-
-/// A past tense before a date: "was closed until Sunday".
-static PAST: LazyLock<Regex> = LazyLock::new(|| ascii_words(r"(?i)\b(?:was|were|had|did)\b").expect("past regex"));
-
-/// "To be" after a verb of the past or of seeming: "began to be blocked", "appears to
-/// be closed" tell no future.
-static NOT_FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:began|begun|begins?|started|starts?|continued|continues?|appears?|appeared|seems?|seemed|proved|proves|found|said|reported|believed|known|likely|used)\s+to\s+be\b")
-        .expect("not-future regex")
-});
-
-/// True when the words before a position are in a past tense ("was", "had").
-pub(crate) fn is_past(before: &str) -> bool {
-    PAST.is_match(before)
-}
-
-/// True when the words before a position speak of the future ("will", "plans to").
-pub(crate) fn is_future(before: &str) -> bool {
-    FUTURE.is_match(&NOT_FUTURE.replace_all(before, ""))
-}
+pub(crate) use super::tense::{is_future, is_past};
 
 fn month_num(s: &str) -> Option<u32> {
     let s = s.trim_end_matches('.');
@@ -508,9 +484,9 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
             Some("next" | "following" | "coming") => Toward::After,
             Some("last" | "past") => Toward::Before,
             // "Was closed until 1.45pm on Sunday" in a Sunday paper ended that day.
-            _ if since.is_none() && role == Some(Role::Until) && PAST.is_match(&text[..start]) => Toward::OnOrAfter,
+            _ if since.is_none() && role == Some(Role::Until) && is_past(&text[..start]) => Toward::OnOrAfter,
             _ if since.is_some() || matches!(role, Some(Role::Until | Role::UntilAtLeast)) => Toward::After,
-            _ if FUTURE.is_match(&text[..start]) => Toward::OnOrAfter,
+            _ if is_future(&text[..start]) => Toward::OnOrAfter,
             _ => Toward::OnOrBefore,
         };
         let day = resolve_weekday(weekday(w)?, since.unwrap_or(published), toward);

@@ -15,6 +15,7 @@ mod explain;
 mod lexicon;
 mod mentions;
 mod sentences;
+mod tense;
 #[cfg(test)]
 mod tests;
 pub mod time;
