@@ -262,6 +262,10 @@ pub(super) fn fold_borders(events: Vec<Event>, mentions: &[(usize, Target)]) -> 
             continue;
         }
         lend_status(&b, &mut rest, on_border);
+        // All the land borders of one country reach past the crossings named: it stays.
+        if x == y {
+            out.push(b);
+        }
     }
     rest.extend(out);
     rest.sort_by_key(|e| e.order);

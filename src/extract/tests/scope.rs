@@ -360,3 +360,14 @@ fn restricted_areas_are_not_a_restricted_crossing() {
         one("salloum", "closed", None)
     );
 }
+
+#[test]
+fn all_the_borders_of_one_country_stay_a_record_beside_a_named_crossing() {
+    let r = ex(
+        "Senator Mutsvangwa toured the Chirundu border post ahead of the expected reopening on December 1. \
+         Zimbabwe is expected to re-open its borders on the 1st of December after they were closed in March.",
+        "2020-10-31",
+    );
+    assert!(r.contains(&("zw-borders".into(), "closed".into(), Some("2020-11-30".into()))), "{r:?}");
+    assert!(r.contains(&("chirundu".into(), "closed".into(), Some("2020-11-30".into()))), "{r:?}");
+}
