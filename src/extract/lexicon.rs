@@ -221,7 +221,7 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)
         (?:
           (?P<restricted>\b(?:only\s+(?:[\w,-]+\s+){1,8}?(?:(?:would|will|are|is|were|was|be|been|being)\s+)+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel|use)|(?:cars|trucks|lorries|motorcycles|motorcyclists|motorbikes|pedestrians|buses|passengers|travell?ers|foreigners|tourists|foreign\s+nationals|(?:cargo|heavy|commercial|private)\s+vehicles)\s+(?:will|would|are|is|were|was|shall)\s+(?:not|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted)\s+to|restricted|restricts?|restricting|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
-        | (?P<closed>\b(?:(?:no\s+one|nobody|no\s+(?:vehicles?|traffic|trucks|cars|people|travell?ers|passengers))\s+(?:was|were|is|are|will\s+be|would\s+be|has\s+been|have\s+been)\s+(?:allowed|permitted)\s+to\s+(?:cross|pass|enter|use|travel)|closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?)\b)
+        | (?P<closed>\b(?:unusable|impassable|unpassable|not\s+passable|(?:no\s+one|nobody|no\s+(?:vehicles?|traffic|trucks|cars|people|travell?ers|passengers))\s+(?:was|were|is|are|will\s+be|would\s+be|has\s+been|have\s+been)\s+(?:allowed|permitted)\s+to\s+(?:cross|pass|enter|use|travel)|closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?)\b)
         | (?P<open>\b(?:re-?opened|re-?opens?|re-?opening|resumed|resumes?|resuming|resumption|opened|opens?|opening|unblocked|unblocking)\b
                   |\b(?:cleared|released)\s+for\s+(?:traffic|crossings?|travel)\b
                   |\b(?:were|was|are|is|be|been)\s+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel)\b
@@ -419,7 +419,7 @@ pub(crate) static HABITUAL: LazyLock<Regex> = LazyLock::new(|| {
 /// A status that is only a possibility: "could be closed again if necessary", "if it
 /// continues, we will close the crossing", "threatened to shut".
 pub(crate) static HYPOTHETICAL: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:if|unless|could|might|threaten(?:s|ed|ing)?\s+to|warn(?:s|ed|ing)?\s+(?:that|it|of)|(?:cannot|can't|could\s+not|couldn't|unable\s+to|did\s+not|didn't|would\s+not)\s+say|unclear|uncertain|not\s+(?:yet\s+)?known|no\s+(?:word|indication|date|timeline)\s+(?:on|of|for|as\s+to))\b")
+    ascii_words(r"(?i)\b(?:if|unless|could|might|threaten(?:s|ed|ing)?\s+to|warn(?:s|ed|ing)?\s+(?:it|of)|(?:cannot|can't|could\s+not|couldn't|unable\s+to|did\s+not|didn't|would\s+not)\s+say|unclear|uncertain|not\s+(?:yet\s+)?known|no\s+(?:word|indication|date|timeline)\s+(?:on|of|for|as\s+to))\b")
         .expect("hypothetical regex")
 });
 

@@ -371,3 +371,15 @@ fn all_the_borders_of_one_country_stay_a_record_beside_a_named_crossing() {
     assert!(r.contains(&("zw-borders".into(), "closed".into(), Some("2020-11-30".into()))), "{r:?}");
     assert!(r.contains(&("chirundu".into(), "closed".into(), Some("2020-11-30".into()))), "{r:?}");
 }
+
+#[test]
+fn an_unusable_or_impassable_crossing_is_closed_and_a_warning_of_a_fact_is_a_statement() {
+    assert_eq!(
+        ex("Truckers warned that the Pehuenche crossing is also unusable after the flooding.", "2023-06-27"),
+        one("pehuenche", "closed", None)
+    );
+    assert!(
+        ex("Officials warned that the Pehuenche crossing could be closed again.", "2023-06-27").is_empty(),
+        "a possibility"
+    );
+}
