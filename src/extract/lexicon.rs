@@ -230,7 +230,7 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
                   |\b(?:began|begun|begins?|started|starts?)\s+(?:crossing|to\s+cross|moving\s+through|passing\s+through)\b
                   |\b(?:is|are|remains?|remained|was|were)\s+(?:currently\s+|still\s+|now\s+|fully\s+)?(?:operating|operational|functioning)\b
                   |\b(?:back|returned|returns?)\s+to\s+(?:full\s+)?normal(?:ity|cy)?\b
-                  |\blift(?:ed|s|ing)?\s+(?:of\s+)?(?:the\s+|its\s+|a\s+)?(?:\w+\s+)?(?:closure|blockade|ban|suspension|lock|block)\b
+                  |\blift(?:ed|s|ing)?\s+(?:of\s+)?(?:the\s+|its\s+|a\s+|all\s+)?(?:\w+\s+)?(?:closure|blockade|ban|suspension|lock|block|restrictions)\b
                   |\ballow(?:s|ed|ing)?\b(?:\s+\w+){0,4}?\s+(?:crossings?|traffic|trade|passage|movement|vehicles|trucks|pedestrians|travell?ers|passengers)\b)
         )",
     )

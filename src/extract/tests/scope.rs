@@ -383,3 +383,14 @@ fn an_unusable_or_impassable_crossing_is_closed_and_a_warning_of_a_fact_is_a_sta
         "a possibility"
     );
 }
+
+#[test]
+fn lifting_the_restrictions_opens_the_crossing() {
+    let r = ex(
+        "Iran restricted the movement of trucks through the Bilasuvar checkpoint since Nov. 7. \
+         Iran will lift the restrictions on the movement of vehicles at the Bilasuvar checkpoint starting tomorrow.",
+        "2013-11-15",
+    );
+    assert!(r.contains(&("bilasuvar".into(), "open".into(), None)), "{r:?}");
+    assert!(r.contains(&("bilasuvar".into(), "restricted".into(), Some("2013-11-15".into()))), "{r:?}");
+}
