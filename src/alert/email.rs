@@ -155,15 +155,14 @@ impl Sink for EmailSink {
             match self.transport.send(email).await {
                 Ok(_) => Ok(()),
                 Err(e) => {
-                    let kind = if e.is_permanent() {
-                        "refused (permanent; check the sink's addresses and account)"
+                    let hint = if e.is_permanent() {
+                        " (check the sink's addresses and account)"
                     } else if e.is_transient() {
-                        "refused for now (transient; will retry)"
+                        " (will retry)"
                     } else {
-                        "failed"
+                        ""
                     };
-                    let code = e.status().map(|c| format!(" {c}")).unwrap_or_default();
-                    Err(fail(format!("{server} {kind}{code}: {}", chain(&e))))
+                    Err(fail(format!("{server}: {}{hint}", chain(&e))))
                 }
             }
         })

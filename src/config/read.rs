@@ -119,15 +119,15 @@ impl<'a, 'i> Table<'a, 'i> {
 
     /// One string or a list of strings, required.
     pub(crate) fn req_str_or_list(&mut self, ctx: &mut Ctx<'_>, key: &str) -> Option<Vec<(String, Range<usize>)>> {
-        if !self.table.contains_key(key) {
-            let (k, span) = (self.key(key), self.span());
-            ctx.problem(&span, &k, "is required");
-            return None;
-        }
         if self.table.get(key).is_some_and(|v| v.get_ref().as_array().is_some()) {
             return self.str_list(ctx, key);
         }
-        self.typed(ctx, key, "a string or a list of strings", |v| v.as_str().map(str::to_string)).map(|x| vec![x])
+        let v = self.typed(ctx, key, "a string or a list of strings", |v| v.as_str().map(str::to_string));
+        if v.is_none() && !self.table.contains_key(key) {
+            let (k, span) = (self.key(key), self.span());
+            ctx.problem(&span, &k, "is required");
+        }
+        v.map(|x| vec![x])
     }
 
     pub(crate) fn int(&mut self, ctx: &mut Ctx<'_>, key: &str) -> Option<(i64, Range<usize>)> {

@@ -131,6 +131,7 @@ fn email(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<EmailC
     let allow_local = allow_local(ctx, t);
     let quiet = quiet(ctx, t);
 
+    let tls_span = tls.as_ref().map_or(t.span(), |x| x.1.clone());
     let tls = match tls {
         None => Some(SmtpTls::StartTls),
         Some((s, span)) => match s.as_str() {
@@ -161,9 +162,8 @@ fn email(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<EmailC
     });
     if let (Some(SmtpTls::None), Some(h)) = (tls, &host) {
         if !h.local {
-            let span = t.span();
             ctx.problem(
-                &span,
+                &tls_span,
                 &t.key("tls"),
                 "`none` sends alerts and the password in the clear: only to a loopback or private address \
                  that allow_local permits (use starttls or tls)",
@@ -324,7 +324,7 @@ fn secret_path(base: &Path, f: &str) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Config, SinkConfig, DEFAULT_TELEGRAM_API};
+    use super::super::{Config, SinkConfig, SmtpTls, DEFAULT_TELEGRAM_API};
 
     #[test]
     fn ntfy_and_telegram_take_their_defaults_and_read_their_tokens() {
@@ -342,5 +342,32 @@ mod tests {
         assert_eq!(t.chat_id, "@border_ops");
         assert_eq!(t.token.expose(), "123:abc");
         assert_eq!(format!("{t:?}").matches("123:abc").count(), 0, "the token is not in Debug output");
+    }
+
+    #[test]
+    fn email_takes_its_defaults_reads_its_password_and_allows_plain_smtp_only_to_local_servers() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("smtp.password"), "s3cret\n").unwrap();
+        let src = "[[sink]]\nkind = \"email\"\nhost = \"smtp.example.org\"\nfrom = \"Borderwatch <a@example.org>\"\n\
+                   to = \"ops@example.org\"\nusername = \"bw\"\npassword_file = \"smtp.password\"\n\n\
+                   [[sink]]\nkind = \"email\"\nid = \"mail2\"\nhost = \"[::1]\"\ntls = \"none\"\nallow_local = true\n\
+                   from = \"a@example.org\"\nto = [\"b@example.org\", \"c@example.org\"]\n";
+        let config = Config::parse(src, &dir.path().join("borderwatch.toml")).unwrap();
+        let [SinkConfig::Email(a), SinkConfig::Email(b)] = config.sinks.as_slice() else {
+            panic!("{:?}", config.sinks)
+        };
+        assert_eq!((a.name.as_str(), a.port, a.tls, a.to.len()), ("email", 587, SmtpTls::StartTls, 1));
+        let (user, password) = a.credentials.as_ref().unwrap();
+        assert_eq!((user.as_str(), password.expose()), ("bw", "s3cret"));
+        assert_eq!(format!("{a:?}").matches("s3cret").count(), 0, "the password is not in Debug output");
+        assert_eq!((b.host.as_str(), b.tls, b.to.len(), b.credentials.is_none()), ("::1", SmtpTls::None, 2, true));
+
+        let implicit = "[[sink]]\nkind = \"email\"\nhost = \"smtp.example.org\"\ntls = \"tls\"\nfrom = \"a@example.org\"\nto = \"b@example.org\"\n";
+        let config = Config::parse(implicit, &dir.path().join("borderwatch.toml")).unwrap();
+        let [SinkConfig::Email(c)] = config.sinks.as_slice() else { panic!() };
+        assert_eq!(c.port, 465);
+        for plain in [implicit.replace("\"tls\"", "\"none\""), src.replace("allow_local = true\n", "")] {
+            assert!(Config::parse(&plain, &dir.path().join("borderwatch.toml")).is_err(), "{plain}");
+        }
     }
 }
