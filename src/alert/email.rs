@@ -213,4 +213,24 @@ mod tests {
         assert!(plain(&a).starts_with("<b>closed</b> & \u{202E}nepo\n"));
         assert_eq!(subject(&a), "borderwatch: Tor<kham> & co");
     }
+
+    #[test]
+    fn a_tls_sink_builds_its_rustls_settings() {
+        for tls in [SmtpTls::StartTls, SmtpTls::Tls] {
+            let config = EmailConfig {
+                name: "email".into(),
+                host: "smtp.example.org".into(),
+                port: 587,
+                tls,
+                from: "a@example.org".into(),
+                to: vec!["b@example.org".into()],
+                credentials: Some(("u".into(), crate::config::Secret::new("pw".into()))),
+                timeout: chrono::Duration::seconds(10),
+                allow_local: crate::policy::Local::Denied,
+                quiet: None,
+            };
+            let sink = EmailSink::new(config).unwrap();
+            assert!(!format!("{sink:?}").contains("pw\""), "{sink:?}");
+        }
+    }
 }
