@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use crate::alert::desktop::DesktopSink;
+use crate::alert::email::EmailSink;
 use crate::alert::ntfy::NtfySink;
 use crate::alert::telegram::TelegramSink;
 use crate::alert::webhook::WebhookSink;
@@ -32,6 +33,7 @@ pub fn sinks(config: &Config) -> Vec<Box<dyn Sink>> {
             SinkConfig::Webhook(w) => built(&mut out, WebhookSink::new(w.clone())),
             SinkConfig::Ntfy(n) => built(&mut out, NtfySink::new(n.clone())),
             SinkConfig::Telegram(t) => built(&mut out, TelegramSink::new(t.clone())),
+            SinkConfig::Email(e) => built(&mut out, EmailSink::new(e.clone())),
         }
     }
     out

@@ -84,19 +84,33 @@ pub fn check_url(url: &Url, allow_http: bool, allow_local: &Local) -> Result<(),
         "http" => return Err(PolicyError::PlainHttp),
         other => return Err(PolicyError::Scheme(other.to_string())),
     }
-    match url.host() {
-        None => Err(PolicyError::NoHost),
-        Some(url::Host::Ipv4(ip)) => check_ip(IpAddr::V4(ip), allow_local),
-        Some(url::Host::Ipv6(ip)) => check_ip(IpAddr::V6(ip), allow_local),
-        Some(url::Host::Domain(d)) => {
-            let d = d.trim_end_matches('.').to_ascii_lowercase();
-            if *allow_local == Local::Denied && (d == "localhost" || d.ends_with(".localhost")) {
+    check_host(&url.host().ok_or(PolicyError::NoHost)?, allow_local)
+}
+
+/// Checks a host before any connection is made: an address literal against
+/// [`check_ip`], and `localhost` names as loopback. Shared by URLs and SMTP servers.
+///
+/// # Errors
+/// [`PolicyError::LocalAddress`] when the host is local and that is not allowed.
+pub fn check_host(host: &url::Host<&str>, allow_local: &Local) -> Result<(), PolicyError> {
+    match host {
+        url::Host::Ipv4(ip) => check_ip(IpAddr::V4(*ip), allow_local),
+        url::Host::Ipv6(ip) => check_ip(IpAddr::V6(*ip), allow_local),
+        url::Host::Domain(d) => {
+            if *allow_local == Local::Denied && is_localhost(d) {
                 Err(PolicyError::LocalAddress(IpAddr::from([127, 0, 0, 1])))
             } else {
                 Ok(())
             }
         }
     }
+}
+
+/// True for `localhost` and names under it.
+#[must_use]
+pub fn is_localhost(name: &str) -> bool {
+    let d = name.trim_end_matches('.').to_ascii_lowercase();
+    d == "localhost" || d.ends_with(".localhost")
 }
 
 /// Checks a redirect: the target must pass [`check_url`] and keep the scheme, except

@@ -7,6 +7,7 @@
 
 pub mod desktop;
 pub mod dispatch;
+pub mod email;
 pub mod ntfy;
 pub mod rules;
 pub mod sink;

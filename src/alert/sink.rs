@@ -1,5 +1,5 @@
-//! Sinks: where alerts go. The log sink is always on; desktop, webhook, ntfy and
-//! telegram sinks plug in behind the same trait.
+//! Sinks: where alerts go. The log sink is always on; desktop, webhook, ntfy, telegram
+//! and email sinks plug in behind the same trait.
 
 use std::future::Future;
 use std::pin::Pin;

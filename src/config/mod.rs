@@ -177,6 +177,8 @@ pub enum SinkConfig {
     Ntfy(NtfyConfig),
     /// A message to a Telegram chat through the Bot API.
     Telegram(TelegramConfig),
+    /// An email through an SMTP server.
+    Email(EmailConfig),
 }
 
 impl SinkConfig {
@@ -189,6 +191,7 @@ impl SinkConfig {
             SinkConfig::Webhook(w) => &w.name,
             SinkConfig::Ntfy(n) => &n.name,
             SinkConfig::Telegram(t) => &t.name,
+            SinkConfig::Email(e) => &e.name,
         }
     }
 }
@@ -250,6 +253,42 @@ pub struct TelegramConfig {
     /// Plain http is allowed.
     pub allow_http: bool,
     /// Loopback and private targets are allowed.
+    pub allow_local: Local,
+    /// When to hold all but critical alerts.
+    pub quiet: Option<QuietHours>,
+}
+
+/// How an email sink protects its SMTP connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS, which the server must offer (port 587).
+    StartTls,
+    /// TLS from the first byte, "implicit TLS" (port 465).
+    Tls,
+    /// No encryption: only to a loopback or private address that `allow_local` permits.
+    None,
+}
+
+/// An email sink: one message per alert through an SMTP server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailConfig {
+    /// Name in the delivery ledger (`id`, default `email`).
+    pub name: String,
+    /// The SMTP server's host name or address.
+    pub host: String,
+    /// The SMTP port (default 587, or 465 with `tls = "tls"`).
+    pub port: u16,
+    /// `starttls` (default), `tls` or `none`.
+    pub tls: SmtpTls,
+    /// The sender (`Borderwatch <alerts@example.org>`), checked at load.
+    pub from: String,
+    /// The recipients (one address or a list), checked at load.
+    pub to: Vec<String>,
+    /// SMTP AUTH user name and password (from `username` and `password_file`).
+    pub credentials: Option<(String, Secret)>,
+    /// Time allowed for one delivery (default 10s).
+    pub timeout: Duration,
+    /// Loopback and private servers are allowed.
     pub allow_local: Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,

@@ -117,6 +117,19 @@ impl<'a, 'i> Table<'a, 'i> {
         self.typed(ctx, key, "true, false or a list of addresses", DeValue::as_bool).map(|x| Ok(x.0))
     }
 
+    /// One string or a list of strings, required.
+    pub(crate) fn req_str_or_list(&mut self, ctx: &mut Ctx<'_>, key: &str) -> Option<Vec<(String, Range<usize>)>> {
+        if self.table.get(key).is_some_and(|v| v.get_ref().as_array().is_some()) {
+            return self.str_list(ctx, key);
+        }
+        let v = self.typed(ctx, key, "a string or a list of strings", |v| v.as_str().map(str::to_string));
+        if v.is_none() && !self.table.contains_key(key) {
+            let (k, span) = (self.key(key), self.span());
+            ctx.problem(&span, &k, "is required");
+        }
+        v.map(|x| vec![x])
+    }
+
     pub(crate) fn int(&mut self, ctx: &mut Ctx<'_>, key: &str) -> Option<(i64, Range<usize>)> {
         self.typed(ctx, key, "an integer", |v| {
             v.as_integer().and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok())

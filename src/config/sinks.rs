@@ -1,4 +1,4 @@
-//! The `[[sink]]` entries: log, desktop, webhook, ntfy and telegram, each checked against
+//! The `[[sink]]` entries: log, desktop, webhook, ntfy, telegram and email, each checked against
 //! the address policy, with secrets read from their files at load (so a missing or empty
 //! file is a config problem, not a delivery failure).
 
@@ -8,7 +8,10 @@ use chrono::Duration;
 
 use super::read::{Ctx, Table};
 use super::validate::{allow_local, allowed_url};
-use super::{NtfyConfig, QuietHours, Secret, SinkConfig, TelegramConfig, WebhookConfig, DEFAULT_TELEGRAM_API};
+use super::{
+    EmailConfig, NtfyConfig, QuietHours, Secret, SinkConfig, SmtpTls, TelegramConfig, WebhookConfig,
+    DEFAULT_TELEGRAM_API,
+};
 use crate::gazetteer::parse_tz;
 use crate::policy;
 use crate::timeutil::parse_duration;
@@ -23,12 +26,13 @@ pub(super) fn sinks(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) ->
             Some("webhook") => webhook(ctx, &mut t, base).map(SinkConfig::Webhook),
             Some("ntfy") => ntfy(ctx, &mut t, base).map(SinkConfig::Ntfy),
             Some("telegram") => telegram(ctx, &mut t, base).map(SinkConfig::Telegram),
+            Some("email") => email(ctx, &mut t, base).map(SinkConfig::Email),
             Some(other) => {
                 let span = kind.as_ref().map_or(t.span(), |k| k.1.clone());
                 ctx.problem(
                     &span,
                     &t.key("kind"),
-                    format!("unknown sink kind `{other}` (known: log, desktop, webhook, ntfy, telegram)"),
+                    format!("unknown sink kind `{other}` (known: log, desktop, webhook, ntfy, telegram, email)"),
                 );
                 None
             }
@@ -114,6 +118,145 @@ fn telegram(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<Tel
     Some(TelegramConfig { name, api_url, chat_id, token, timeout, allow_http, allow_local, quiet })
 }
 
+fn email(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<EmailConfig> {
+    let name = t.str(ctx, "id").map_or_else(|| "email".to_string(), |x| x.0);
+    let host = t.req_str(ctx, "host");
+    let port = t.int(ctx, "port");
+    let tls = t.str(ctx, "tls");
+    let from = t.req_str(ctx, "from");
+    let to = t.req_str_or_list(ctx, "to");
+    let username = t.str(ctx, "username");
+    let password = secret(ctx, t, base, "password_file");
+    let timeout = t.str(ctx, "timeout");
+    let allow_local = allow_local(ctx, t);
+    let quiet = quiet(ctx, t);
+
+    let tls_span = tls.as_ref().map_or(t.span(), |x| x.1.clone());
+    let tls = match tls {
+        None => Some(SmtpTls::StartTls),
+        Some((s, span)) => match s.as_str() {
+            "starttls" => Some(SmtpTls::StartTls),
+            "tls" => Some(SmtpTls::Tls),
+            "none" => Some(SmtpTls::None),
+            other => {
+                ctx.problem(&span, &t.key("tls"), format!("`{other}` is not a TLS mode (starttls, tls or none)"));
+                None
+            }
+        },
+    };
+    let port = match port {
+        None => Some(if tls == Some(SmtpTls::Tls) { 465 } else { 587 }),
+        Some((p, span)) => {
+            let ok = u16::try_from(p).ok().filter(|p| *p > 0);
+            if ok.is_none() {
+                ctx.problem(&span, &t.key("port"), format!("{p} is not a TCP port (1-65535)"));
+            }
+            ok
+        }
+    };
+    let host = host.and_then(|(h, span)| {
+        let checked = smtp_host(h.trim()).and_then(|host| {
+            policy::check_host(&host.borrowed(), &allow_local).map(|()| host).map_err(|e| e.to_string())
+        });
+        checked.map_err(|e| ctx.problem(&span, &t.key("host"), e)).ok()
+    });
+    if let (Some(SmtpTls::None), Some(h)) = (tls, &host) {
+        if !h.local {
+            ctx.problem(
+                &tls_span,
+                &t.key("tls"),
+                "`none` sends alerts and the password in the clear: only to a loopback or private address \
+                 that allow_local permits (use starttls or tls)",
+            );
+        }
+    }
+    let from = from.and_then(|(f, span)| mailbox(ctx, t, "from", &f, &span));
+    let to = to.and_then(|list| {
+        if list.is_empty() {
+            let span = t.span();
+            ctx.problem(&span, &t.key("to"), "names no recipient");
+            return None;
+        }
+        let parsed: Vec<_> = list.iter().map(|(a, span)| mailbox(ctx, t, "to", a, span)).collect();
+        parsed.into_iter().collect::<Option<Vec<_>>>()
+    });
+    let credentials = match (username, password) {
+        (None, Some(None)) => Some(None),
+        (Some((u, _)), Some(Some(p))) => Some(Some((u, p))),
+        (Some((_, span)), Some(None)) => {
+            ctx.problem(&span, &t.key("username"), "needs `password_file`");
+            None
+        }
+        (None, Some(Some(_))) => {
+            let span = t.span();
+            ctx.problem(&span, &t.key("password_file"), "needs `username`");
+            None
+        }
+        (_, None) => None,
+    };
+    let timeout = match timeout {
+        None => Some(Duration::seconds(10)),
+        Some((s, span)) => parse_duration(&s).map_err(|e| ctx.problem(&span, &t.key("timeout"), e)).ok(),
+    };
+    Some(EmailConfig {
+        name,
+        host: host?.name,
+        port: port?,
+        tls: tls?,
+        from: from?,
+        to: to?,
+        credentials: credentials?,
+        timeout: timeout?,
+        allow_local,
+        quiet: quiet?,
+    })
+}
+
+/// An SMTP server's host as lettre connects to it (an IPv6 address without brackets),
+/// and whether it names a loopback or private address.
+struct SmtpHost {
+    name: String,
+    host: url::Host<String>,
+    local: bool,
+}
+
+impl SmtpHost {
+    fn borrowed(&self) -> url::Host<&str> {
+        match &self.host {
+            url::Host::Domain(d) => url::Host::Domain(d.as_str()),
+            url::Host::Ipv4(a) => url::Host::Ipv4(*a),
+            url::Host::Ipv6(a) => url::Host::Ipv6(*a),
+        }
+    }
+}
+
+fn smtp_host(h: &str) -> Result<SmtpHost, String> {
+    if let Ok(ip) = h.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>() {
+        let host = match ip {
+            std::net::IpAddr::V4(a) => url::Host::Ipv4(a),
+            std::net::IpAddr::V6(a) => url::Host::Ipv6(a),
+        };
+        return Ok(SmtpHost { name: ip.to_string(), host, local: policy::is_local(ip) });
+    }
+    match url::Host::parse(h) {
+        Ok(url::Host::Domain(d)) if !d.is_empty() => {
+            Ok(SmtpHost { local: policy::is_localhost(&d), name: d.clone(), host: url::Host::Domain(d) })
+        }
+        _ => Err(format!("`{h}` is not a host name or address")),
+    }
+}
+
+/// An address (`alerts@example.org` or `Name <alerts@example.org>`) under `key`, checked.
+fn mailbox(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, key: &str, a: &str, span: &std::ops::Range<usize>) -> Option<String> {
+    match a.trim().parse::<lettre::message::Mailbox>() {
+        Ok(_) => Some(a.trim().to_string()),
+        Err(e) => {
+            ctx.problem(span, &t.key(key), format!("`{a}` is not an email address: {e}"));
+            None
+        }
+    }
+}
+
 /// The secret in the file named under `key`: `Some(None)` when the key is absent, `None`
 /// after reporting a file that cannot be read or is empty.
 fn secret(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path, key: &str) -> Option<Option<Secret>> {
@@ -181,7 +324,7 @@ fn secret_path(base: &Path, f: &str) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Config, SinkConfig, DEFAULT_TELEGRAM_API};
+    use super::super::{Config, SinkConfig, SmtpTls, DEFAULT_TELEGRAM_API};
 
     #[test]
     fn ntfy_and_telegram_take_their_defaults_and_read_their_tokens() {
@@ -199,5 +342,32 @@ mod tests {
         assert_eq!(t.chat_id, "@border_ops");
         assert_eq!(t.token.expose(), "123:abc");
         assert_eq!(format!("{t:?}").matches("123:abc").count(), 0, "the token is not in Debug output");
+    }
+
+    #[test]
+    fn email_takes_its_defaults_reads_its_password_and_allows_plain_smtp_only_to_local_servers() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("smtp.password"), "s3cret\n").unwrap();
+        let src = "[[sink]]\nkind = \"email\"\nhost = \"smtp.example.org\"\nfrom = \"Borderwatch <a@example.org>\"\n\
+                   to = \"ops@example.org\"\nusername = \"bw\"\npassword_file = \"smtp.password\"\n\n\
+                   [[sink]]\nkind = \"email\"\nid = \"mail2\"\nhost = \"[::1]\"\ntls = \"none\"\nallow_local = true\n\
+                   from = \"a@example.org\"\nto = [\"b@example.org\", \"c@example.org\"]\n";
+        let config = Config::parse(src, &dir.path().join("borderwatch.toml")).unwrap();
+        let [SinkConfig::Email(a), SinkConfig::Email(b)] = config.sinks.as_slice() else {
+            panic!("{:?}", config.sinks)
+        };
+        assert_eq!((a.name.as_str(), a.port, a.tls, a.to.len()), ("email", 587, SmtpTls::StartTls, 1));
+        let (user, password) = a.credentials.as_ref().unwrap();
+        assert_eq!((user.as_str(), password.expose()), ("bw", "s3cret"));
+        assert_eq!(format!("{a:?}").matches("s3cret").count(), 0, "the password is not in Debug output");
+        assert_eq!((b.host.as_str(), b.tls, b.to.len(), b.credentials.is_none()), ("::1", SmtpTls::None, 2, true));
+
+        let implicit = "[[sink]]\nkind = \"email\"\nhost = \"smtp.example.org\"\ntls = \"tls\"\nfrom = \"a@example.org\"\nto = \"b@example.org\"\n";
+        let config = Config::parse(implicit, &dir.path().join("borderwatch.toml")).unwrap();
+        let [SinkConfig::Email(c)] = config.sinks.as_slice() else { panic!() };
+        assert_eq!(c.port, 465);
+        for plain in [implicit.replace("\"tls\"", "\"none\""), src.replace("allow_local = true\n", "")] {
+            assert!(Config::parse(&plain, &dir.path().join("borderwatch.toml")).is_err(), "{plain}");
+        }
     }
 }

@@ -17,7 +17,7 @@ const HOSTILE_NAME: &str = "Tor<kham> & co";
 const HOSTILE_MESSAGE: &str = "<b>closed</b> & \u{202E}nepo";
 
 /// A config with a quiet feed (nothing changes) and `sinks`, in `dir`.
-fn config(dir: &Path, sinks: &str) -> std::path::PathBuf {
+pub(crate) fn config(dir: &Path, sinks: &str) -> std::path::PathBuf {
     std::fs::write(dir.join("feed.json"), native(&[("torkham", "open", Some("2030-04-15"))])).unwrap();
     let cfg = format!(
         "[daemon]\nstate = \"state.db\"\n\n[[feed]]\nid = \"afpak\"\nformat = \"borderwatch-json\"\n\
@@ -43,7 +43,7 @@ fn telegram_sink(api: &str) -> String {
 }
 
 /// Puts one critical alert with hostile text in the outbox of the state at `state`.
-fn queue_hostile_alert(state: &Path) -> String {
+pub(crate) fn queue_hostile_alert(state: &Path) -> String {
     let key = "status:torkham:afpak:closed:test".to_string();
     let alert: borderwatch::model::Alert = serde_json::from_value(serde_json::json!({
         "alert": "status_changed", "severity": "critical", "crossing": "torkham", "name": HOSTILE_NAME,
@@ -55,7 +55,7 @@ fn queue_hostile_alert(state: &Path) -> String {
     key
 }
 
-fn delivered(state: &Path, sink: &'static str) -> impl Fn() -> bool {
+pub(crate) fn delivered(state: &Path, sink: &'static str) -> impl Fn() -> bool {
     let state = state.to_path_buf();
     move || Store::open(&state, chrono::Utc::now()).is_ok_and(|s| s.pending(sink).is_ok_and(|p| p.is_empty()))
 }
@@ -143,8 +143,8 @@ async fn telegram_gets_escaped_html_and_a_429_is_retried_after_its_retry_after_a
     assert_no_canary_in_state(dir.path());
 }
 
-/// Neither token is in the state files (the database and its WAL).
-fn assert_no_canary_in_state(dir: &Path) {
+/// No canary secret (tokens, passwords) is in the state files (the database and its WAL).
+pub(crate) fn assert_no_canary_in_state(dir: &Path) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         if p.file_name().unwrap().to_string_lossy().starts_with("state.db") {

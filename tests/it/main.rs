@@ -13,6 +13,7 @@ mod feeds;
 mod helpers;
 mod hostile;
 mod http;
+mod mail;
 mod model;
 mod operate;
 mod pipeline;
