@@ -357,7 +357,7 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
 /// Words after an opening that make it partial: `only`, `one direction`, `limited hours`.
 static LIMITS: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?P<when>only\s+(?:after|when|if|once|until|from|on|in|at|by|then|as\s+of)\b)|[.;]|\b(?:only|one[\s-]way|one\s+direction|limited\s+hours|partially|partly|some\s+traffic)\b",
+        r"(?i)\b(?P<when>only\s+(?:after|when|if|once|until|from|on|in|at|by|then|as\s+of|to\s+(?:find|see|discover|learn|be|have))\b)|[.;]|\b(?:only|one[\s-]way|one\s+direction|limited\s+hours|partially|partly|some\s+traffic)\b",
     )
     .expect("limits regex")
 });

@@ -394,3 +394,13 @@ fn lifting_the_restrictions_opens_the_crossing() {
     assert!(r.contains(&("bilasuvar".into(), "open".into(), None)), "{r:?}");
     assert!(r.contains(&("bilasuvar".into(), "restricted".into(), Some("2013-11-15".into()))), "{r:?}");
 }
+
+#[test]
+fn only_to_find_is_not_a_limit() {
+    let r = ex(
+        "The navy opened the gate at the Hat Lek checkpoint at 8am, only to find that the Hat Lek checkpoint \
+         on the other side remained closed until 9am.",
+        "2025-06-08",
+    );
+    assert!(r.iter().all(|(_, s, _)| s != "restricted"), "{r:?}");
+}
