@@ -404,3 +404,12 @@ fn only_to_find_is_not_a_limit() {
     );
     assert!(r.iter().all(|(_, s, _)| s != "restricted"), "{r:?}");
 }
+
+#[test]
+fn the_passage_refers_to_the_crossing_named_before() {
+    let r = ex(
+        "The Gibraltar frontier was shut for two hours on Sunday. At 1.45pm, the passage was reopened in both directions.",
+        "2024-12-15",
+    );
+    assert!(r.iter().any(|(c, s, _)| c.contains("gibraltar") && s == "open"), "{r:?}");
+}
