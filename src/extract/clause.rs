@@ -55,12 +55,13 @@ pub(super) fn sentence_events(
         let m = c.get(0).expect("match");
         let lo = if k == 0 { 0 } else { triggers[k - 1].get(0).expect("match").end() };
         let hi = triggers.get(k + 1).map_or(s.len(), |n| n.get(0).expect("match").start());
-        let mut status = status_of(c);
+        let raw = status_of(c);
+        let mut status = raw;
         let after = &s[m.end()..hi];
         let mut scope = None;
         // Lifting or unblocking a closure of one kind of traffic ends that closure; it
         // says nothing of the rest.
-        let ends_a_block = Why::of(m.as_str()).ends_a_block();
+        let ends_a_block = lexicon::ends_a_block(m.as_str());
         if status != Status::Closed && !ends_a_block {
             if let Some(sc) = SCOPE.captures(after).and_then(|x| x.name("scope")) {
                 let text = sc.as_str().trim().to_string();
@@ -124,7 +125,6 @@ pub(super) fn sentence_events(
         }
         // "The westbound span closed on July 5, and will remain closed until …": a status
         // word with no subject of its own carries on the one before it.
-        let raw = status_of(c);
         let continues =
             found.iter().all(|x| x.pos < lo || x.pos >= m.start()) && lexicon::CONTINUATION.is_match(&s[lo..m.start()]);
         if let (Some((was, became, sc)), true) = (&prev, continues) {

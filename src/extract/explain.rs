@@ -90,8 +90,7 @@ impl Why {
 
     /// True when the status word ends a block of some traffic: "unblocked", "lifting".
     pub(super) fn ends_a_block(&self) -> bool {
-        let w = self.word.to_ascii_lowercase();
-        w.starts_with("unblock") || w.starts_with("lift")
+        super::lexicon::ends_a_block(&self.word)
     }
 
     /// A date of this statement, in sentence `sentence`, bound by `rule`.

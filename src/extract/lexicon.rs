@@ -242,6 +242,12 @@ pub(crate) static REOPENING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)^(?:re-?open|resum|unblock|lift|cleared|released|back|return)").expect("reopening regex")
 });
 
+/// True when a status word ends a block of some traffic: "unblocked", "lifting".
+pub(crate) fn ends_a_block(word: &str) -> bool {
+    let w = word.as_bytes();
+    ["unblock", "lift"].iter().any(|p| w.len() >= p.len() && w[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+}
+
 /// Words just before a status word that negate it: `not closed`, `no longer open`.
 pub(crate) static NEGATED: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:not|never|no\s+longer)\s+(?:be\s+|been\s+|being\s+)?$").expect("negation regex")
