@@ -411,7 +411,7 @@ pub(crate) static IT: LazyLock<Regex> = LazyLock::new(|| {
 /// A sentence that speaks of several crossings named before it: "Their operations
 /// will resume", "both checkpoints", "they will reopen", "the borders have been sealed".
 pub(crate) static PLURAL: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^\W*(?:their|they|both|the\s+two|the\s+three|all\s+(?:of\s+)?them|these)\b|\b(?:the|these|those|both)\s+(?:two\s+|three\s+|four\s+)?(?:borders|crossings|checkpoints|checkposts|border\s+points|crossing\s+points|gates|bridges)\b")
+    ascii_words(r"(?i)^\W*(?:their|they|both|the\s+two|the\s+three|all\s+(?:of\s+)?them|these)\b|\b(?:the|these|those|both)\s+(?:two\s+|three\s+|four\s+)?(?:(?:road|rail|land|border)\s+)*(?:borders|crossings|checkpoints|checkposts|points|crossing\s+points|gates|bridges)\b|\b(?:close|closed|closing|shut|shutting|reopen|reopened|reopening|open|opened|opening)\s+them\b")
         .expect("plural regex")
 });
 

@@ -394,6 +394,18 @@ fn a_plural_pronoun_takes_every_crossing_the_sentence_before_named() {
 }
 
 #[test]
+fn the_crossing_points_and_them_take_every_crossing_named_before() {
+    let r = ex(
+        "The Narva and Koidula road border crossing points will be closed at night. \
+         From March 2 we will close them at night for a period of two months.",
+        "2026-02-05",
+    );
+    for id in ["narva", "koidula"] {
+        assert!(r.iter().any(|(c, s, u)| c == id && s == "restricted" && u.as_deref() == Some("2026-05-01")), "{id}: {r:?}");
+    }
+}
+
+#[test]
 fn next_weekdays_times_before_weekdays_and_the_end_of_the_month() {
     assert_eq!(
         ex("The Torkham border closure will remain in place through next Monday.", "2025-01-10"),
