@@ -375,7 +375,8 @@ fn is_dateline(s: &str, p: &dates::Found) -> bool {
     let head = s[..p.start].trim_end();
     let place = head.is_empty()
         || (head.ends_with(',') && head.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase)));
-    let absolute = s[p.start..p.end].contains(|c: char| c.is_ascii_digit());
+    // A dateline gives a date: "Yesterday, from 11:30, traffic was allowed" is no dateline.
+    let absolute = TIME_OF_DAY.replace_all(&s[p.start..p.end], "").contains(|c: char| c.is_ascii_digit());
     place
         && absolute
         && head.split_whitespace().count() <= 3
@@ -433,6 +434,11 @@ fn owner(p: &dates::Found, triggers: &[regex::Captures<'_>]) -> usize {
     }
     triggers.iter().rposition(|c| span(c).0 <= p.start).unwrap_or(0)
 }
+
+/// A time of day inside a date phrase: "11:30", "9 a.m.".
+static TIME_OF_DAY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    ascii_words(r"(?i)\b\d{1,2}(?::\d\d\b|(?:[:.]\d\d)?\s*[ap]\.?m\b\.?)").expect("regex")
+});
 
 /// "all other crossings", "the remaining checkpoints": those not named.
 static OTHERS: std::sync::LazyLock<regex::Regex> =

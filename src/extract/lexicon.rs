@@ -276,7 +276,7 @@ pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that name a crossing without naming which one ("the crossing", "the border").
 pub(crate) static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage))\b",
+        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage|traffic|movement))\b",
     )
     .expect("generic regex")
 });

@@ -141,6 +141,7 @@ fn a_dateline_dates_the_report_not_the_reopening() {
     assert_eq!(since("December 10, 2023 – The Salla crossing reopened on Monday."), [Some("2023-12-11".into())]);
     assert_eq!(since("Helsinki, December 12, 2023, The Europe Today: the Salla crossing will reopen."), [None]);
     assert_eq!(since("Yesterday, the Salla crossing reopened."), [Some("2023-12-11".into())]);
+    assert_eq!(since("Yesterday, from 11:30, the Salla crossing reopened."), [Some("2023-12-11T11:30".into())]);
 }
 
 #[test]
@@ -403,6 +404,17 @@ fn the_crossing_points_and_them_take_every_crossing_named_before() {
     for id in ["narva", "koidula"] {
         assert!(r.iter().any(|(c, s, u)| c == id && s == "restricted" && u.as_deref() == Some("2026-05-01")), "{id}: {r:?}");
     }
+}
+
+#[test]
+fn the_traffic_is_the_traffic_of_the_crossing_named_before() {
+    let r = ex(
+        "The Salla crossing was closed on Friday because of snow. Yesterday, from 11:30, the traffic was \
+         allowed for cars and buses.",
+        "2024-12-15",
+    );
+    assert!(r.contains(&("salla".into(), "closed".into(), Some("2024-12-14T11:30".into()))), "{r:?}");
+    assert!(r.iter().any(|(c, s, _)| c == "salla" && s == "restricted"), "{r:?}");
 }
 
 #[test]
