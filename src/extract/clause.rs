@@ -278,7 +278,7 @@ pub(super) fn sentence_events(
         for (_, _, sp) in consumed.iter().filter(|(a, _, _)| *a >= m.end() && *a < hi) {
             // An undated reopening still tells of the closure it ended, with no known end.
             let ended = match ev.since {
-                Some(reopened) if sp.is_precise() => Some(ended_by(reopened)),
+                Some(reopened) if sp.is_precise() || !matches!(reopened, When::Day(..)) => Some(ended_by(reopened)),
                 None => Some(None),
                 Some(_) => None,
             };

@@ -276,7 +276,7 @@ pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that name a crossing without naming which one ("the crossing", "the border").
 pub(crate) static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage|traffic|movement))\b",
+        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:bridge|pass|border\s+post)|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage|traffic|movement))\b",
     )
     .expect("generic regex")
 });
@@ -404,7 +404,7 @@ pub(crate) static PART_OF_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A sentence that opens with "It will/was/…" speaks of the crossing named last before it.
 pub(crate) static IT: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"^\W*It\s+(?:will|would|was|is|has|had|should|could|may|might|remains?|remained|reopen(?:s|ed)?|clos(?:es|ed)|resum(?:es|ed)|shut)\b")
+    ascii_words(r"^\W*It\s+(?:will|would|was|is|has|had|should|could|may|might|remains?|remained|reopen(?:s|ed)?|clos(?:es|ed)|resum(?:es|ed)|shut)\b|\b(?:forced|ordered|announced|extended|delayed|postponed)\s+its\s+(?:temporary\s+|full\s+|partial\s+)?(?:closure|closing|reopening|opening|shutdown|suspension)\b")
         .expect("it regex")
 });
 

@@ -59,6 +59,11 @@ fn fit(a: &Event, b: &Event) -> u8 {
     }
 }
 
+/// True when `a` ended before `b` began: two periods, not one told twice.
+fn apart(a: &Event, b: &Event) -> bool {
+    matches!((a.until, b.since), (Some((u, _)), Some(s)) if !b.since_derived && u.day() < s.day())
+}
+
 /// Merges statements about the same target and period.
 pub(super) fn merge(events: Vec<Event>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
@@ -73,6 +78,8 @@ pub(super) fn merge(events: Vec<Event>) -> Vec<Event> {
                             && o.planned.zip(e.planned).is_none_or(|(a, b)| a == b)
                             && !o.why.ends_a_block()
                             && !e.why.ends_a_block()))
+                    && !apart(o, &e)
+                    && !apart(&e, o)
                     && (o.since.is_none()
                         || e.since.is_none()
                         || o.since_derived
@@ -217,12 +224,14 @@ pub(super) fn extend_to_reopening(mut events: Vec<Event>) -> Vec<Event> {
 }
 
 /// The end of a period that the next one, starting at `next`, ended: the moment it
-/// began when the text gives its time of day ("reopened at 9:30 a.m."), else the day
-/// before it.
+/// began when the text gives its time of day ("reopened at 9:30 a.m."), the day before
+/// it when it gives the day, else its month or year.
 pub(super) fn ended_by(next: When) -> Option<When> {
     match next {
         When::Day(d, Some(t)) => Some(When::Day(d, Some(t))),
-        w => w.day().pred_opt().map(|d| When::Day(d, None)),
+        When::Day(d, None) => d.pred_opt().map(|d| When::Day(d, None)),
+        // "Reopened in April 2023": the closure ended some time that month.
+        w => Some(w),
     }
 }
 

@@ -418,6 +418,23 @@ fn the_traffic_is_the_traffic_of_the_crossing_named_before() {
 }
 
 #[test]
+fn a_reopening_in_a_month_ends_its_closure_in_that_month() {
+    let r = ex("The Khunjerab Pass reopened in April 2023 after three years of closure.", "2024-01-02");
+    assert!(r.contains(&("khunjerab".into(), "closed".into(), Some("2023-04".into()))), "{r:?}");
+}
+
+#[test]
+fn its_closure_is_the_closure_of_the_crossing_named_before() {
+    let published = NaiveDate::from_ymd_opt(2023, 12, 20).unwrap();
+    let text = "The Khunjerab Pass is the highest paved border. Snow forced its closure on December 1.";
+    let r: Vec<_> = extract(text, published, &Gazetteer::built_in(), "test")
+        .into_iter()
+        .map(|r| (r.crossing, r.status.as_str().to_string(), r.since))
+        .collect();
+    assert_eq!(r, [("khunjerab".to_string(), "closed".to_string(), Some("2023-12-01".to_string()))]);
+}
+
+#[test]
 fn next_weekdays_times_before_weekdays_and_the_end_of_the_month() {
     assert_eq!(
         ex("The Torkham border closure will remain in place through next Monday.", "2025-01-10"),
