@@ -205,13 +205,17 @@ pub(super) fn sentence_events(
         let near =
             |p: &dates::Found| if p.start >= m.end() { p.start - m.end() } else { m.start().saturating_sub(p.end) };
         let mut on_near = usize::MAX;
+        let mut since_weekday = false;
         for p in phrases.iter().filter(own) {
             if let (Phrase::Date(Role::Since, w), true) = (&p.phrase, p.start >= m.end()) {
                 starts.push((p.start, p.end, *w));
             }
             let between = if p.start >= m.end() { &s[m.end()..p.start] } else { &s[p.end.min(m.start())..m.start()] };
             // "On Friday officials said the crossing …": the date is the saying's.
-            let said = p.end <= m.start() && lexicon::SAID.is_match(between);
+            let said = (p.end <= m.start() && lexicon::SAID.is_match(between))
+                || (matches!(p.phrase, Phrase::Date(Role::On, _))
+                    && p.start >= m.end()
+                    && lexicon::SAID_OBJECT.is_match(before(s, m.start())));
             // "Initially set to end on 15 March": an end that no longer holds.
             let superseded = matches!(p.phrase, Phrase::Date(Role::Until, _)) && lexicon::CALLED_OFF.is_match(between);
             if lexicon::OTHER_THING.is_match(between) || said || superseded || is_dateline(s, p) {
@@ -220,17 +224,28 @@ pub(super) fn sentence_events(
             match p.phrase {
                 Phrase::Date(Role::Until, w) => ev.until = Some((w, End::Stated)),
                 Phrase::Date(Role::UntilAtLeast, w) => ev.until = Some((w, End::Stated)),
-                Phrase::Date(Role::Since | Role::By, w) => ev.since = Some(w),
+                Phrase::Date(Role::Since | Role::By, w) => {
+                    ev.since = Some(w);
+                    since_weekday = !s[p.start..p.end].contains(|c: char| c.is_ascii_digit());
+                }
                 // Of two dates of the event, the one nearer its status word.
                 Phrase::Date(Role::On, w) if !continuing && (ev.since.is_none() || near(p) < on_near) => {
                     // "8 pm Thursday, July 9": the same day, told twice, keeps its time.
                     let timed = ev.since.filter(|s| s.day() == w.day() && matches!(s, When::Day(_, Some(_))));
                     ev.since = timed.or(Some(w));
                     on_near = near(p);
+                    since_weekday = !s[p.start..p.end].contains(|c: char| c.is_ascii_digit());
                 }
                 Phrase::Date(..) => {}
                 Phrase::For(sp) => span = Some(sp),
                 Phrase::OpenEnded => ev.open_ended = true,
+            }
+        }
+        // "Closed beginning Friday until Tuesday, Sept. 24": the Friday before that end.
+        if let (true, Some(When::Day(d, t)), Some((u, _))) = (since_weekday, ev.since, ev.until) {
+            let week_before = d - chrono::Days::new(7);
+            if d > u.day() && week_before <= u.day() {
+                ev.since = Some(When::Day(week_before, t));
             }
         }
         // "Opened in 1938": the crossing's history, not its status.
@@ -436,9 +451,8 @@ fn owner(p: &dates::Found, triggers: &[regex::Captures<'_>]) -> usize {
 }
 
 /// A time of day inside a date phrase: "11:30", "9 a.m.".
-static TIME_OF_DAY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    ascii_words(r"(?i)\b\d{1,2}(?::\d\d\b|(?:[:.]\d\d)?\s*[ap]\.?m\b\.?)").expect("regex")
-});
+static TIME_OF_DAY: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| ascii_words(r"(?i)\b\d{1,2}(?::\d\d\b|(?:[:.]\d\d)?\s*[ap]\.?m\b\.?)").expect("regex"));
 
 /// "all other crossings", "the remaining checkpoints": those not named.
 static OTHERS: std::sync::LazyLock<regex::Regex> =

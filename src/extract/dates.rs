@@ -168,6 +168,14 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
         .expect("time regex")
 });
 
+/// A date in parentheses right after a weekday: "Tuesday (October 14)", "Thursday (15.10)".
+static APPOSITION: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(&format!(
+        r"(?i)^\s*\(\s*(?:\d{{1,2}}\s*(?:[./]|(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTH}))|(?:{MONTH})\.?\s+\d)"
+    ))
+    .expect("apposition regex")
+});
+
 /// Noon or midnight right after a date: "tomorrow at midnight", "Friday noon".
 static NOON: LazyLock<Regex> =
     LazyLock::new(|| ascii_words(r"(?i)^[\s,]*(?:at\s+)?(noon|midday|midnight)\b").expect("noon regex"));
@@ -332,6 +340,7 @@ pub(crate) fn find(text: &str, published: NaiveDate) -> Vec<Found> {
 /// Finds the phrases of one sentence, resolved against `published`.
 pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
+    let mut carried: Option<(usize, Option<Role>)> = None;
     for c in DATE.captures_iter(text) {
         let m = c.get(0).expect("match");
         let (start, mut end) = (m.start(), m.end());
@@ -342,7 +351,10 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
         if out.last().is_some_and(|p| start < p.end) {
             continue;
         }
-        let role = role_before(text, start);
+        let role = match carried.take() {
+            Some((at, role)) if text[at..start].trim_start().starts_with('(') => role,
+            _ => role_before(text, start),
+        };
         if let Some(pair) = range(&c, text, role, published) {
             out.extend(pair);
             continue;
@@ -357,6 +369,21 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
             resolve(&c, &ctx).map(|w| Phrase::Date(role.unwrap_or(Role::On), w))
         };
         let Some(mut phrase) = phrase else { continue };
+        // "Blocked since March 18": "since" looks back, whatever day is nearer.
+        if let Phrase::Date(Role::Since, When::Day(d, t)) = phrase {
+            let since = text[..start].trim_end().to_ascii_lowercase().ends_with("since");
+            if since && d > published && !text[start..end].contains(&d.year().to_string()) {
+                if let Some(back) = d.with_year(d.year() - 1) {
+                    phrase = Phrase::Date(Role::Since, When::Day(back, t));
+                }
+            }
+        }
+        // "On Tuesday (October 14)": the date in parentheses says which day, even when
+        // the two disagree; it takes the weekday's role.
+        if c.name("wd").is_some() && APPOSITION.is_match(&text[end..]) {
+            carried = Some((end, role));
+            continue;
+        }
         if let Phrase::Date(r, When::Day(d, None)) = phrase {
             if let Some((t, len)) = time_after(&text[end..]) {
                 phrase = Phrase::Date(r, When::Day(d, Some(t)));

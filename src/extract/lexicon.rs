@@ -221,7 +221,7 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)
         (?:
           (?P<restricted>\b(?:only\s+(?:[\w,-]+\s+){1,8}?(?:(?:would|will|are|is|were|was|be|been|being)\s+)+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel|use)|(?:cars|trucks|lorries|motorcycles|motorcyclists|motorbikes|pedestrians|buses|passengers|travell?ers|foreigners|tourists|foreign\s+nationals|(?:cargo|heavy|commercial|private)\s+vehicles)\s+(?:will|would|are|is|were|was|shall)\s+(?:not|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted)\s+to|restricted|restricts?|restricting|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
-        | (?P<closed>\b(?:unusable|impassable|unpassable|not\s+passable|(?:no\s+one|nobody|no\s+(?:vehicles?|traffic|trucks|cars|people|travell?ers|passengers))\s+(?:was|were|is|are|will\s+be|would\s+be|has\s+been|have\s+been)\s+(?:allowed|permitted)\s+to\s+(?:cross|pass|enter|use|travel)|closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?)\b)
+        | (?P<closed>\b(?:unusable|impassable|unpassable|not\s+passable|(?:no\s+one|nobody|no\s+(?:vehicles?|traffic|trucks|cars|people|travell?ers|passengers))\s+(?:was|were|is|are|will\s+be|would\s+be|has\s+been|have\s+been)\s+(?:allowed|permitted)\s+(?:to\s+(?:cross|pass|enter|use|travel)|in|into|out|through|across)|closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?)\b)
         | (?P<open>\b(?:re-?opened|re-?opens?|re-?opening|resumed|resumes?|resuming|resumption|opened|opens?|opening|unblocked|unblocking)\b
                   |\b(?:cleared|released)\s+for\s+(?:traffic|crossings?|travel)\b
                   |\b(?:were|was|are|is|be|been)\s+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel)\b
@@ -439,7 +439,7 @@ pub(crate) static CALLED_OFF: LazyLock<Regex> = LazyLock::new(|| {
 /// Something other than the crossing that dates belong to: between a status word and a
 /// date, it takes the date ("closed, despite a ceasefire that runs until March 30").
 pub(crate) static OTHER_THING: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:ceasefire|cease-fire|truce|deadline|visit|visited|talks|negotiations|agreement|deal|curfew|election|elections|summit|meeting|holiday|festival|exams?|season|which|that\s+(?:runs|lasts|expires|ends))\b")
+    ascii_words(r"(?i)\b(?:ceasefire|cease-fire|truce|deadline|visit|visited|talks|negotiations|agreement|deal|curfew|election|elections|summit|meeting|holiday|festival|exams?|season|which|that\s+(?:runs|lasts|expires|ends)|prompting|forcing|causing|leading\s+to)\b")
         .expect("other-thing regex")
 });
 
@@ -480,6 +480,13 @@ pub(crate) static PARTIAL_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static SAID: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:said|says|announced|announces|told|reported|reports|stated|confirmed|declared|added|noted|tweeted|wrote|posted)\b")
         .expect("said regex")
+});
+
+/// A status word told as what was said: "confirmed the suspension today" is the day
+/// of the confirming.
+pub(crate) static SAID_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:said|announced|confirmed|reported|declared|denied)\s+(?:the|its|a)\s+(?:[\w-]+\s+)?$")
+        .expect("said-object regex")
 });
 
 /// Who one step of an opening admits, just before its start: "to trucks from", "for

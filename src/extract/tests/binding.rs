@@ -1,0 +1,110 @@
+//! Which crossing a statement is about and which date is its own: references back to
+//! the crossings named before, dates that belong to a saying or a cause, dates told twice.
+
+use chrono::NaiveDate;
+
+use super::super::extract;
+use super::ex;
+use crate::gazetteer::Gazetteer;
+
+fn since(text: &str, published: &str) -> Vec<(String, String, Option<String>)> {
+    let published = NaiveDate::parse_from_str(published, "%Y-%m-%d").unwrap();
+    extract(text, published, &Gazetteer::built_in(), "test")
+        .into_iter()
+        .map(|r| (r.crossing, r.status.to_string(), r.since))
+        .collect()
+}
+
+#[test]
+fn the_crossing_points_and_them_take_every_crossing_named_before() {
+    let r = ex(
+        "The Narva and Koidula road border crossing points will be closed at night. \
+         From March 2 we will close them at night for a period of two months.",
+        "2026-02-05",
+    );
+    for id in ["narva", "koidula"] {
+        assert!(
+            r.iter().any(|(c, s, u)| c == id && s == "restricted" && u.as_deref() == Some("2026-05-01")),
+            "{id}: {r:?}"
+        );
+    }
+}
+
+#[test]
+fn the_traffic_is_the_traffic_of_the_crossing_named_before() {
+    let r = ex(
+        "The Salla crossing was closed on Friday because of snow. Yesterday, from 11:30, the traffic was \
+         allowed for cars and buses.",
+        "2024-12-15",
+    );
+    assert!(r.contains(&("salla".into(), "closed".into(), Some("2024-12-14T11:30".into()))), "{r:?}");
+    assert!(r.iter().any(|(c, s, _)| c == "salla" && s == "restricted"), "{r:?}");
+}
+
+#[test]
+fn a_reopening_in_a_month_ends_its_closure_in_that_month() {
+    let r = ex("The Khunjerab Pass reopened in April 2023 after three years of closure.", "2024-01-02");
+    assert!(r.contains(&("khunjerab".into(), "closed".into(), Some("2023-04".into()))), "{r:?}");
+}
+
+#[test]
+fn its_closure_is_the_closure_of_the_crossing_named_before() {
+    let r =
+        since("The Khunjerab Pass is the highest paved border. Snow forced its closure on December 1.", "2023-12-20");
+    assert_eq!(r, [("khunjerab".to_string(), "closed".to_string(), Some("2023-12-01".to_string()))]);
+}
+
+#[test]
+fn a_date_in_parentheses_after_a_weekday_says_which_day() {
+    let r = since("Trade through the Petrapole crossing will resume on Tuesday (October 14).", "2024-10-07");
+    assert!(r.contains(&("petrapole".into(), "open".into(), Some("2024-10-14".into()))), "{r:?}");
+}
+
+#[test]
+fn since_a_day_without_a_year_looks_back() {
+    let r = since("The Petrapole crossing has been blocked since March 18.", "2020-10-15");
+    assert_eq!(r, [("petrapole".into(), "closed".into(), Some("2020-03-18".into()))]);
+}
+
+#[test]
+fn a_weekday_that_starts_a_period_comes_before_its_end() {
+    let r = since(
+        "The Petrapole crossing will be closed to all traffic beginning Friday, and will last until Tuesday, Sept. 24.",
+        "2024-09-22",
+    );
+    assert_eq!(r, [("petrapole".into(), "closed".into(), Some("2024-09-20".into()))]);
+}
+
+#[test]
+fn the_day_a_closure_was_confirmed_or_what_prompted_it_is_not_its_start() {
+    let r = since("Port officials confirmed the suspension today at the Petrapole crossing.", "2024-10-07");
+    assert_eq!(r, [("petrapole".into(), "closed".into(), None)]);
+    let r = since(
+        "Nakonde recorded 76 cases on Saturday, prompting the government to close the Tunduma border crossing.",
+        "2020-05-11",
+    );
+    assert_eq!(r, [("tunduma-nakonde".into(), "closed".into(), None)]);
+}
+
+#[test]
+fn no_traffic_allowed_in_and_out_is_a_closure() {
+    let r = ex("From tomorrow no traffic will be allowed in and out of the Tunduma border crossing.", "2020-05-10");
+    assert_eq!(r, [("tunduma-nakonde".into(), "closed".into(), None)]);
+}
+
+#[test]
+fn the_bridge_is_the_crossing_named_before() {
+    let r = since("The Petrapole crossing is busy. The bridge will be closed from Friday.", "2024-09-22");
+    assert_eq!(r, [("petrapole".into(), "closed".into(), Some("2024-09-27".into()))]);
+}
+
+#[test]
+fn a_closure_that_ended_before_another_began_is_another_period() {
+    let r = ex(
+        "The Khunjerab Pass reopened in April 2023 after three years of closure. Snow forced its closure \
+         on December 1. It will reopen on January 2.",
+        "2023-12-20",
+    );
+    assert!(r.contains(&("khunjerab".into(), "closed".into(), Some("2023-04".into()))), "{r:?}");
+    assert!(r.contains(&("khunjerab".into(), "closed".into(), Some("2024-01-01".into()))), "{r:?}");
+}
