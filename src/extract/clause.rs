@@ -218,7 +218,9 @@ pub(super) fn sentence_events(
                     && lexicon::SAID_OBJECT.is_match(before(s, m.start())));
             // "Initially set to end on 15 March": an end that no longer holds.
             let superseded = matches!(p.phrase, Phrase::Date(Role::Until, _)) && lexicon::CALLED_OFF.is_match(between);
-            if lexicon::OTHER_THING.is_match(between) || said || superseded || is_dateline(s, p) {
+            // "The Jan. 25 uprising": a date that names another thing.
+            let names_a_thing = lexicon::OTHER_THING_AFTER.is_match(&s[p.end..]);
+            if lexicon::OTHER_THING.is_match(between) || said || superseded || names_a_thing || is_dateline(s, p) {
                 continue;
             }
             match p.phrase {
@@ -247,6 +249,10 @@ pub(super) fn sentence_events(
             if d > u.day() && week_before <= u.day() {
                 ev.since = Some(When::Day(week_before, t));
             }
+        }
+        // "Is now open": open at publication.
+        if status == Status::Open && ev.since.is_none() && lexicon::NOW.is_match(before(s, m.start())) {
+            ev.since = Some(When::Day(published, None));
         }
         // "Opened in 1938": the crossing's history, not its status.
         if let (Status::Open, Some(When::Year(y))) = (status, ev.since) {

@@ -185,7 +185,7 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)(?:
           (?P<least>\b(?:until|till)\s+at\s+least)
         | (?P<until>\b(?:until|till|through|thru|to|up\s+to|ending|ends|end)(?:\s+(?:on|the\s+end\s+of))?)
-        | (?P<since>\b(?:from|since|starting(?:\s+(?:from|on))?|beginning(?:\s+on)?|as\s+of|effective(?:\s+from)?|with\s+effect\s+from)(?:\s+(?:on|the))?)
+        | (?P<since>\b(?:from|since|between|starting(?:\s+(?:from|on))?|beginning(?:\s+on)?|as\s+of|effective(?:\s+from)?|with\s+effect\s+from)(?:\s+(?:on|the))?)
         | (?P<by>\bby)
         | (?P<ignore>\b(?:(?:first|last|only)\s+time\s+since|beyond|after|past|before|prior\s+to|except(?:\s+on)?|said|says|announced|reported|told|stated|tweeted|added|confirmed|decided|informed|noted|declared|issued|published|signed|held)(?:\s+(?:on|in|that))?)
         | (?P<on>\b(?:on|in|at|during|this|next|last|coming)(?:\s+the)?)
@@ -354,6 +354,16 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
         let role = match carried.take() {
             Some((at, role)) if text[at..start].trim_start().starts_with('(') => role,
             _ => role_before(text, start),
+        };
+        // "Between November 15, 2016 and May 15, 2017": the second ends the period.
+        let role = match out.last() {
+            Some(prev)
+                if text[prev.end..start].trim() == "and"
+                    && text[..prev.start].trim_end().to_ascii_lowercase().ends_with("between") =>
+            {
+                Some(Role::Until)
+            }
+            _ => role,
         };
         if let Some(pair) = range(&c, text, role, published) {
             out.extend(pair);

@@ -164,13 +164,20 @@ pub(super) fn complete(mut events: Vec<Event>) -> Vec<Event> {
         // the crossing's history: neither gets an end worked out from what came next.
         let unplaced_opening =
             events[i].status == Status::Open && matches!(events[i].since, None | Some(When::Year(_)));
-        if events[i].until.is_some() || events[i].open_ended || events[i].others || unplaced_opening {
+        let from = events[i].since.map(When::day);
+        // "Until further notice" holds until a reopening after its start has happened.
+        let open_ended = events[i].open_ended;
+        if events[i].until.is_some()
+            || (open_ended && (from.is_none() || events[i].status == Status::Open))
+            || events[i].others
+            || unplaced_opening
+        {
             continue;
         }
-        let from = events[i].since.map(When::day);
         let next = events
             .iter()
             .filter(|n| n.target.key() == events[i].target.key() && n.status != events[i].status)
+            .filter(|n| !open_ended || (n.status == Status::Open && n.planned == Some(false)))
             // With no start of its own, a restriction and a closure may be one event told
             // twice ("trucks were blocked … carriers began blocking the crossing"); only an
             // opposite status or a reopening ends it.

@@ -108,3 +108,44 @@ fn a_closure_that_ended_before_another_began_is_another_period() {
     assert!(r.contains(&("khunjerab".into(), "closed".into(), Some("2023-04".into()))), "{r:?}");
     assert!(r.contains(&("khunjerab".into(), "closed".into(), Some("2024-01-01".into()))), "{r:?}");
 }
+
+#[test]
+fn between_one_day_and_another_is_a_period() {
+    let r = ex(
+        "The Petrapole crossing will be reduced to two lanes between November 15, 2016 and May 15, 2017.",
+        "2016-10-27",
+    );
+    assert_eq!(r, [("petrapole".into(), "restricted".into(), Some("2017-05-15".into()))]);
+}
+
+#[test]
+fn a_road_cut_off_is_closed() {
+    let r = ex("An air strike cut off the road at the Masnaa border crossing.", "2024-10-04");
+    assert_eq!(r, [("masnaa".into(), "closed".into(), None)]);
+}
+
+#[test]
+fn a_date_that_names_another_thing_is_not_the_crossings() {
+    let r = since("The Rafah crossing has operated under new rules since the Jan. 25 uprising.", "2011-08-30");
+    assert!(r.iter().all(|(_, _, s)| s.is_none()), "{r:?}");
+    let r = since("The Rafah crossing is open again after the Jan. 25 uprising.", "2011-08-30");
+    assert!(r.iter().all(|(_, _, s)| s.is_none()), "{r:?}");
+}
+
+#[test]
+fn until_further_notice_lasts_until_a_reopening_has_happened() {
+    let r = ex(
+        "The Upper Lars checkpoint is now open. Traffic was stopped at the Upper Lars checkpoint from 17:15 on \
+         June 26 until further notice.",
+        "2022-06-27",
+    );
+    assert!(r.contains(&("upper-lars".into(), "closed".into(), Some("2022-06-26".into()))), "{r:?}");
+    assert!(r.contains(&("upper-lars".into(), "open".into(), None)), "{r:?}");
+    // A reopening only planned leaves it open-ended.
+    let r = ex(
+        "Traffic was stopped at the Upper Lars checkpoint from 17:15 on June 26 until further notice. Officials \
+         said the Upper Lars checkpoint will reopen on July 3.",
+        "2022-06-27",
+    );
+    assert!(r.contains(&("upper-lars".into(), "closed".into(), None)), "{r:?}");
+}
