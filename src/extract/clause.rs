@@ -86,7 +86,7 @@ pub(super) fn sentence_events(
         }
         if status == Status::Closed {
             if let Some(sc) = lexicon::CLOSED_TO.captures(after).and_then(|x| x.name("scope")) {
-                if lexicon::is_restrictive(sc.as_str()) {
+                if lexicon::is_restrictive(sc.as_str()) && !lexicon::PURPOSE.is_match(sc.as_str()) {
                     status = Status::Restricted;
                     scope = Some(format!("closed to {}", sc.as_str().trim()));
                 }

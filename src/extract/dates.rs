@@ -146,12 +146,13 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?P<da>\d{{1,2}})\.(?P<db>\d{{2}})\.
       | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b
       | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|noon|midday)\s+(?:on\s+)?)?(?:(?P<wn>(?:the\s+)?(?:next|following)|(?:this\s+)?coming|last|this(?:\s+past)?)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
-      | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year|next\s+year)\b
+      | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year|next\s+year|(?:19|20)\d\d)\b
       | \b(?P<rel>today|tonight|tomorrow|yesterday)\b
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
       | \b(?:for|of)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+|an?\s+(?:initial|further|additional|extra)\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year|hour)s?\b
       | \b(?P<dn2>{NUMBER})-(?P<du2>day|week|month)(?:-long)?\s+(?:closure|shutdown|suspension|halt|ban|lockdown|blockade)\b
-      | \b(?P<tt>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\d{{1,2}}:\d\d(?:\s*(?:hrs|h)\b)?)(?:\s+[a-z]+\s+time)?\s*(?:,\s*|\(\s*|on\s+)?(?:the\s+)?
+      | \bfor\s+the\s+(?:next|coming|following)\s+(?P<du3>day|week|month)\b
+      | \b(?P<tt>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\d{{1,2}}:\d\d(?:\s*(?:hrs|h)\b)?)(?:\s+[a-z]+\s+time)?\s*(?:,\s*|\(\s*|on\s+|of\s+)?(?:the\s+)?
         (?:(?P<tm1>{MONTH})\.?\s+(?P<td1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<ty1>\d{{4}})\b)?
           |(?P<td2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<tm2>{MONTH})\b\.?(?:,?\s+(?P<ty2>\d{{4}})\b)?
           |(?P<trel>today|tomorrow|yesterday|tonight|this\s+morning|this\s+afternoon|this\s+evening)\b)
@@ -374,6 +375,8 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
             Some(Phrase::OpenEnded)
         } else if let (Some(n), Some(u)) = (g("dn").or(g("dn2")), g("du").or(g("du2"))) {
             number(n).map(|n| Phrase::For(span(n, u)))
+        } else if let Some(u) = g("du3") {
+            Some(Phrase::For(span(1, u)))
         } else {
             let ctx = Context { text, start, role, prev: out.last(), published, keep };
             resolve(&c, &ctx).map(|w| Phrase::Date(role.unwrap_or(Role::On), w))
@@ -538,6 +541,14 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
         let next = i32::from(eo.starts_with("next"));
         if eo.ends_with("year") {
             return NaiveDate::from_ymd_opt(published.year() + next, 12, 31).map(|d| When::Day(d, None));
+        }
+        // "Until the end of 2025" ends on its last day; TimeML gives the year.
+        if let Ok(year) = eo.parse() {
+            return if bound {
+                NaiveDate::from_ymd_opt(year, 12, 31).map(|d| When::Day(d, None))
+            } else {
+                Some(When::Year(year))
+            };
         }
         let first = published.with_day(1)? + Months::new(1 + next.unsigned_abs());
         return first.pred_opt().map(|d| When::Day(d, None));

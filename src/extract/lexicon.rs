@@ -313,6 +313,13 @@ pub(crate) static CLOSED_TO: LazyLock<Regex> = LazyLock::new(|| {
         .expect("closed-to regex")
 });
 
+/// A purpose, not a kind of traffic, after "closed … to": "closed its borders to curb
+/// smuggling".
+pub(crate) static PURPOSE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)^(?:curtail|curb|prevent|stop|contain|limit|avoid|protect|facilitate|ensure|enable|combat|fight|control|reduce|tackle|deter|check|slow|halt|stem|help|allow|make|give|carry|conduct|undertake|repair|build|upgrade|install|pressure|protest|punish|retaliate|respond)\b")
+        .expect("purpose regex")
+});
+
 /// The traffic a closure's subject names, just before its status word: "the traffic
 /// of trucks … was blocked", "freight traffic was halted".
 pub(crate) static SUBJECT_SCOPE: LazyLock<Regex> = LazyLock::new(|| {
@@ -425,7 +432,7 @@ pub(crate) static HABITUAL: LazyLock<Regex> = LazyLock::new(|| {
 /// A status that is only a possibility: "could be closed again if necessary", "if it
 /// continues, we will close the crossing", "threatened to shut".
 pub(crate) static HYPOTHETICAL: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:if|unless|could|might|threaten(?:s|ed|ing)?\s+to|warn(?:s|ed|ing)?\s+(?:it|of)|(?:cannot|can't|could\s+not|couldn't|unable\s+to|did\s+not|didn't|would\s+not)\s+say|unclear|uncertain|not\s+(?:yet\s+)?known|no\s+(?:word|indication|date|timeline)\s+(?:on|of|for|as\s+to))\b")
+    ascii_words(r"(?i)\b(?:if|unless|could|might|hopes?|hoped|hoping|(?:asks?|asked|asking|calls?|called|calling|urges?|urged|urging)\s+(?:\w+\s+){0,6}?to|suggest(?:s|ed)?|threaten(?:s|ed|ing)?\s+to|warn(?:s|ed|ing)?\s+(?:it|of)|(?:cannot|can't|could\s+not|couldn't|unable\s+to|did\s+not|didn't|would\s+not)\s+say|unclear|uncertain|not\s+(?:yet\s+)?known|no\s+(?:word|indication|date|timeline)\s+(?:on|of|for|as\s+to))\b")
         .expect("hypothetical regex")
 });
 
@@ -439,7 +446,7 @@ pub(crate) static CALLED_OFF: LazyLock<Regex> = LazyLock::new(|| {
 /// Something other than the crossing that dates belong to: between a status word and a
 /// date, it takes the date ("closed, despite a ceasefire that runs until March 30").
 pub(crate) static OTHER_THING: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:ceasefire|cease-fire|truce|deadline|visit|visited|talks|negotiations|agreement|deal|curfew|election|elections|summit|meeting|holiday|festival|exams?|season|which|that\s+(?:runs|lasts|expires|ends)|prompting|forcing|causing|leading\s+to)\b")
+    ascii_words(r"(?i)\b(?:ceasefire|cease-fire|truce|deadline|visit|visited|talks|negotiations|agreement|deal|curfew|election|elections|summit|meeting|holiday|festival|exams?|season|which|that\s+(?:runs|lasts|expires|ends)|prompting|forcing|causing|leading\s+to|that\s+led\s+to|in\s+response\s+to|in\s+retaliation\s+for)\b")
         .expect("other-thing regex")
 });
 

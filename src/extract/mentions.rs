@@ -83,6 +83,13 @@ const NOT_NAMES: &[&str] = &[
     "in",
     "at",
     "on",
+    "america",
+    "americas",
+    "europe",
+    "asia",
+    "africa",
+    "oceania",
+    "world",
 ];
 
 /// Finds the crossings named in `s`, in order. `named` holds the codes of the countries

@@ -149,3 +149,30 @@ fn until_further_notice_lasts_until_a_reopening_has_happened() {
     );
     assert!(r.contains(&("upper-lars".into(), "closed".into(), None)), "{r:?}");
 }
+
+#[test]
+fn a_time_of_a_day_the_next_week_and_the_end_of_a_year_end_periods() {
+    let r = ex("The Petrapole crossing will be sealed from 6:00 pm today till 6:00 pm of May 4.", "2023-05-02");
+    assert_eq!(r, [("petrapole".into(), "closed".into(), Some("2023-05-04T18:00".into()))]);
+    let r = ex("The Petrapole crossing will be closed from Monday for the next week.", "2017-08-10");
+    assert_eq!(r, [("petrapole".into(), "closed".into(), Some("2017-08-20".into()))]);
+    let r = ex("The Petrapole crossing will be closed from February 1 until the end of 2025.", "2024-01-25");
+    assert_eq!(r, [("petrapole".into(), "closed".into(), Some("2025-12-31".into()))]);
+}
+
+#[test]
+fn a_hope_or_a_request_is_not_a_statement() {
+    assert_eq!(ex("Officials hope the Rumichaca bridge will open in early 2021.", "2020-10-20"), []);
+    assert_eq!(ex("The committee asked the ministry to keep the Rumichaca bridge closed.", "2020-10-20"), []);
+}
+
+#[test]
+fn the_date_of_what_a_closure_responds_to_is_not_its_start() {
+    let r = since("Spain closed the Petrapole crossing in response to a security failure on Monday.", "2017-08-10");
+    assert_eq!(r, [("petrapole".into(), "closed".into(), None)]);
+}
+
+#[test]
+fn a_continent_is_not_a_crossing_name() {
+    assert_eq!(ex("The busiest border crossing in North America was closed.", "2022-02-08"), []);
+}
