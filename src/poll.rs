@@ -16,7 +16,7 @@ use futures_util::future::join_all;
 use sha2::{Digest, Sha256};
 
 use crate::alert::dispatch::blocking;
-use crate::alert::rules;
+use crate::alert::{rules, watch};
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig};
 use crate::diff::{diff, plausible, Diff, Removals, Stored, Suspect};
@@ -267,6 +267,13 @@ impl Poller {
                 alerts.extend(rules::for_changes(&d.changes, &feed.id, baseline, now));
             }
             recovered(&mut alerts, store)?;
+            let watches = &self.config.alerts.watches;
+            let mut watch_states = Vec::new();
+            if watch::any_watched(watches, &feed.id, &snap) {
+                let (states, fired) = watch::observe_all(watches, &feed.id, &snap, &store.watch_states()?, now);
+                watch_states = states;
+                alerts.extend(fired);
+            }
             for r in d.changes.iter().filter_map(|c| c.current.as_ref()) {
                 let mut said = store.said_elsewhere(&r.crossing, &feed.id)?;
                 if !said.is_empty() {
@@ -282,6 +289,7 @@ impl Poller {
                 validators: &validators,
                 content_hash: &hash,
                 alerts: &alerts,
+                watches: &watch_states,
             })?;
             let next = next_stored(prev, &d);
             self.snapshots.lock().expect("snapshot cache lock").insert(feed.id.clone(), next);
@@ -416,5 +424,14 @@ pub fn queue_due_for(
     if let Some(rebuilt) = store.rebuilt_at(now)? {
         (held, due) = due.into_iter().partition(|a| a.at <= rebuilt);
     }
-    Ok((store.queue_and_hold(&due, &held)?, next))
+    let mut fresh = store.queue_and_hold(&due, &held)?;
+    if !alerts.watches.is_empty() {
+        let states = store.watch_states()?;
+        let (settled, fired) = watch::due(&alerts.watches, &states, now);
+        if !settled.is_empty() {
+            fresh.extend(store.settle_watches(&settled, &fired)?);
+        }
+        next = next.into_iter().chain(watch::next_due(&alerts.watches, &states, now)).min();
+    }
+    Ok((fresh, next))
 }

@@ -87,6 +87,16 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
+    /// Whether `key` is written here; it counts as read.
+    pub(crate) fn has(&mut self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Where `key`'s value is, if it is written.
+    pub(crate) fn span_of(&self, key: &str) -> Option<Range<usize>> {
+        self.table.get(key).map(Val::span)
+    }
+
     pub(crate) fn str(&mut self, ctx: &mut Ctx<'_>, key: &str) -> Option<(String, Range<usize>)> {
         self.typed(ctx, key, "a string", |v| v.as_str().map(str::to_string))
     }

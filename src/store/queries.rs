@@ -65,6 +65,8 @@ pub struct Apply<'a> {
     pub content_hash: &'a str,
     /// Alerts the changes cause.
     pub alerts: &'a [Alert],
+    /// Where the `[[watch]]` thresholds now stand for the crossings the poll observed.
+    pub watches: &'a [super::WatchState],
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -261,6 +263,7 @@ impl Store {
             )
             .map_err(e("append history"))?;
         }
+        super::watches::write(&tx, a.watches).map_err(e("store watch states"))?;
         let fresh = insert_alerts(&tx, a.alerts).map_err(e("queue alerts"))?;
         tx.commit().map_err(e("commit poll"))?;
         Ok(fresh)
@@ -457,7 +460,7 @@ impl Store {
     }
 }
 
-fn insert_alerts(tx: &rusqlite::Transaction<'_>, alerts: &[Alert]) -> rusqlite::Result<Vec<Alert>> {
+pub(super) fn insert_alerts(tx: &rusqlite::Transaction<'_>, alerts: &[Alert]) -> rusqlite::Result<Vec<Alert>> {
     insert_into_ledger(tx, alerts, false)
 }
 
