@@ -45,7 +45,9 @@ pub fn observe_all(
 /// True when some watch may look at a record of `feed` in `snap`.
 #[must_use]
 pub fn any_watched(watches: &[WatchConfig], feed: &str, snap: &Snapshot) -> bool {
-    watches.iter().any(|w| snap.values().any(|r| w.select.matches(feed, &r.crossing) && r.values.contains_key(&w.field)))
+    watches
+        .iter()
+        .any(|w| snap.values().any(|r| w.select.matches(feed, &r.crossing) && r.values.contains_key(&w.field)))
 }
 
 /// One observation of `value` for the record `r`.
@@ -180,7 +182,8 @@ fn alert(w: &WatchConfig, s: &WatchState, kind: AlertKind, key: String, at: Date
 /// `threshold_crossed`: "Otay Mesa commercial wait 3h 30m (up from 1h), above 3h for 30m".
 fn crossed(w: &WatchConfig, s: &WatchState, at: DateTime<Utc>, now: DateTime<Utc>) -> Alert {
     let f = &w.field;
-    let held = if w.hold > Duration::zero() { format!(" for {}", minutes(w.hold.num_minutes())) } else { String::new() };
+    let held =
+        if w.hold > Duration::zero() { format!(" for {}", minutes(w.hold.num_minutes())) } else { String::new() };
     let message = format!(
         "{} {} {}{}, {} {}{held}",
         s.name,

@@ -92,6 +92,20 @@ impl<'a, 'i> Table<'a, 'i> {
         self.get(key).is_some()
     }
 
+    /// A string (`Ok`) or a number (`Err`), for a level that is a duration or a count.
+    pub(crate) fn str_or_number(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        key: &str,
+    ) -> Option<(Result<String, f64>, Range<usize>)> {
+        self.typed(ctx, key, "a string or a number", |v| match v {
+            DeValue::String(s) => Some(Ok(s.to_string())),
+            DeValue::Float(f) => f.as_str().parse().ok().map(Err),
+            DeValue::Integer(i) => i.as_str().parse().ok().map(Err),
+            _ => None,
+        })
+    }
+
     /// Where `key`'s value is, if it is written.
     pub(crate) fn span_of(&self, key: &str) -> Option<Range<usize>> {
         self.table.get(key).map(Val::span)

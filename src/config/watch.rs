@@ -100,20 +100,26 @@ impl WatchConfig {
     }
 }
 
-/// A level as written: a duration for wait fields (in minutes), else a whole number.
+/// A level as written for `field`: a duration for wait fields (in minutes), else a whole
+/// number. Without a known field the level is only taken as read.
 fn level(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, key: &str, field: Option<&str>) -> Option<i64> {
-    let wait = field.is_some_and(is_wait);
-    if wait {
-        let (s, span) = t.str(ctx, key)?;
-        return minutes(&s).map_err(|e| ctx.problem(&span, &t.key(key), e)).ok();
-    }
-    let (n, span) = t.float(ctx, key)?;
-    if n.fract() != 0.0 || !n.is_finite() || n < 0.0 {
-        ctx.problem(&span, &t.key(key), format!("`{n}` is not a whole number of at least 0"));
+    let Some(field) = field else {
+        t.has(key);
         return None;
-    }
-    #[allow(clippy::cast_possible_truncation)]
-    Some(n as i64)
+    };
+    let (v, span) = t.str_or_number(ctx, key)?;
+    let level = match (is_wait(field), v) {
+        (true, Ok(s)) => minutes(&s),
+        (true, Err(n)) => Err(format!("{field} is a wait: give a duration such as \"90m\" or \"3h\", not {n}")),
+        (false, Err(n)) if n.fract() == 0.0 && (0.0..1e15).contains(&n) =>
+        {
+            #[allow(clippy::cast_possible_truncation)]
+            Ok(n as i64)
+        }
+        (false, Err(n)) => Err(format!("`{n}` is not a whole number of at least 0")),
+        (false, Ok(s)) => Err(format!("{field} is a count: give a number such as 500, not \"{s}\"")),
+    };
+    level.map_err(|e| ctx.problem(&span, &t.key(key), e)).ok()
 }
 
 /// A wait level such as `3h` or `90m`, in whole minutes.
@@ -136,7 +142,8 @@ pub(super) fn watches(
     for mut t in root.tables(ctx, "watch") {
         let id = t.str(ctx, "id");
         let field = t.req_str(ctx, "field");
-        let known = field.as_ref().filter(|(f, _)| VALUE_FIELDS.contains(&f.as_str())).map(|(f, _)| f.as_str());
+        let known = field.as_ref().filter(|(f, _)| VALUE_FIELDS.contains(&f.as_str())).map(|(f, _)| f.clone());
+        let known = known.as_deref();
         if let (Some((f, span)), None) = (&field, known) {
             ctx.problem(span, &t.key("field"), format!("unknown field `{f}` (known: {})", VALUE_FIELDS.join(", ")));
         }

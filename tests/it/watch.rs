@@ -1,0 +1,164 @@
+//! Thresholds and lane noise: `[[watch]]` over a CBP feed served on loopback, driven by
+//! the test clock through polls, the expiry clock and a restart; and the real Brownsville
+//! series replayed with `lanes = "alert" | "port" | "ignore"`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use borderwatch::clock::FixedClock;
+use borderwatch::config::Config;
+use borderwatch::formats::Format;
+use borderwatch::model::{Alert, AlertKind, Status};
+use borderwatch::poll::{queue_due, Poller};
+use borderwatch::store::Store;
+use chrono::{DateTime, Duration, Utc};
+
+use crate::helpers::{feed_fixture, loopback_source, tempdir, Reply, Server};
+
+/// One CBP port (Otay Mesa commercial) whose standard commercial lanes wait `minutes`.
+fn cbp_body(minutes: i64) -> String {
+    serde_json::json!([{
+        "port_number": "250601", "border": "Mexican Border", "port_name": "Otay Mesa",
+        "crossing_name": "Commercial", "hours": "24 hrs/day", "date": "7/1/2025", "time": "10:00:00",
+        "port_status": "Open",
+        "commercial_vehicle_lanes": {"standard_lanes": {"update_time": "At 10:00 am PDT",
+            "operational_status": "delay", "delay_minutes": minutes.to_string(), "lanes_open": "4"}},
+        "passenger_vehicle_lanes": {"standard_lanes": {"update_time": "At 10:00 am PDT",
+            "operational_status": "no delay", "delay_minutes": "10", "lanes_open": "6"}}
+    }])
+    .to_string()
+}
+
+/// A config with the loopback CBP feed and one `[[watch]]` of `watch` lines.
+fn config(dir: &Path, url: &str, watch: &str) -> PathBuf {
+    let text = format!(
+        "[daemon]\nstate = \"state.db\"\n\n[[feed]]\nid = \"cbp\"\nformat = \"cbp-json\"\n{}\n\
+         schedule = \"*/10 * * * *\"\n\n[[watch]]\ncrossings = [\"cbp-250601-commercial\"]\n\
+         field = \"wait.commercial\"\n{watch}\n",
+        loopback_source(url)
+    );
+    let path = dir.join("borderwatch.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The daemon's parts over the state file: a poller on the test clock.
+fn poller(cfg: &Path, clock: &FixedClock) -> Poller {
+    let config = Config::load(cfg).unwrap();
+    let store = Store::open(&config.daemon.state, Utc::now()).unwrap();
+    Poller::new(Arc::new(config), store, Arc::new(clock.clone()))
+}
+
+/// Runs `(minute, wait in minutes)` steps: at each, what the expiry clock makes due, then
+/// one poll of the feed serving that wait. At `restart` minutes the poller and its store
+/// are dropped and opened again from the file, as a restarted daemon would. Returns each
+/// alert with the minute of the step that queued it.
+async fn run(watch: &str, steps: &[(i64, i64)], restart: Option<i64>) -> Vec<(i64, Alert)> {
+    let wait = Arc::new(Mutex::new(0));
+    let served = Arc::clone(&wait);
+    let server = Server::start(move |_| Reply::ok(cbp_body(*served.lock().unwrap()))).await;
+    let dir = tempdir();
+    let cfg = config(dir.path(), &server.url("/api/bwtnew"), watch);
+    let t0 = DateTime::parse_from_rfc3339("2025-07-01T17:00:00Z").unwrap().with_timezone(&Utc);
+    let clock = FixedClock::new(t0);
+    let mut p = poller(&cfg, &clock);
+    let mut out = Vec::new();
+    let mut restarted = false;
+    for (minute, minutes) in steps {
+        if restart.is_some_and(|r| r <= *minute) && !restarted {
+            restarted = true;
+            drop(p);
+            p = poller(&cfg, &clock);
+        }
+        let now = t0 + Duration::minutes(*minute);
+        clock.set(now);
+        *wait.lock().unwrap() = *minutes;
+        let (due, _) = queue_due(&mut p.store.lock().unwrap(), &p.config.alerts, &p.config.routes, now).unwrap();
+        let feed = p.config.feeds[0].clone();
+        let report = p.poll(&feed).await;
+        assert!(report.outcome.is_ok(), "minute {minute}: {:?}", report.outcome);
+        out.extend(due.into_iter().chain(report.alerts).map(|a| (*minute, a)));
+    }
+    out
+}
+
+fn kinds(alerts: &[(i64, Alert)]) -> Vec<(i64, AlertKind)> {
+    alerts.iter().map(|(m, a)| (*m, a.alert)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_held_above_the_level_fires_once_after_for_and_clears_once_at_the_clear_level() {
+    // 1 h, then 3.5 h held for 40 minutes, then 2.5 h, then 1.5 h; a restart between.
+    let steps = [(0, 60), (10, 210), (20, 210), (30, 210), (40, 210), (50, 210), (60, 150), (70, 150), (80, 90)];
+    let alerts = run("above = \"3h\"\nclear = \"2h\"\nfor = \"30m\"", &steps, Some(25)).await;
+    for (m, a) in &alerts {
+        println!("minute {m}: {} {}  {}", a.alert.as_str(), a.at, a.message);
+    }
+    assert_eq!(
+        kinds(&alerts),
+        [(40, AlertKind::ThresholdCrossed), (80, AlertKind::ThresholdCleared)],
+        "crossed once 30 minutes have passed (the hold began at minute 10 and outlived the restart), \
+         nothing at 2.5 h, cleared at 1.5 h"
+    );
+    let (crossed, cleared) = (&alerts[0].1, &alerts[1].1);
+    assert_eq!(crossed.at, "2025-07-01T17:40:00Z", "the instant the hold ended");
+    assert_eq!(crossed.crossing.as_deref(), Some("cbp-250601-commercial"));
+    assert_eq!(crossed.message, "Otay Mesa – Commercial commercial wait 3h 30m (up from 1h), above 3h for 30m");
+    assert_eq!(
+        cleared.message,
+        "Otay Mesa – Commercial commercial wait 1h 30m (down from 3h 30m), back at or below 2h after 1h 10m above 3h"
+    );
+    assert_ne!(crossed.key, cleared.key);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_that_flaps_around_the_level_for_an_hour_fires_at_most_once() {
+    let flaps: Vec<(i64, i64)> = (0..=12).map(|i| (i * 5, if i % 2 == 0 { 170 } else { 190 })).collect();
+    let held = run("above = \"3h\"\nclear = \"2h\"\nfor = \"30m\"", &flaps, None).await;
+    assert!(held.is_empty(), "never 30 minutes above 3 h: {:?}", kinds(&held));
+    let at_once = run("above = \"3h\"\nclear = \"2h\"", &flaps, None).await;
+    assert_eq!(kinds(&at_once), [(5, AlertKind::ThresholdCrossed)], "once, and never cleared above 2 h");
+}
+
+/// The Brownsville series replayed with `lanes` set to `mode` (and no watch).
+async fn brownsville(mode: &str) -> Vec<Alert> {
+    let dir = tempdir();
+    let cfg = dir.path().join("borderwatch.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[[feed]]\nid = \"brownsville\"\nformat = \"cbp-rss\"\nurl = \"https://bwt.cbp.gov/api/bwtRss/HTML/-1/55/-1\"\n\
+             schedule = \"*/15 * * * *\"\nlanes = \"{mode}\"\n"
+        ),
+    )
+    .unwrap();
+    let config = Config::load(&cfg).unwrap();
+    let series = feed_fixture("series/cbp_bwtrss_brownsville");
+    let files: Vec<PathBuf> = std::fs::read_dir(&series).unwrap().map(|e| e.unwrap().path()).collect();
+    let (alerts, n) = borderwatch::commands::replay::replay(Some(config), Format::CbpRss, files, None).await.unwrap();
+    assert_eq!(n, 424);
+    alerts
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn brownsville_lanes_rolled_up_into_the_port_give_far_fewer_alerts_than_lane_alerts() {
+    let port = brownsville("port").await;
+    for a in &port {
+        println!("{}  {}", a.at, a.message);
+    }
+    assert!(port.iter().all(|a| a.alert == AlertKind::StatusChanged), "status changes only");
+    let flips: Vec<(Status, Status)> =
+        port.iter().map(|a| (a.previous.as_ref().unwrap().status, a.record.as_ref().unwrap().status)).collect();
+    assert!(
+        flips.iter().all(|f| matches!(f, (Status::Open, Status::Closed) | (Status::Closed, Status::Open))),
+        "the port as a whole closing (every lane type closed) or opening, never a lane: {flips:?}"
+    );
+    assert_eq!(port.len(), 34, "17 times a port had every lane closed within its hours, and reopened");
+    let first: Vec<&str> = port.iter().take(2).map(|a| a.message.as_str()).collect();
+    assert_eq!(
+        first,
+        ["Brownsville - Los Indios: closed (was open)", "Brownsville - Veterans International: closed (was open)"]
+    );
+    assert!(brownsville("ignore").await.is_empty(), "lanes never change the status: no alert in ten days");
+    assert_eq!(brownsville("alert").await.len(), 110, "the default keeps today's lane alerts");
+}
