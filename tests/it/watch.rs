@@ -120,15 +120,15 @@ async fn a_wait_that_flaps_around_the_level_for_an_hour_fires_at_most_once() {
     assert_eq!(kinds(&at_once), [(5, AlertKind::ThresholdCrossed)], "once, and never cleared above 2 h");
 }
 
-/// The Brownsville series replayed with `lanes` set to `mode` (and no watch).
-async fn brownsville(mode: &str) -> Vec<Alert> {
+/// The Brownsville series replayed with `lanes` set to `mode`, and `extra` config.
+async fn brownsville(mode: &str, extra: &str) -> Vec<Alert> {
     let dir = tempdir();
     let cfg = dir.path().join("borderwatch.toml");
     std::fs::write(
         &cfg,
         format!(
             "[[feed]]\nid = \"brownsville\"\nformat = \"cbp-rss\"\nurl = \"https://bwt.cbp.gov/api/bwtRss/HTML/-1/55/-1\"\n\
-             schedule = \"*/15 * * * *\"\nlanes = \"{mode}\"\n"
+             schedule = \"*/15 * * * *\"\nlanes = \"{mode}\"\n{extra}"
         ),
     )
     .unwrap();
@@ -142,7 +142,7 @@ async fn brownsville(mode: &str) -> Vec<Alert> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn brownsville_lanes_rolled_up_into_the_port_give_far_fewer_alerts_than_lane_alerts() {
-    let port = brownsville("port").await;
+    let port = brownsville("port", "").await;
     for a in &port {
         println!("{}  {}", a.at, a.message);
     }
@@ -159,6 +159,71 @@ async fn brownsville_lanes_rolled_up_into_the_port_give_far_fewer_alerts_than_la
         first,
         ["Brownsville - Los Indios: closed (was open)", "Brownsville - Veterans International: closed (was open)"]
     );
-    assert!(brownsville("ignore").await.is_empty(), "lanes never change the status: no alert in ten days");
-    assert_eq!(brownsville("alert").await.len(), 110, "the default keeps today's lane alerts");
+    assert!(brownsville("ignore", "").await.is_empty(), "lanes never change the status: no alert in ten days");
+    assert_eq!(brownsville("alert", "").await.len(), 110, "the default keeps today's lane alerts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replay_applies_watches_so_a_threshold_is_tuned_on_history() {
+    let watch = "[[watch]]\nfeed = \"brownsville\"\nfield = \"wait.commercial\"\nabove = \"1h\"\nclear = \"30m\"\nfor = \"30m\"\n";
+    let alerts = brownsville("ignore", watch).await;
+    let got: Vec<(&str, AlertKind, &str)> =
+        alerts.iter().map(|a| (a.at.as_str(), a.alert, a.crossing.as_deref().unwrap_or(""))).collect();
+    for a in &alerts {
+        println!("{}  {}", a.at, a.message);
+    }
+    let vet = "cbp-brownsville-veterans-international";
+    assert_eq!(
+        got,
+        [
+            ("2026-08-18T23:45:16Z", AlertKind::ThresholdCrossed, vet),
+            ("2026-08-19T01:05:59Z", AlertKind::ThresholdCleared, vet),
+            ("2026-08-19T19:19:55Z", AlertKind::ThresholdCrossed, vet),
+            ("2026-08-19T19:41:59Z", AlertKind::ThresholdCleared, vet),
+        ]
+    );
+    assert_eq!(
+        alerts[0].message,
+        "Brownsville - Veterans International commercial wait 1h 45m (up from 30m), above 1h for 30m"
+    );
+    let wider = watch.replace("above = \"1h\"", "above = \"2h\"");
+    assert!(brownsville("ignore", &wider).await.is_empty(), "commercial waits never passed 2 h in these ten days");
+}
+
+#[test]
+fn each_format_with_numbers_gives_them_as_record_values() {
+    let g = borderwatch::gazetteer::Gazetteer::built_in();
+    let now = Utc::now();
+    let values = |format: Format, file: &str, line: Option<usize>| {
+        let body = std::fs::read(feed_fixture(file)).unwrap();
+        let body = match line {
+            Some(i) => body.split(|b| *b == b'\n').nth(i).unwrap().to_vec(),
+            None => body,
+        };
+        let raw = borderwatch::formats::parse(format, "f", &body, &g, now).unwrap();
+        let (snap, _) = borderwatch::normalize::snapshot(raw, "f", format.name(), &g, now).unwrap();
+        snap.into_iter().map(|(id, r)| (id, r.values.into_iter().collect::<Vec<_>>())).collect::<Vec<_>>()
+    };
+    let pair = |k: &str, v: i64| (k.to_string(), v);
+    let json = values(Format::CbpJson, "cbp_bwtnew_2022-06-29.json", None);
+    let alexandria = &json.iter().find(|(id, _)| id == "cbp-070801-thousand-islands-bridge").unwrap().1;
+    assert_eq!(
+        *alexandria,
+        [pair("wait.commercial", 0), pair("wait.passenger", 5), pair("wait.passenger.sentri", 0)],
+        "delay_minutes of each reported lane; N/A lanes have none"
+    );
+    let rss = values(Format::CbpRss, "series/cbp_bwtrss_brownsville/20260812T140129Z.xml", None);
+    assert_eq!(
+        rss[0],
+        (
+            "cbp-brownsville-b-m".to_string(),
+            vec![pair("wait.passenger", 90), pair("wait.passenger.ready", 90), pair("wait.pedestrian", 5)]
+        ),
+        "`90 min delay` under its heading; `N/A` lanes have none"
+    );
+    let brest = values(Format::ByEqueue, "by_belarusborder_monitoring_brest_2024-09-30.jsonl", Some(0));
+    assert_eq!(
+        brest[0].1,
+        [pair("queue.buses", 4), pair("queue.cars", 6), pair("queue.motorcycles", 0), pair("queue.trucks", 0)]
+    );
 }
