@@ -102,3 +102,21 @@ pub(super) fn parse_csv(feed: &str, body: &[u8], m: &Mapping) -> Result<Vec<RawR
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mapped_number_field_becomes_a_value_and_a_word_there_is_an_error() {
+        let mut m = Mapping { delimiter: b',', ..Mapping::default() };
+        for (field, column) in [("name", "port"), ("status", "state"), ("wait.commercial", "trucks_min")] {
+            m.fields.insert(field.into(), column.into());
+        }
+        let raw = parse_csv("f", b"port,state,trucks_min\nOtay Mesa,open,210\nTecate,open,\n", &m).unwrap();
+        assert_eq!(raw[0].values.get("wait.commercial"), Some(&210));
+        assert!(raw[1].values.is_empty(), "an empty cell is no value");
+        let e = parse_csv("f", b"port,state,trucks_min\nOtay Mesa,open,long\n", &m).unwrap_err();
+        assert_eq!((e.place.as_str(), e.message.as_str()), ("line 2 wait.commercial", "`long` is not a number"));
+    }
+}
