@@ -27,7 +27,7 @@ use crate::events::{
 use crate::fetch::{fetch, FetchError, Fetched, HttpFetcher};
 use crate::formats::{self, ParseError};
 use crate::health::Health;
-use crate::model::{Alert, Change, ChangeKind, Said};
+use crate::model::{Alert, Change, ChangeKind, Record, Said};
 use crate::normalize::{snapshot, Snapshot};
 use crate::store::{Apply, FeedState, Store, StoreError};
 
@@ -281,6 +281,17 @@ impl Poller {
                     alerts.extend(rules::sources_disagree(&r.crossing, &said, now));
                 }
             }
+            // Numbers alone are no change, but the stored record shows the latest ones. Only
+            // the values move: its `observed_at` still names the observation of its facts,
+            // which reminders and route keys count from.
+            let refreshed: Vec<Record> = snap
+                .values()
+                .filter_map(|r| {
+                    let p = &prev.get(&r.crossing)?.record;
+                    let changed = d.changes.iter().any(|c| c.crossing == r.crossing);
+                    (p.values != r.values && !changed).then(|| Record { values: r.values.clone(), ..p.clone() })
+                })
+                .collect();
             let fresh = store.apply(&Apply {
                 feed: &feed.id,
                 now,
@@ -290,8 +301,9 @@ impl Poller {
                 content_hash: &hash,
                 alerts: &alerts,
                 watches: &watch_states,
+                refreshed: &refreshed,
             })?;
-            let next = next_stored(prev, &d);
+            let next = next_stored(prev, &d, refreshed);
             self.snapshots.lock().expect("snapshot cache lock").insert(feed.id.clone(), next);
             let outcome = match suspect {
                 _ if baseline => Outcome::Baseline(snap),
@@ -332,8 +344,14 @@ impl Poller {
     }
 }
 
-/// What the store holds for a feed after a diff was applied, without reading it back.
-fn next_stored(mut prev: BTreeMap<String, Stored>, d: &Diff) -> BTreeMap<String, Stored> {
+/// What the store holds for a feed after a diff (and the `refreshed` values) was applied,
+/// without reading it back.
+fn next_stored(mut prev: BTreeMap<String, Stored>, d: &Diff, refreshed: Vec<Record>) -> BTreeMap<String, Stored> {
+    for r in refreshed {
+        if let Some(s) = prev.get_mut(&r.crossing) {
+            s.record = r;
+        }
+    }
     for c in &d.changes {
         match &c.current {
             Some(r) => {

@@ -17,6 +17,7 @@ use crate::model::{format_instant, Alert, AlertKind, Record, Severity};
 use crate::normalize::Snapshot;
 use crate::spec::is_wait;
 use crate::store::{Phase, WatchState};
+use crate::timeutil::format_duration;
 
 /// What a poll's snapshot does to the watches of `feed`: the states of every watched
 /// crossing that carries the watch's field, and the alerts they fire. `states` are the
@@ -182,8 +183,7 @@ fn alert(w: &WatchConfig, s: &WatchState, kind: AlertKind, key: String, at: Date
 /// `threshold_crossed`: "Otay Mesa commercial wait 3h 30m (up from 1h), above 3h for 30m".
 fn crossed(w: &WatchConfig, s: &WatchState, at: DateTime<Utc>, now: DateTime<Utc>) -> Alert {
     let f = &w.field;
-    let held =
-        if w.hold > Duration::zero() { format!(" for {}", minutes(w.hold.num_minutes())) } else { String::new() };
+    let held = if w.hold > Duration::zero() { format!(" for {}", format_duration(w.hold)) } else { String::new() };
     let message = format!(
         "{} {} {}{}, {} {}{held}",
         s.name,

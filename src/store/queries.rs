@@ -67,6 +67,8 @@ pub struct Apply<'a> {
     pub alerts: &'a [Alert],
     /// Where the `[[watch]]` thresholds now stand for the crossings the poll observed.
     pub watches: &'a [super::WatchState],
+    /// Unchanged records whose values moved: stored, without a history row.
+    pub refreshed: &'a [Record],
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -237,6 +239,13 @@ impl Store {
                 params![a.feed, r.crossing, json(r), now, r.status.as_str(), r.source, r.name],
             )
             .map_err(e("store record"))?;
+        }
+        for r in a.refreshed {
+            tx.execute(
+                "UPDATE records SET json = ?3 WHERE feed = ?1 AND crossing = ?2",
+                params![a.feed, r.crossing, json(r)],
+            )
+            .map_err(e("refresh record values"))?;
         }
         for (crossing, missing) in a.recount {
             tx.execute(

@@ -79,6 +79,11 @@ async fn run(watch: &str, steps: &[(i64, i64)], restart: Option<i64>) -> Vec<(i6
         assert!(report.outcome.is_ok(), "minute {minute}: {:?}", report.outcome);
         out.extend(due.into_iter().chain(report.alerts).map(|a| (*minute, a)));
     }
+    let store = p.store.lock().unwrap();
+    let stored = &store.records("cbp").unwrap()["cbp-250601-commercial"].record;
+    assert_eq!(stored.values["wait.commercial"], steps.last().unwrap().1, "the stored record shows the latest wait");
+    let history = store.history(None).unwrap();
+    assert_eq!(history.len(), 1, "a wait alone is no change: only the baseline is in the history: {history:?}");
     out
 }
 
