@@ -226,6 +226,12 @@ fn each_format_with_numbers_gives_them_as_record_values() {
         ),
         "`90 min delay` under its heading; `N/A` lanes have none"
     );
+    let csv = values(Format::CbsaCsv, "cbsa_bwt-eng_csv_2012-09-27_partial.csv", None);
+    let st_stephen = &csv.iter().find(|(id, _)| id == "cbsa-st-stephen").unwrap().1;
+    assert_eq!(*st_stephen, [pair("wait.passenger", 10)], "the Canada-bound flows; `Not applicable` is none");
+    let html = values(Format::CbsaHtml, "cbsa_bwt_menu-eng_2022-07-07.html", None);
+    let peace = &html.iter().find(|(id, _)| id == "cbsa-peace-bridge").unwrap().1;
+    assert!(peace.contains(&pair("wait.passenger", 14)), "{peace:?}");
     let brest = values(Format::ByEqueue, "by_belarusborder_monitoring_brest_2024-09-30.jsonl", Some(0));
     assert_eq!(
         brest[0].1,
