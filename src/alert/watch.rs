@@ -20,8 +20,8 @@ use crate::store::{Phase, WatchState};
 use crate::timeutil::format_duration;
 
 /// What a poll's snapshot does to the watches of `feed`: the states of every watched
-/// crossing that carries the watch's field, and the alerts they fire. `states` are the
-/// stored ones.
+/// crossing that carries the watch's field, and the alerts they fire (with the record
+/// that carried the value). `states` are the stored ones.
 #[must_use]
 pub fn observe_all(
     watches: &[WatchConfig],
@@ -37,7 +37,7 @@ pub fn observe_all(
             let prev = states.iter().find(|s| s.watch == w.id && s.crossing == r.crossing);
             let (state, alert) = observe(w, prev, r, value, now);
             out.push(state);
-            alerts.extend(alert);
+            alerts.extend(alert.map(|a| Alert { source: Some(r.source.clone()), record: Some(r.clone()), ..a }));
         }
     }
     (out, alerts)

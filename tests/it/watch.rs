@@ -108,6 +108,9 @@ async fn a_wait_held_above_the_level_fires_once_after_for_and_clears_once_at_the
     let (crossed, cleared) = (&alerts[0].1, &alerts[1].1);
     assert_eq!(crossed.at, "2025-07-01T17:40:00Z", "the instant the hold ended");
     assert_eq!(crossed.crossing.as_deref(), Some("cbp-250601-commercial"));
+    assert!(crossed.record.is_none(), "fired by the clock, between polls");
+    let record = cleared.record.as_ref().expect("fired by the poll that read 1.5 h");
+    assert_eq!(record.values["wait.commercial"], 90);
     assert_eq!(crossed.message, "Otay Mesa – Commercial commercial wait 3h 30m (up from 1h), above 3h for 30m");
     assert_eq!(
         cleared.message,
