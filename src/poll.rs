@@ -400,11 +400,13 @@ fn hex(bytes: &[u8]) -> String {
 
 /// What the passing of time makes due: the expiry ladder of ends at least as sure as
 /// `arm_expiry`, one `needs_review` for each less sure end, route alerts and, when
-/// `repeat_closed` is set, reminders of lasting closures. After the state was rebuilt
+/// `repeat_closed` is set, reminders of lasting closures, and the `threshold_crossed` of
+/// each `[[watch]]` whose hold has ended. After the state was rebuilt
 /// from corruption, what came due before the rebuild is held, not sent: the lost state
 /// most likely sent it already. Reads the records once, queues
-/// the due alerts in one transaction, and returns the new ones with the next instant at
-/// which something else comes due (what the expiry clock sleeps until).
+/// the due alerts in one transaction (a watch's in another, with its state), and returns
+/// the new ones with the next instant at which something else comes due (what the expiry
+/// clock sleeps until).
 ///
 /// # Errors
 /// A [`StoreError`] when records cannot be read or alerts written.

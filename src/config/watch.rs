@@ -125,7 +125,7 @@ fn level(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, key: &str, field: Option<&str
 /// A wait level such as `3h` or `90m`, in whole minutes.
 fn minutes(s: &str) -> Result<i64, String> {
     let d = parse_duration(s)?;
-    if d < Duration::zero() || d.num_seconds() % 60 != 0 {
+    if d.num_seconds() % 60 != 0 {
         return Err(format!("`{s}` is not a whole number of minutes (like 90m or 3h)"));
     }
     Ok(d.num_minutes())
@@ -165,17 +165,7 @@ pub(super) fn watches(
         let clear_span = t.span_of("clear");
         let clear = level(ctx, &mut t, "clear", known);
         let hold = match t.str(ctx, "for") {
-            Some((s, span)) => match parse_duration(&s) {
-                Ok(d) if d >= Duration::zero() => Some(d),
-                Ok(_) => {
-                    ctx.problem(&span, &t.key("for"), "must not be negative");
-                    None
-                }
-                Err(e) => {
-                    ctx.problem(&span, &t.key("for"), e);
-                    None
-                }
-            },
+            Some((s, span)) => parse_duration(&s).map_err(|e| ctx.problem(&span, &t.key("for"), e)).ok(),
             None => Some(Duration::zero()),
         };
         t.finish(ctx);
