@@ -241,3 +241,25 @@ fn each_format_with_numbers_gives_them_as_record_values() {
         [pair("queue.buses", 4), pair("queue.cars", 6), pair("queue.motorcycles", 0), pair("queue.trucks", 0)]
     );
 }
+
+#[test]
+fn lanes_port_and_ignore_leave_no_lane_restriction_in_the_cbp_xml_capture() {
+    let g = borderwatch::gazetteer::Gazetteer::built_in();
+    let body = std::fs::read(feed_fixture("cbp_bwt_xml_legacy_2014-04-28.xml")).unwrap();
+    let count = |lanes| {
+        let spec = borderwatch::formats::ParseSpec { feed: "cbp", format: Format::CbpXml, mapping: None, lanes };
+        let raw = borderwatch::formats::parse_feed(&spec, &body, &g, Utc::now()).unwrap();
+        let n = |s: Status| raw.iter().filter(|r| r.status == Some(s)).count();
+        let scoped = raw.iter().filter(|r| r.scope.as_deref().is_some_and(|s| s.contains("lanes closed"))).count();
+        (n(Status::Closed), n(Status::Restricted), scoped)
+    };
+    use borderwatch::formats::Lanes;
+    assert_eq!(count(Lanes::Alert), (11, 34, 34), "a closed lane type restricts the port");
+    assert_eq!(
+        count(Lanes::Port),
+        (11, 0, 34),
+        "rolled up: each of the 34 still has an open lane type (every one closed is the Brownsville \
+         mornings), and the closed lanes stay in the scope"
+    );
+    assert_eq!(count(Lanes::Ignore), (11, 0, 34), "lanes never change the status");
+}
