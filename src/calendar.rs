@@ -118,6 +118,7 @@ mod tests {
             observed_at: Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap(),
             evidence: None,
             confidence: Confidence::Low,
+            values: std::collections::BTreeMap::new(),
         };
         let now = Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap();
         let leads = [Duration::days(7)];

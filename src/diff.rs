@@ -166,6 +166,7 @@ mod tests {
             observed_at: Utc::now(),
             evidence: None,
             confidence: Confidence::High,
+            values: std::collections::BTreeMap::new(),
         }
     }
 

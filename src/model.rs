@@ -3,6 +3,8 @@
 //! These types are what every stage passes along. `Record` and `Alert` serialize to the
 //! JSON contract of DESIGN.md §6; fields are only ever added, never renamed.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -142,6 +144,11 @@ pub struct Record {
     /// were armed as stated, so they read back as `high`.
     #[serde(default)]
     pub confidence: Confidence,
+    /// The numbers the source gives (wait minutes, queue lengths), by field name
+    /// ([`crate::spec::VALUE_FIELDS`]). They are what `[[watch]]` thresholds read; a
+    /// change of them alone is no change of the record.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, i64>,
 }
 
 impl Record {
@@ -240,6 +247,10 @@ pub enum AlertKind {
     NeedsReview,
     /// Every crossing of a route is closed, or the last open one is about to close.
     RouteBlocked,
+    /// A `[[watch]]` value went past its level and stayed there for the watch's `for`.
+    ThresholdCrossed,
+    /// A value whose `threshold_crossed` fired is back at the watch's `clear` level.
+    ThresholdCleared,
 }
 
 impl AlertKind {
@@ -257,6 +268,8 @@ impl AlertKind {
             AlertKind::SourcesDisagree => "sources_disagree",
             AlertKind::NeedsReview => "needs_review",
             AlertKind::RouteBlocked => "route_blocked",
+            AlertKind::ThresholdCrossed => "threshold_crossed",
+            AlertKind::ThresholdCleared => "threshold_cleared",
         }
     }
 }

@@ -66,6 +66,7 @@ pub fn normalize(raw: RawRecord, source: &str, gazetteer: &Gazetteer, now: DateT
         observed_at,
         evidence: raw.evidence.map(|e| clip(&e, MAX_EVIDENCE).into_owned()),
         confidence: raw.confidence,
+        values: raw.values,
     })
 }
 
@@ -125,7 +126,17 @@ fn in_effect(mut recs: Vec<Record>, now: DateTime<Utc>) -> Record {
         })
     };
     let pick = recs.iter().rposition(started).unwrap_or(0);
-    recs.swap_remove(pick)
+    // A notice's record carries no numbers of its own: the port's wait times stay.
+    let values = if recs[pick].values.is_empty() {
+        recs.iter().find(|r| !r.values.is_empty()).map(|r| r.values.clone())
+    } else {
+        None
+    };
+    let mut r = recs.swap_remove(pick);
+    if let Some(v) = values {
+        r.values = v;
+    }
+    r
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use futures_util::future::join_all;
 use sha2::{Digest, Sha256};
 
 use crate::alert::dispatch::blocking;
-use crate::alert::rules;
+use crate::alert::{rules, watch};
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig};
 use crate::diff::{diff, plausible, Diff, Removals, Stored, Suspect};
@@ -27,7 +27,7 @@ use crate::events::{
 use crate::fetch::{fetch, FetchError, Fetched, HttpFetcher};
 use crate::formats::{self, ParseError};
 use crate::health::Health;
-use crate::model::{Alert, Change, ChangeKind, Said};
+use crate::model::{Alert, Change, ChangeKind, Record, Said};
 use crate::normalize::{snapshot, Snapshot};
 use crate::store::{Apply, FeedState, Store, StoreError};
 
@@ -267,6 +267,13 @@ impl Poller {
                 alerts.extend(rules::for_changes(&d.changes, &feed.id, baseline, now));
             }
             recovered(&mut alerts, store)?;
+            let watches = &self.config.alerts.watches;
+            let mut watch_states = Vec::new();
+            if watch::any_watched(watches, &feed.id, &snap) {
+                let (states, fired) = watch::observe_all(watches, &feed.id, &snap, &store.watch_states()?, now);
+                watch_states = states;
+                alerts.extend(fired);
+            }
             for r in d.changes.iter().filter_map(|c| c.current.as_ref()) {
                 let mut said = store.said_elsewhere(&r.crossing, &feed.id)?;
                 if !said.is_empty() {
@@ -274,6 +281,17 @@ impl Poller {
                     alerts.extend(rules::sources_disagree(&r.crossing, &said, now));
                 }
             }
+            // Numbers alone are no change, but the stored record shows the latest ones. Only
+            // the values move: its `observed_at` still names the observation of its facts,
+            // which reminders and route keys count from.
+            let refreshed: Vec<Record> = snap
+                .values()
+                .filter_map(|r| {
+                    let p = &prev.get(&r.crossing)?.record;
+                    let changed = d.changes.iter().any(|c| c.crossing == r.crossing);
+                    (p.values != r.values && !changed).then(|| Record { values: r.values.clone(), ..p.clone() })
+                })
+                .collect();
             let fresh = store.apply(&Apply {
                 feed: &feed.id,
                 now,
@@ -282,8 +300,10 @@ impl Poller {
                 validators: &validators,
                 content_hash: &hash,
                 alerts: &alerts,
+                watches: &watch_states,
+                refreshed: &refreshed,
             })?;
-            let next = next_stored(prev, &d);
+            let next = next_stored(prev, &d, refreshed);
             self.snapshots.lock().expect("snapshot cache lock").insert(feed.id.clone(), next);
             let outcome = match suspect {
                 _ if baseline => Outcome::Baseline(snap),
@@ -324,8 +344,14 @@ impl Poller {
     }
 }
 
-/// What the store holds for a feed after a diff was applied, without reading it back.
-fn next_stored(mut prev: BTreeMap<String, Stored>, d: &Diff) -> BTreeMap<String, Stored> {
+/// What the store holds for a feed after a diff (and the `refreshed` values) was applied,
+/// without reading it back.
+fn next_stored(mut prev: BTreeMap<String, Stored>, d: &Diff, refreshed: Vec<Record>) -> BTreeMap<String, Stored> {
+    for r in refreshed {
+        if let Some(s) = prev.get_mut(&r.crossing) {
+            s.record = r;
+        }
+    }
     for c in &d.changes {
         match &c.current {
             Some(r) => {
@@ -374,11 +400,13 @@ fn hex(bytes: &[u8]) -> String {
 
 /// What the passing of time makes due: the expiry ladder of ends at least as sure as
 /// `arm_expiry`, one `needs_review` for each less sure end, route alerts and, when
-/// `repeat_closed` is set, reminders of lasting closures. After the state was rebuilt
+/// `repeat_closed` is set, reminders of lasting closures, and the `threshold_crossed` of
+/// each `[[watch]]` whose hold has ended. After the state was rebuilt
 /// from corruption, what came due before the rebuild is held, not sent: the lost state
 /// most likely sent it already. Reads the records once, queues
-/// the due alerts in one transaction, and returns the new ones with the next instant at
-/// which something else comes due (what the expiry clock sleeps until).
+/// the due alerts in one transaction (a watch's in another, with its state), and returns
+/// the new ones with the next instant at which something else comes due (what the expiry
+/// clock sleeps until).
 ///
 /// # Errors
 /// A [`StoreError`] when records cannot be read or alerts written.
@@ -416,5 +444,14 @@ pub fn queue_due_for(
     if let Some(rebuilt) = store.rebuilt_at(now)? {
         (held, due) = due.into_iter().partition(|a| a.at <= rebuilt);
     }
-    Ok((store.queue_and_hold(&due, &held)?, next))
+    let mut fresh = store.queue_and_hold(&due, &held)?;
+    if !alerts.watches.is_empty() {
+        let states = store.watch_states()?;
+        let (settled, fired) = watch::due(&alerts.watches, &states, now);
+        if !settled.is_empty() {
+            fresh.extend(store.settle_watches(&settled, &fired)?);
+        }
+        next = next.into_iter().chain(watch::next_due(&alerts.watches, &states, now)).min();
+    }
+    Ok((fresh, next))
 }

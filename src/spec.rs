@@ -144,6 +144,63 @@ pub struct Mapping {
 /// The record fields a mapping may name.
 pub const FIELDS: &[&str] = &["crossing", "name", "status", "scope", "since", "until", "tz", "evidence", "observed_at"];
 
+/// The numbers a record may carry ([`crate::model::Record::values`]), by the name a
+/// `[[watch]]` gives as its `field`: wait times in minutes (`wait.*`, the standard lanes
+/// unless a lane is named) and queue lengths in vehicles (`queue.*`). The generic `json`
+/// and `csv` formats may map any of them in `[feed.fields]`.
+pub const VALUE_FIELDS: &[&str] = &[
+    "wait.commercial",
+    "wait.commercial.fast",
+    "wait.passenger",
+    "wait.passenger.sentri",
+    "wait.passenger.ready",
+    "wait.pedestrian",
+    "wait.pedestrian.ready",
+    "queue.trucks",
+    "queue.buses",
+    "queue.cars",
+    "queue.motorcycles",
+];
+
+/// True for a value field that holds a wait in minutes (its levels are durations).
+#[must_use]
+pub fn is_wait(field: &str) -> bool {
+    field.starts_with("wait.")
+}
+
+/// What lane-level changes of a feed do (`lanes =`). Only the CBP formats report lanes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lanes {
+    /// A lane type closing or reopening makes the port `restricted` or `open` again, and
+    /// that status change alerts (the default).
+    #[default]
+    Alert,
+    /// Lanes roll up into the port's status: the port is `closed` when every lane type it
+    /// reports is closed, else `open`; which lanes are closed is its scope, kept in the
+    /// history without an alert.
+    Port,
+    /// Lanes never change the status: closed lanes are only the scope, in the history.
+    Ignore,
+}
+
+impl Lanes {
+    /// Every `lanes =` value, for messages.
+    pub const NAMES: &'static [&'static str] = &["alert", "port", "ignore"];
+
+    /// Parses a `lanes =` value.
+    ///
+    /// # Errors
+    /// A message listing the known values.
+    pub fn parse(s: &str) -> Result<Lanes, String> {
+        match s {
+            "alert" => Ok(Lanes::Alert),
+            "port" => Ok(Lanes::Port),
+            "ignore" => Ok(Lanes::Ignore),
+            _ => Err(format!("unknown value `{s}` (known: {})", Self::NAMES.join(", "))),
+        }
+    }
+}
+
 /// Which local or private addresses a feed may reach.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum Local {

@@ -1,4 +1,5 @@
-//! Alerts: the rules that turn changes and the passing of time into alerts, the sinks
+//! Alerts: the rules that turn changes, values past a `[[watch]]` level and the passing
+//! of time into alerts, the sinks
 //! that deliver them, and the dispatcher that works the outbox.
 //!
 //! Rules are pure functions; each alert carries a dedup key (`expiry:torkham:2025-04-15:7d`)
@@ -12,6 +13,7 @@ pub mod ntfy;
 pub mod rules;
 pub mod sink;
 pub mod telegram;
+pub mod watch;
 pub mod webhook;
 
 pub use dispatch::deliver_pending;

@@ -6,9 +6,9 @@ use crate::model::{format_instant, Alert, AlertKind, Change, ChangeKind, Confide
 use crate::timeutil::{format_duration, human_date, humanize_left};
 
 /// How long after its instant an alert may fire and still count as on time.
-const ON_TIME: i64 = 60;
+pub(crate) const ON_TIME: i64 = 60;
 
-fn base(kind: AlertKind, severity: Severity, key: String, at: DateTime<Utc>, message: String) -> Alert {
+pub(crate) fn base(kind: AlertKind, severity: Severity, key: String, at: DateTime<Utc>, message: String) -> Alert {
     Alert {
         alert: kind,
         severity,
@@ -420,6 +420,7 @@ mod tests {
             observed_at: Utc.with_ymd_and_hms(2025, 3, 24, 0, 0, 0).unwrap(),
             evidence: None,
             confidence: Confidence::High,
+            values: std::collections::BTreeMap::new(),
         }
     }
 

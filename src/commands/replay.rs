@@ -31,8 +31,10 @@ pub async fn replay(
     interval: Option<chrono::Duration>,
 ) -> Result<(Vec<Alert>, usize), CommandError> {
     files.sort();
-    let base_mapping =
-        base.as_ref().and_then(|c| c.feeds.iter().find(|f| f.format == format).and_then(|f| f.mapping.clone()));
+    // The config's feed of this format, if it has one, lends the replay its id (which a
+    // `[[watch]]` may select), its field mapping and its `lanes`.
+    let base_feed = base.as_ref().and_then(|c| c.feeds.iter().find(|f| f.format == format).cloned());
+    let base_mapping = base_feed.as_ref().and_then(|f| f.mapping.clone());
     let start = DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z").expect("fixed instant").with_timezone(&Utc);
     let mut times = Vec::new();
     for (i, f) in files.iter().enumerate() {
@@ -47,7 +49,7 @@ pub async fn replay(
         times.push(t);
     }
     let feed = |path: &Path| crate::config::FeedConfig {
-        id: "replay".into(),
+        id: base_feed.as_ref().map_or_else(|| "replay".into(), |f| f.id.clone()),
         format,
         source: crate::config::FeedSource::Path(path.to_path_buf()),
         schedule: crate::schedule::Schedule::new("* * * * *", chrono_tz::UTC).expect("valid pattern"),
@@ -61,6 +63,7 @@ pub async fn replay(
         retry_backoff: chrono::Duration::seconds(1),
         accept_after: crate::config::DEFAULT_ACCEPT_AFTER,
         max_in_flight: crate::config::DEFAULT_MAX_IN_FLIGHT,
+        lanes: base_feed.as_ref().map_or_else(Default::default, |f| f.lanes),
     };
     let config = match base {
         Some(c) => Config { feeds: Vec::new(), sinks: Vec::new(), ..c },

@@ -9,6 +9,9 @@ mod hosts;
 mod read;
 mod sinks;
 mod validate;
+mod watch;
+
+pub use watch::{Direction, Select, WatchConfig};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,7 +22,7 @@ use chrono_tz::Tz;
 use crate::gazetteer::Gazetteer;
 use crate::model::Confidence;
 use crate::schedule::Schedule;
-use crate::spec::{FetchSpec, Format, Local, Mapping};
+use crate::spec::{FetchSpec, Format, Lanes, Local, Mapping};
 
 /// A validated configuration.
 #[derive(Debug, Clone)]
@@ -82,6 +85,8 @@ pub struct AlertsConfig {
     /// The least confidence of an end that arms the expiry ladder (default `high`); a
     /// less sure end fires one `needs_review` instead.
     pub arm_expiry: Confidence,
+    /// `[[watch]]` entries: thresholds on the values records carry.
+    pub watches: Vec<WatchConfig>,
 }
 
 impl Default for AlertsConfig {
@@ -93,6 +98,7 @@ impl Default for AlertsConfig {
             suspect_drop: 0.5,
             repeat_closed: None,
             arm_expiry: Confidence::High,
+            watches: Vec::new(),
         }
     }
 }
@@ -138,13 +144,20 @@ pub struct FeedConfig {
     /// Requests in flight at once to the feed's host: its `[[host]]` entry's
     /// `max_in_flight`, else [`DEFAULT_MAX_IN_FLIGHT`].
     pub max_in_flight: usize,
+    /// What lane-level changes do (`lanes`, default `alert`).
+    pub lanes: Lanes,
 }
 
 impl FeedConfig {
     /// What the parser needs of this feed.
     #[must_use]
     pub fn parse_spec(&self) -> crate::formats::ParseSpec<'_> {
-        crate::formats::ParseSpec { feed: &self.id, format: self.format, mapping: self.mapping.as_ref() }
+        crate::formats::ParseSpec {
+            feed: &self.id,
+            format: self.format,
+            mapping: self.mapping.as_ref(),
+            lanes: self.lanes,
+        }
     }
 
     /// What the fetcher needs of this feed.

@@ -87,6 +87,30 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
+    /// Whether `key` is written here; it counts as read.
+    pub(crate) fn has(&mut self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// A string (`Ok`) or a number (`Err`), for a level that is a duration or a count.
+    pub(crate) fn str_or_number(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        key: &str,
+    ) -> Option<(Result<String, f64>, Range<usize>)> {
+        self.typed(ctx, key, "a string or a number", |v| match v {
+            DeValue::String(s) => Some(Ok(s.to_string())),
+            DeValue::Float(f) => f.as_str().parse().ok().map(Err),
+            DeValue::Integer(i) => i.as_str().parse().ok().map(Err),
+            _ => None,
+        })
+    }
+
+    /// Where `key`'s value is, if it is written.
+    pub(crate) fn span_of(&self, key: &str) -> Option<Range<usize>> {
+        self.table.get(key).map(Val::span)
+    }
+
     pub(crate) fn str(&mut self, ctx: &mut Ctx<'_>, key: &str) -> Option<(String, Range<usize>)> {
         self.typed(ctx, key, "a string", |v| v.as_str().map(str::to_string))
     }

@@ -12,7 +12,7 @@ use crate::gazetteer::{parse_tz, Gazetteer};
 use crate::model::{Confidence, Crossing};
 use crate::policy;
 use crate::schedule::Schedule;
-use crate::spec::{Format, Mapping, FIELDS};
+use crate::spec::{Format, Lanes, Mapping, FIELDS, VALUE_FIELDS};
 use crate::timeutil::{parse_duration, parse_size};
 
 pub(super) fn validate(src: &str, path: &Path) -> Result<Config, ConfigError> {
@@ -33,12 +33,13 @@ pub(super) fn validate(src: &str, path: &Path) -> Result<Config, ConfigError> {
     let base = path.parent().unwrap_or_else(|| Path::new(".")).to_path_buf();
 
     let daemon = daemon(&mut ctx, &mut root, &base);
-    let alerts = alerts(&mut ctx, &mut root);
+    let mut alerts = alerts(&mut ctx, &mut root);
     let gazetteer = crossings(&mut ctx, &mut root);
     let mut feeds = feeds(&mut ctx, &mut root, &base);
     super::hosts::apply(&mut ctx, &mut root, &mut feeds);
     let sinks = super::sinks::sinks(&mut ctx, &mut root, &base);
     let routes = routes(&mut ctx, &mut root, &gazetteer);
+    alerts.watches = super::watch::watches(&mut ctx, &mut root, &gazetteer, &feeds, &routes);
     root.finish(&mut ctx);
 
     if ctx.problems.is_empty() {
@@ -210,6 +211,7 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
         let mut accept_after = super::DEFAULT_ACCEPT_AFTER;
         count(&mut t, ctx, "accept_after", 2..=u32::MAX, &mut accept_after);
         let mapping = mapping(ctx, &mut t, format.as_ref().map(|f| f.0.as_str()));
+        let lanes = lanes(ctx, &mut t, format.as_ref().map(|f| f.0.as_str()));
         t.finish(ctx);
 
         let stale_after = match stale_after {
@@ -281,7 +283,8 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
             Some(stale_after),
             Some(mapping),
             Some(retry_backoff),
-        ) = (id, format, source, schedule, timeout, max_bytes, stale_after, mapping, retry_backoff)
+            Some(lanes),
+        ) = (id, format, source, schedule, timeout, max_bytes, stale_after, mapping, retry_backoff, lanes)
         {
             out.push(FeedConfig {
                 id,
@@ -298,10 +301,22 @@ fn feeds(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<FeedCo
                 retry_backoff,
                 accept_after,
                 max_in_flight: super::DEFAULT_MAX_IN_FLIGHT,
+                lanes,
             });
         }
     }
     out
+}
+
+/// `lanes`: what lane-level changes do. Only the CBP formats report lanes.
+fn lanes(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, format: Option<&str>) -> Option<Lanes> {
+    let Some((s, span)) = t.str(ctx, "lanes") else { return Some(Lanes::default()) };
+    let lanes = Lanes::parse(&s).map_err(|e| ctx.problem(&span, &t.key("lanes"), e)).ok()?;
+    if format.is_some_and(|f| !f.starts_with("cbp-")) {
+        ctx.problem(&span, &t.key("lanes"), "only the cbp-json, cbp-rss and cbp-xml formats report lanes");
+        return None;
+    }
+    Some(lanes)
 }
 
 /// A whole number in `range` at `key`, written into `slot`; a problem on its line otherwise.
@@ -371,8 +386,9 @@ fn mapping(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, format: Option<&str>) -> Op
     let mut ok = true;
     let mut m = Mapping { records: records.map(|r| r.0), delimiter: b',', ..Mapping::default() };
     for (field, path, span) in fields.strings(ctx) {
-        if !FIELDS.contains(&field.as_str()) {
-            ctx.problem(&span, &fields.key(&field), format!("unknown field (known: {})", FIELDS.join(", ")));
+        if !FIELDS.contains(&field.as_str()) && !VALUE_FIELDS.contains(&field.as_str()) {
+            let known = FIELDS.iter().chain(VALUE_FIELDS).copied().collect::<Vec<_>>().join(", ");
+            ctx.problem(&span, &fields.key(&field), format!("unknown field (known: {known})"));
             ok = false;
         } else if format == Some("json") && !path.is_empty() && !path.starts_with('/') {
             ctx.problem(&span, &fields.key(&field), format!("`{path}` is not a JSON pointer (like /name)"));

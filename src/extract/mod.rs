@@ -228,5 +228,6 @@ fn record(e: Event, sents: &[&str], published: NaiveDate, source: &str) -> Optio
         observed_at: Utc.from_utc_datetime(&published.and_hms_opt(0, 0, 0).unwrap_or_default()),
         evidence: Some(evidence),
         confidence: e.why.confidence(e.until.is_some()),
+        values: std::collections::BTreeMap::new(),
     })
 }

@@ -5,15 +5,18 @@
 //! the expected nightly closure, so the port stays `open` with its hours as scope; closed
 //! within its hours (or at a 24-hour port) it is `closed`. A lane type reported `Lanes
 //! Closed` makes the port `restricted`. `Update Pending` says nothing new: the record is
-//! marked transient and the last good one is kept. Wait times are not status. A
+//! marked transient and the last good one is kept. Wait times are not status: each lane's
+//! `delay_minutes` is a value (`wait.passenger`, `wait.commercial.fast`, …). A
 //! `construction_notice` goes through the text extractor, about this port; a dated
 //! closure or restriction it announces that has not ended yet becomes the port's record
 //! once it begins.
 
+use std::collections::BTreeMap;
+
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::Value;
 
-use super::{ParseError, RawRecord};
+use super::{LaneClosure, ParseError, RawRecord};
 use crate::extract::extract_about;
 use crate::gazetteer::{slug, Gazetteer};
 use crate::model::{format_instant, Confidence, Crossing, Record, Status};
@@ -24,11 +27,13 @@ const LANE_GROUPS: &[(&str, &str)] = &[
     ("passenger_vehicle_lanes", "passenger"),
     ("pedestrian_lanes", "pedestrian"),
 ];
-const LANES: &[(&str, &str)] = &[
-    ("standard_lanes", "standard"),
-    ("FAST_lanes", "FAST"),
-    ("NEXUS_SENTRI_lanes", "NEXUS/SENTRI"),
-    ("ready_lanes", "Ready"),
+/// Each lane's key, its name in a scope, and the suffix of its wait field
+/// (`wait.passenger.ready`; the standard lanes are `wait.passenger`).
+const LANES: &[(&str, &str, &str)] = &[
+    ("standard_lanes", "standard", ""),
+    ("FAST_lanes", "FAST", ".fast"),
+    ("NEXUS_SENTRI_lanes", "NEXUS/SENTRI", ".sentri"),
+    ("ready_lanes", "Ready", ".ready"),
 ];
 
 /// A CBP string value: `""`, `"N/A"`, `{}` and `null` are absent.
@@ -128,18 +133,27 @@ pub(super) fn ports_to_records(
 
         let mut zone = None;
         let mut closed_lanes = Vec::new();
+        let mut reported = 0;
+        let mut values = BTreeMap::new();
         let mut pending = false;
         for (group_key, group) in LANE_GROUPS {
             let Some(g) = p.get(*group_key).filter(|g| g.is_object()) else { continue };
-            for (lane_key, lane) in LANES {
+            for (lane_key, lane, suffix) in LANES {
                 let Some(l) = g.get(*lane_key).filter(|l| l.is_object()) else { continue };
                 if zone.is_none() {
                     zone = text(l, "update_time").and_then(zone_of);
                 }
-                match text(l, "operational_status").map(str::to_ascii_lowercase).as_deref() {
+                let status = text(l, "operational_status").map(str::to_ascii_lowercase);
+                reported += usize::from(status.is_some());
+                match status.as_deref() {
                     Some("lanes closed") => closed_lanes.push(format!("{group} {lane}")),
                     Some("update pending") => pending = true,
-                    _ => {}
+                    Some(_) => {
+                        if let Some(m) = text(l, "delay_minutes").and_then(|m| m.parse::<i64>().ok()) {
+                            values.insert(format!("wait.{group}{suffix}"), m);
+                        }
+                    }
+                    None => {}
                 }
             }
         }
@@ -159,9 +173,11 @@ pub(super) fn ports_to_records(
         let scheduled_closure = status_text.eq_ignore_ascii_case("closed")
             && !all_day
             && local.and_then(|t| hours.and_then(|h| outside_hours(h, t.time()))).unwrap_or(false);
+        let mut lane_closure = None;
         let (status, mut scope) = if status_text.eq_ignore_ascii_case("closed") && !scheduled_closure {
             (Status::Closed, None)
         } else if !closed_lanes.is_empty() && !scheduled_closure {
+            lane_closure = Some(LaneClosure::of(closed_lanes.len(), reported));
             (Status::Restricted, Some(format!("lanes closed: {}", closed_lanes.join(", "))))
         } else {
             (Status::Open, None)
@@ -181,6 +197,8 @@ pub(super) fn ports_to_records(
             observed_at: observed_at.clone(),
             evidence: Some(format!("port_status: {status_text}")),
             transient: pending,
+            values,
+            lane_closure,
             ..RawRecord::default()
         });
         if let (Some(notice), Some(t)) = (text(p, "construction_notice"), local) {

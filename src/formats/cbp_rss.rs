@@ -5,15 +5,17 @@
 //!
 //! The same status rules as `cbp-json`: a lane type `Lanes Closed` makes the crossing
 //! `restricted` unless it is outside the crossing's hours (the nightly closure), and
-//! `Update Pending` marks the record transient. The channel `pubDate` says `EST` but is
+//! `Update Pending` marks the record transient. Each lane's `N min delay` is a value
+//! (`wait.passenger`, `wait.passenger.ready`, …). The channel `pubDate` says `EST` but is
 //! Eastern local time, so its wall-clock reading is taken in America/New_York.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use chrono::NaiveDateTime;
 use regex::Regex;
 
-use super::{ParseError, RawRecord};
+use super::{LaneClosure, ParseError, RawRecord};
 use crate::gazetteer::{slug, Gazetteer};
 use crate::model::{format_instant, Crossing, Status};
 use crate::timeutil::local_to_utc;
@@ -21,6 +23,7 @@ use crate::timeutil::local_to_utc;
 static PUB_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<pubDate>\s*\w{3},\s*(\d{1,2} \w{3} \d{4} \d{1,2}:\d{2}:\d{2})").expect("pubDate regex")
 });
+static DELAY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,4}) min delay").expect("delay regex"));
 static ZONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(EDT|EST|CDT|CST|MDT|MST|PDT|PST)\b").expect("zone regex"));
 
@@ -45,6 +48,19 @@ fn lane(line: &str) -> Option<(&str, &str)> {
         .iter()
         .any(|k| k.eq_ignore_ascii_case(kind))
         .then(|| (kind, value.trim()))
+}
+
+/// The wait field of a lane type under a group heading: `Ready` under `Passenger
+/// Vehicles` is `wait.passenger.ready`, `General` lanes are the group's own field.
+fn wait_field(group: &str, kind: &str) -> Option<String> {
+    let group = ["commercial", "passenger", "pedestrian"].into_iter().find(|g| group.contains(g))?;
+    let lane = match kind.to_ascii_lowercase().as_str() {
+        "general" => "",
+        "fast" => ".fast",
+        "sentri" | "nexus" => ".sentri",
+        _ => ".ready",
+    };
+    Some(format!("wait.{group}{lane}"))
 }
 
 fn zone(label: &str) -> &'static str {
@@ -161,6 +177,8 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
         let mut group = String::new();
         let mut hours = None;
         let mut closed = Vec::new();
+        let mut reported = 0;
+        let mut values = BTreeMap::new();
         let mut pending = false;
         let mut tz = None;
         let mut notice = None;
@@ -174,10 +192,13 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
                     tz = ZONE.captures(value).map(|z| zone(&z[1]));
                 }
                 let value = value.to_ascii_lowercase();
+                reported += usize::from(value != "n/a");
                 if value.starts_with("lanes closed") {
                     closed.push(format!("{group} {kind}").trim().to_string());
                 } else if value.starts_with("update pending") {
                     pending = true;
+                } else if let (Some(d), Some(field)) = (DELAY.captures(&value), wait_field(&group, kind)) {
+                    values.insert(field, d[1].parse().unwrap_or_default());
                 }
             } else if !l.contains(':') {
                 group = l.to_ascii_lowercase();
@@ -187,9 +208,11 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
         let zone: chrono_tz::Tz = tz_name.parse().expect("known zone");
         let local = channel_time.map(|t| t.with_timezone(&zone).naive_local());
         let all_day = hours.as_deref().is_none_or(|h| h.starts_with("24"));
+        let mut lane_closure = None;
         let outside =
             local.and_then(|t| hours.as_deref().and_then(|h| super::cbp::outside_hours(h, t.time()))).unwrap_or(false);
         let (status, mut scope) = if !closed.is_empty() && (!outside || all_day) {
+            lane_closure = Some(LaneClosure::of(closed.len(), reported));
             (Status::Restricted, Some(format!("lanes closed: {}", closed.join(", "))))
         } else {
             (Status::Open, None)
@@ -210,6 +233,8 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
             observed_at: observed_at.clone(),
             evidence: Some(text_lines.join("; ")),
             transient: pending,
+            values,
+            lane_closure,
             ..RawRecord::default()
         });
         if let (Some(notice), Some(t)) = (notice, local) {

@@ -2,8 +2,12 @@
 //! table `#bwttaf` of `menu-eng.html`). In the CSV Fields are separated by
 //! `;;` with a trailing `;;`, a UTF-8 BOM may lead, values are compared ignoring case
 //! (`No delay` / `No Delay`), and `--` means not reported. One record per office: `open`,
-//! or `closed` when a flow says `Closed`; wait times are not status. `Last updated`
-//! carries its own zone label (ADT, EDT, CST, …).
+//! or `closed` when a flow says `Closed`; wait times are not status, but the Canada-bound
+//! ones (the CBSA's own; the U.S.-bound columns repeat CBP's) are the values
+//! `wait.commercial` and `wait.passenger`. `Last updated` carries its own zone label
+//! (ADT, EDT, CST, …).
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 
@@ -11,6 +15,47 @@ use super::{ParseError, RawRecord};
 use crate::gazetteer::slug;
 use crate::model::{format_instant, Status};
 use crate::timeutil::local_to_utc;
+
+/// A flow's wait in minutes: `No delay` is 0, `14 minutes`, `1 hour 5 minutes`; other
+/// words (`Not applicable`, `Closed`, `--`) are none.
+fn wait_minutes(v: &str) -> Option<i64> {
+    let v = v.trim().to_ascii_lowercase();
+    if v == "no delay" {
+        return Some(0);
+    }
+    let words: Vec<&str> = v.split_whitespace().collect();
+    let mut total = None;
+    for pair in words.chunks(2) {
+        let [n, unit] = pair else { return None };
+        let n: i64 = n.parse().ok()?;
+        let per = match unit.trim_end_matches('s') {
+            "minute" => 1,
+            "hour" => 60,
+            _ => return None,
+        };
+        total = Some(total.unwrap_or(0) + n * per);
+    }
+    total
+}
+
+/// The values of a row: each named flow whose wait can be read.
+fn waits<'a>(flows: impl IntoIterator<Item = (&'static str, &'a str)>) -> BTreeMap<String, i64> {
+    flows.into_iter().filter_map(|(field, v)| Some((field.to_string(), wait_minutes(v)?))).collect()
+}
+
+/// The value field of a CSV column: the Canada-bound flows only.
+fn column_field(header: &str) -> Option<&'static str> {
+    let h = header.to_ascii_lowercase();
+    if !h.contains("canada") {
+        None
+    } else if h.contains("commercial") {
+        Some("wait.commercial")
+    } else if h.contains("traveller") {
+        Some("wait.passenger")
+    } else {
+        None
+    }
+}
 
 fn zone(label: &str) -> Option<&'static str> {
     Some(match label.to_ascii_uppercase().as_str() {
@@ -60,6 +105,7 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
             .map_err(|e| err(format!("{place} `{updated}`"), e.to_string()))
             .map(|t| format_instant(&local_to_utc(t, tz.parse().expect("known zone"))))?;
         let closed = row[3..].iter().any(|v| v.eq_ignore_ascii_case("closed"));
+        let values = waits(head.iter().zip(&row).filter_map(|(h, v)| Some((column_field(h)?, v.as_str()))));
         out.push(RawRecord {
             crossing: Some(format!("cbsa-{}", slug(office))),
             name: Some(office.clone()),
@@ -68,6 +114,7 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
             tz: Some(tz.to_string()),
             observed_at: Some(observed_at),
             evidence: Some(format!("{office}: {location}")),
+            values,
             ..RawRecord::default()
         });
     }
@@ -114,6 +161,9 @@ pub(super) fn parse_html(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, Pars
             .map_err(|e| err(place.clone(), format!("datetime `{}{}`: {e}", &time["t"], &time["o"])))?;
         let tz = zone(&time["z"]).unwrap_or("America/Toronto");
         let closed = cells.iter().any(|v| v.eq_ignore_ascii_case("closed"));
+        // The page's columns: Commercial Flow, Travellers Flow (both Canada-bound), Updated.
+        let flows = ["wait.commercial", "wait.passenger"].into_iter().zip(cells.iter().map(String::as_str));
+        let values = waits(flows);
         out.push(RawRecord {
             crossing: Some(format!("cbsa-{}", slug(&office))),
             name: Some(office.clone()),
@@ -122,6 +172,7 @@ pub(super) fn parse_html(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, Pars
             tz: Some(tz.to_string()),
             observed_at: Some(format_instant(&at.with_timezone(&chrono::Utc))),
             evidence: Some(format!("{office}: {location}")),
+            values,
             ..RawRecord::default()
         });
     }
@@ -129,4 +180,20 @@ pub(super) fn parse_html(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, Pars
         return Err(err("table #bwttaf".into(), "no office rows".into()));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wait_minutes;
+
+    #[test]
+    fn waits_read_as_minutes_and_other_words_are_none() {
+        assert_eq!(wait_minutes("No Delay"), Some(0));
+        assert_eq!(wait_minutes("1 minute"), Some(1));
+        assert_eq!(wait_minutes("14 minutes"), Some(14));
+        assert_eq!(wait_minutes("1 hour 5 minutes"), Some(65));
+        for none in ["Not applicable", "Closed", "--", "", "5", "5 parsecs"] {
+            assert_eq!(wait_minutes(none), None, "{none:?}");
+        }
+    }
 }

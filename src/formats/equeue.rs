@@ -1,6 +1,7 @@
 //! `by-equeue`: the Belarus electronic border queue, one JSON response per checkpoint
 //! (`info` plus queue arrays). One record per checkpoint: `open` while the operator runs
-//! its queue. Queue lengths are not status. Dates are `HH:MM:SS DD.MM.YYYY` Minsk time.
+//! its queue. Queue lengths are not status; they are values (`queue.trucks`, `queue.cars`,
+//! `queue.buses`, `queue.motorcycles`). Dates are `HH:MM:SS DD.MM.YYYY` Minsk time.
 //! The queues hold vehicle registration plates: they are never copied into a record,
 //! evidence or log line.
 
@@ -46,10 +47,11 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
         .filter_map(|v| v.get("changed_date").and_then(Value::as_str))
         .filter_map(|d| NaiveDateTime::parse_from_str(d, "%H:%M:%S %d.%m.%Y").ok())
         .max();
-    let counts: Vec<String> = QUEUES
-        .iter()
-        .map(|(k, label)| format!("{label} {}", doc.get(*k).and_then(Value::as_array).map_or(0, Vec::len)))
-        .collect();
+    let lengths: Vec<(&str, usize)> =
+        QUEUES.iter().map(|(k, label)| (*label, doc.get(*k).and_then(Value::as_array).map_or(0, Vec::len))).collect();
+    let counts: Vec<String> = lengths.iter().map(|(label, n)| format!("{label} {n}")).collect();
+    let values =
+        lengths.iter().map(|(label, n)| (format!("queue.{label}"), i64::try_from(*n).unwrap_or(i64::MAX))).collect();
     Ok(vec![RawRecord {
         crossing: Some(format!("by-{}", slug(name))),
         name: Some(name.to_string()),
@@ -58,6 +60,7 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
         tz: Some("Europe/Minsk".into()),
         observed_at: latest.map(|t| format_instant(&local_to_utc(t, minsk))),
         evidence: Some(format!("electronic queue: {}", counts.join(", "))),
+        values,
         ..RawRecord::default()
     }])
 }

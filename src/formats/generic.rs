@@ -3,13 +3,15 @@
 //! `[feed.fields]` names where each record field is: JSON pointers into each item for
 //! `json` (with `records` pointing at the array, default the root), column names for
 //! `csv`. `[feed.status_map]` translates the source's own status words; without it the
-//! usual words (open, closed, restricted, shut, suspended, …) are understood.
+//! usual words (open, closed, restricted, shut, suspended, …) are understood. A number
+//! field (`wait.commercial` in minutes, `queue.trucks`, …, see [`VALUE_FIELDS`]) mapped
+//! there becomes one of the record's values.
 
 use serde_json::Value;
 
 use super::{ParseError, RawRecord};
 use crate::model::Status;
-pub use crate::spec::{Mapping, FIELDS};
+pub use crate::spec::{Mapping, FIELDS, VALUE_FIELDS};
 
 fn status(m: &Mapping, value: &str) -> Option<Status> {
     m.status_map
@@ -25,7 +27,7 @@ fn record(m: &Mapping, get: impl Fn(&str) -> Option<String>) -> Result<RawRecord
     let status = status(m, &status_text).ok_or_else(|| {
         ("status".to_string(), format!("`{status_text}` is not a known status (add it to [feed.status_map])"))
     })?;
-    let raw = RawRecord {
+    let mut raw = RawRecord {
         crossing: value("crossing"),
         name: value("name"),
         status: Some(status),
@@ -37,6 +39,13 @@ fn record(m: &Mapping, get: impl Fn(&str) -> Option<String>) -> Result<RawRecord
         observed_at: value("observed_at"),
         ..RawRecord::default()
     };
+    for field in VALUE_FIELDS {
+        let Some(v) = value(field) else { continue };
+        let n = v.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+        let n = n.ok_or_else(|| ((*field).to_string(), format!("`{v}` is not a number")))?;
+        #[allow(clippy::cast_possible_truncation)]
+        raw.values.insert((*field).to_string(), n.round() as i64);
+    }
     if raw.crossing.is_none() && raw.name.is_none() {
         return Err(("crossing".into(), "neither `crossing` nor `name` has a value".into()));
     }
@@ -92,4 +101,22 @@ pub(super) fn parse_csv(feed: &str, body: &[u8], m: &Mapping) -> Result<Vec<RawR
         out.push(record(m, get).map_err(|(f, msg)| err(place(&f), msg))?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mapped_number_field_becomes_a_value_and_a_word_there_is_an_error() {
+        let mut m = Mapping { delimiter: b',', ..Mapping::default() };
+        for (field, column) in [("name", "port"), ("status", "state"), ("wait.commercial", "trucks_min")] {
+            m.fields.insert(field.into(), column.into());
+        }
+        let raw = parse_csv("f", b"port,state,trucks_min\nOtay Mesa,open,210\nTecate,open,\n", &m).unwrap();
+        assert_eq!(raw[0].values.get("wait.commercial"), Some(&210));
+        assert!(raw[1].values.is_empty(), "an empty cell is no value");
+        let e = parse_csv("f", b"port,state,trucks_min\nOtay Mesa,open,long\n", &m).unwrap_err();
+        assert_eq!((e.place.as_str(), e.message.as_str()), ("line 2 wait.commercial", "`long` is not a number"));
+    }
 }

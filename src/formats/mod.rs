@@ -14,12 +14,14 @@ pub mod generic;
 mod native;
 mod news;
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 use crate::gazetteer::Gazetteer;
 use crate::model::{Confidence, Record, Status};
 
-pub use crate::spec::Format;
+pub use crate::spec::{Format, Lanes};
 
 /// A record as an adapter read it, before gazetteer lookup and time normalization.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -51,6 +53,47 @@ pub struct RawRecord {
     /// How sure `until` is: `high` unless the source says otherwise (the extractor, or
     /// a native feed that republishes its records).
     pub confidence: Confidence,
+    /// The numbers the source gives, by field name ([`crate::spec::VALUE_FIELDS`]).
+    pub values: BTreeMap<String, i64>,
+    /// Set when `status` is `restricted` only because some lane types are closed: what
+    /// `lanes = "port"` and `"ignore"` make of the record instead.
+    pub lane_closure: Option<LaneClosure>,
+}
+
+/// How many of a port's lane types are closed, when that alone restricts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LaneClosure {
+    /// Some of the lane types it reports.
+    Some,
+    /// Every lane type it reports.
+    All,
+}
+
+impl LaneClosure {
+    /// `All` when every one of the `reported` lane types is among the `closed` ones.
+    #[must_use]
+    pub fn of(closed: usize, reported: usize) -> LaneClosure {
+        if closed >= reported {
+            LaneClosure::All
+        } else {
+            LaneClosure::Some
+        }
+    }
+}
+
+/// Applies a feed's `lanes` setting to what its parser read: with `port`, a port
+/// restricted by closed lanes is `closed` when all its lane types are closed and `open`
+/// otherwise; with `ignore`, it is `open`. The closed lanes stay in the scope, so the
+/// history keeps them.
+fn roll_up(raw: &mut [RawRecord], lanes: Lanes) {
+    for r in raw {
+        let status = match (lanes, r.lane_closure) {
+            (Lanes::Alert, _) | (_, None) => continue,
+            (Lanes::Port, Some(LaneClosure::All)) => Status::Closed,
+            (Lanes::Port | Lanes::Ignore, Some(_)) => Status::Open,
+        };
+        r.status = Some(status);
+    }
 }
 
 impl From<Record> for RawRecord {
@@ -70,6 +113,8 @@ impl From<Record> for RawRecord {
             source: Some(r.source),
             transient: false,
             confidence: r.confidence,
+            values: r.values,
+            lane_closure: None,
         }
     }
 }
@@ -263,15 +308,17 @@ pub fn parse_feed(
     gazetteer: &Gazetteer,
     now: DateTime<Utc>,
 ) -> Result<Vec<RawRecord>, ParseError> {
-    let ParseSpec { feed, format, mapping } = *spec;
-    match (format, mapping) {
+    let ParseSpec { feed, format, mapping, lanes } = *spec;
+    let mut raw = match (format, mapping) {
         (Format::Json, Some(m)) => {
             json_is_utf8(format, feed, body)?;
             guarded(format, feed, || generic::parse_json(feed, body, m))
         }
         (Format::Csv, Some(m)) => guarded(format, feed, || generic::parse_csv(feed, body, m)),
         (format, _) => parse(format, feed, body, gazetteer, now),
-    }
+    }?;
+    roll_up(&mut raw, lanes);
+    Ok(raw)
 }
 
 /// What a parser needs to know of a configured feed, and no more.
@@ -283,6 +330,8 @@ pub struct ParseSpec<'a> {
     pub format: Format,
     /// Its field mapping (`json` and `csv`).
     pub mapping: Option<&'a generic::Mapping>,
+    /// What its lane-level changes do.
+    pub lanes: Lanes,
 }
 
 #[cfg(test)]

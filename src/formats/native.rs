@@ -1,5 +1,8 @@
 //! `borderwatch-json`, the native feed: `{"records": [ … ]}` with the record fields of
-//! DESIGN.md §6. Only `crossing` or `name`, and `status`, are required.
+//! DESIGN.md §6. Only `crossing` or `name`, and `status`, are required; `values` holds the
+//! record's numbers by value field (`wait.commercial` in minutes, `queue.trucks`, …).
+
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
@@ -27,6 +30,10 @@ struct Entry {
     evidence: Option<String>,
     source: Option<String>,
     confidence: Option<Confidence>,
+    /// Numbers by value field (`{"wait.commercial": 95}`), as a republished record
+    /// carries them.
+    #[serde(default)]
+    values: BTreeMap<String, i64>,
 }
 
 pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseError> {
@@ -65,6 +72,8 @@ pub(super) fn parse(feed: &str, body: &[u8]) -> Result<Vec<RawRecord>, ParseErro
                 source: e.source,
                 transient: false,
                 confidence: e.confidence.unwrap_or_default(),
+                values: e.values,
+                lane_closure: None,
             })
         })
         .collect()

@@ -2,7 +2,8 @@
 //!
 //! Tables: `feeds` (validators, content hash, health), `records` (the last good snapshot
 //! of each feed), `history` (append-only changes), `alerts` (the outbox and dedup ledger:
-//! one row per key) and `deliveries` (per sink). A poll's state change and the alerts it
+//! one row per key), `deliveries` (per sink) and `watches` (where each `[[watch]]`
+//! threshold stands per crossing). A poll's state change and the alerts it
 //! causes commit in one transaction. Failure policy: a database that is not a database,
 //! or fails its integrity check, is moved aside as `*.corrupt-<unix time>` and a fresh one
 //! is started; every other error is returned to the caller, which keeps running.
@@ -10,6 +11,7 @@
 mod board;
 mod figures;
 mod queries;
+mod watches;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +21,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use board::{FeedHealth, SentAlert};
 pub use figures::Figures;
 pub use queries::{Apply, FeedState, HistoryRow};
+pub use watches::{Phase, WatchState};
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +122,21 @@ UPDATE records SET status = coalesce(json_extract(json, '$.status'), ''),
     source = coalesce(json_extract(json, '$.source'), ''), name = coalesce(json_extract(json, '$.name'), '');
 DROP INDEX records_crossing;
 CREATE INDEX records_said ON records (crossing, feed, status, source, name);
+",
+    r"
+-- [[watch]] thresholds: where each watch stands for each crossing, so a pending hold
+-- and a firing episode survive a restart.
+CREATE TABLE watches (
+    watch    TEXT NOT NULL,
+    crossing TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    phase    TEXT NOT NULL,
+    since    TEXT NOT NULL,
+    value    INTEGER NOT NULL,
+    start    INTEGER NOT NULL,
+    peak     INTEGER NOT NULL,
+    PRIMARY KEY (watch, crossing)
+);
 ",
 ];
 

@@ -65,6 +65,10 @@ pub struct Apply<'a> {
     pub content_hash: &'a str,
     /// Alerts the changes cause.
     pub alerts: &'a [Alert],
+    /// Where the `[[watch]]` thresholds now stand for the crossings the poll observed.
+    pub watches: &'a [super::WatchState],
+    /// Unchanged records whose values moved: stored, without a history row.
+    pub refreshed: &'a [Record],
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -236,6 +240,13 @@ impl Store {
             )
             .map_err(e("store record"))?;
         }
+        for r in a.refreshed {
+            tx.execute(
+                "UPDATE records SET json = ?3 WHERE feed = ?1 AND crossing = ?2",
+                params![a.feed, r.crossing, json(r)],
+            )
+            .map_err(e("refresh record values"))?;
+        }
         for (crossing, missing) in a.recount {
             tx.execute(
                 "UPDATE records SET missing = ?3 WHERE feed = ?1 AND crossing = ?2",
@@ -261,6 +272,7 @@ impl Store {
             )
             .map_err(e("append history"))?;
         }
+        super::watches::write(&tx, a.watches).map_err(e("store watch states"))?;
         let fresh = insert_alerts(&tx, a.alerts).map_err(e("queue alerts"))?;
         tx.commit().map_err(e("commit poll"))?;
         Ok(fresh)
@@ -457,7 +469,7 @@ impl Store {
     }
 }
 
-fn insert_alerts(tx: &rusqlite::Transaction<'_>, alerts: &[Alert]) -> rusqlite::Result<Vec<Alert>> {
+pub(super) fn insert_alerts(tx: &rusqlite::Transaction<'_>, alerts: &[Alert]) -> rusqlite::Result<Vec<Alert>> {
     insert_into_ledger(tx, alerts, false)
 }
 

@@ -23,3 +23,4 @@ mod service;
 mod shape;
 mod storage;
 mod time;
+mod watch;
