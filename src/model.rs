@@ -240,6 +240,8 @@ pub enum AlertKind {
     NeedsReview,
     /// Every crossing of a route is closed, or the last open one is about to close.
     RouteBlocked,
+    /// A route that had every crossing closed has one open again: ends its `route_blocked`.
+    RouteCleared,
 }
 
 impl AlertKind {
@@ -257,6 +259,7 @@ impl AlertKind {
             AlertKind::SourcesDisagree => "sources_disagree",
             AlertKind::NeedsReview => "needs_review",
             AlertKind::RouteBlocked => "route_blocked",
+            AlertKind::RouteCleared => "route_cleared",
         }
     }
 }
@@ -301,12 +304,21 @@ pub struct Alert {
     /// Route id, for route alerts.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub route: Option<String>,
+    /// The dedup key of the alert that opened the incident this one continues or ends
+    /// (absent when this alert opens one or stands alone). Webhooks derive the
+    /// fingerprint from it, so every alert of one incident shares one fingerprint.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub incident: Option<String>,
     /// Dedup key: each key fires once.
     pub key: String,
     /// The instant the alert is about (a ladder step's exact instant, or the poll time).
     pub at: String,
     /// True when the alert fires after its instant because the daemon was not running.
     pub late: bool,
+    /// True when the alert ends its incident (a reopening after a closure, a route
+    /// cleared, a feed recovered): webhooks send it as `resolved`.
+    #[serde(default)]
+    pub resolved: bool,
     /// One human sentence.
     pub message: String,
     /// The record the alert is about.

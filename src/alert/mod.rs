@@ -8,7 +8,9 @@
 pub mod desktop;
 pub mod dispatch;
 pub mod email;
+pub mod message;
 pub mod ntfy;
+pub mod routes;
 pub mod rules;
 pub mod sink;
 pub mod telegram;

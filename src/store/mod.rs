@@ -2,7 +2,8 @@
 //!
 //! Tables: `feeds` (validators, content hash, health), `records` (the last good snapshot
 //! of each feed), `history` (append-only changes), `alerts` (the outbox and dedup ledger:
-//! one row per key) and `deliveries` (per sink). A poll's state change and the alerts it
+//! one row per key), `deliveries` (per sink) and `filtered` (what a sink's filters kept
+//! from it). A poll's state change and the alerts it
 //! causes commit in one transaction. Failure policy: a database that is not a database,
 //! or fails its integrity check, is moved aside as `*.corrupt-<unix time>` and a fresh one
 //! is started; every other error is returned to the caller, which keeps running.
@@ -119,6 +120,15 @@ UPDATE records SET status = coalesce(json_extract(json, '$.status'), ''),
     source = coalesce(json_extract(json, '$.source'), ''), name = coalesce(json_extract(json, '$.name'), '');
 DROP INDEX records_crossing;
 CREATE INDEX records_said ON records (crossing, feed, status, source, name);
+",
+    r"
+-- Alerts a sink's filters (crossings, routes, min_severity) keep from it: neither
+-- pending for it nor delivered to it.
+CREATE TABLE filtered (
+    key  TEXT NOT NULL REFERENCES alerts (key),
+    sink TEXT NOT NULL,
+    PRIMARY KEY (key, sink)
+);
 ",
 ];
 

@@ -316,7 +316,7 @@ async fn a_route_alerts_when_its_last_open_crossing_nears_expiry_and_when_all_ar
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].alert, AlertKind::RouteBlocked);
     assert_eq!(a[0].key, "route:khi-kbl:last:expiry:chaman:2025-04-15:7d");
-    assert_eq!(a[0].message, "Route Karachi–Kabul: Chaman–Spin Boldak is the last open crossing — Chaman–Spin Boldak: open until 15 Apr 2025 (Asia/Karachi) — 7 days left");
+    assert_eq!(a[0].message, "Route Karachi–Kabul: Chaman–Spin Boldak is the last open crossing — Chaman–Spin Boldak: open until 15 Apr 2025 (Asia/Karachi) — 7 days left · via news");
     assert!(due(t("2025-04-09T00:00:00Z")).is_empty(), "once");
 
     std::fs::write(&feed_file, native(&[("torkham", "closed", None), ("chaman", "closed", None)])).unwrap();
@@ -325,7 +325,10 @@ async fn a_route_alerts_when_its_last_open_crossing_nears_expiry_and_when_all_ar
     let a = due(t("2025-04-10T00:00:00Z"));
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].severity, borderwatch::model::Severity::Critical);
-    assert_eq!(a[0].message, "Route Karachi–Kabul: every crossing is closed (Torkham, Chaman–Spin Boldak)");
+    assert_eq!(
+        a[0].message,
+        "Route Karachi–Kabul: every crossing is closed (Torkham via news, Chaman–Spin Boldak via news)"
+    );
     assert!(due(t("2025-04-10T06:00:00Z")).is_empty(), "one alert per blockage");
 }
 
@@ -345,7 +348,7 @@ async fn a_lasting_closure_is_recalled_every_interval_once_each() {
     let a = due("2025-03-25T00:00:00Z");
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].key, "repeat:torkham:news:2025-03-24T00:00:00Z:1");
-    assert_eq!(a[0].message, "Torkham: still closed, for 1 day");
+    assert_eq!(a[0].message, "Torkham: still closed, for 1 day · via news");
     assert!(due("2025-03-25T06:00:00Z").is_empty(), "once a day");
     let a = due("2025-03-28T12:00:00Z");
     assert_eq!(
