@@ -21,12 +21,11 @@ use crate::model::{Alert, Severity};
 /// alerts: a sink that got an incident's start always gets its end.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SinkFilter {
-    /// Crossing ids that pass (empty: every one, unless `scoped`).
+    /// Crossing ids that pass: those named and those of the routes named (with no
+    /// crossings and no routes, every crossing and route passes).
     pub crossings: BTreeSet<String>,
-    /// Route ids that pass.
+    /// Route ids that pass: those named and those through a crossing named.
     pub routes: BTreeSet<String>,
-    /// `crossings` or `routes` was given.
-    pub scoped: bool,
     /// The least severity that passes (default `info`: all).
     pub min_severity: Option<Severity>,
 }
@@ -36,8 +35,9 @@ impl SinkFilter {
     #[must_use]
     pub fn passes(&self, a: &Alert) -> bool {
         let severe = a.resolved || self.min_severity.is_none_or(|m| a.severity >= m);
+        let scoped = !self.crossings.is_empty() || !self.routes.is_empty();
         let about = match (&a.route, &a.crossing) {
-            _ if !self.scoped => true,
+            _ if !scoped => true,
             (Some(r), _) => self.routes.contains(r),
             (None, Some(c)) => self.crossings.contains(c),
             (None, None) => true,
@@ -57,7 +57,7 @@ pub(super) fn filter(
     let crossings = t.str_list(ctx, "crossings");
     let named_routes = t.str_list(ctx, "routes");
     let min = t.str(ctx, "min_severity");
-    let mut f = SinkFilter { scoped: crossings.is_some() || named_routes.is_some(), ..SinkFilter::default() };
+    let mut f = SinkFilter::default();
     let mut ok = true;
     let mut problem = |ctx: &mut Ctx<'_>, span: &std::ops::Range<usize>, key: &str, m: String| {
         ctx.problem(span, &t.key(key), m);
@@ -102,7 +102,7 @@ pub(super) fn filter(
             }
         }
     }
-    (ok && (f.scoped || f.min_severity.is_some())).then_some(f)
+    (ok && f != SinkFilter::default()).then_some(f)
 }
 
 #[cfg(test)]
@@ -123,7 +123,6 @@ mod tests {
         let f = SinkFilter {
             crossings: ["torkham".to_string()].into(),
             routes: ["khi-kbl".to_string()].into(),
-            scoped: true,
             min_severity: Some(Severity::Warning),
         };
         assert!(f.passes(&alert(Some("torkham"), None, Severity::Critical)));
