@@ -4,8 +4,9 @@
 //! stops there (order is kept, a dead endpoint is not hammered); the daemon retries with
 //! exponential backoff. A crash between delivery and marking delivers again with the
 //! same key. An alert a sink's filters keep back is recorded as filtered for it: it
-//! neither holds up the sink's outbox nor counts as a delivery or a failure. In a sink's quiet hours all but critical alerts stay queued; the next round
-//! after the quiet hours delivers them.
+//! neither holds up the sink's outbox nor counts as a delivery or a failure. In a sink's
+//! quiet hours all but critical alerts stay queued; the next round after the quiet hours
+//! delivers them.
 
 use std::sync::{Arc, Mutex};
 

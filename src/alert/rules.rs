@@ -1,4 +1,5 @@
-//! Alert rules: changes, the expiry ladder and feed health → alerts with dedup keys.
+//! Alert rules: changes, the expiry ladder and feed health → alerts with dedup keys, and
+//! the incidents status alerts open, carry on and end (route alerts: [`super::routes`]).
 
 use chrono::{DateTime, Duration, Utc};
 

@@ -3,10 +3,10 @@
 //! Tables: `feeds` (validators, content hash, health), `records` (the last good snapshot
 //! of each feed), `history` (append-only changes), `alerts` (the outbox and dedup ledger:
 //! one row per key), `deliveries` (per sink) and `filtered` (what a sink's filters kept
-//! from it). A poll's state change and the alerts it
-//! causes commit in one transaction. Failure policy: a database that is not a database,
-//! or fails its integrity check, is moved aside as `*.corrupt-<unix time>` and a fresh one
-//! is started; every other error is returned to the caller, which keeps running.
+//! from it). A poll's state change and the alerts it causes commit in one transaction.
+//! Failure policy: a database that is not a database, or fails its integrity check, is
+//! moved aside as `*.corrupt-<unix time>` and a fresh one is started; every other error
+//! is returned to the caller, which keeps running.
 
 mod board;
 mod figures;
