@@ -330,7 +330,7 @@ impl Poller {
 fn in_incidents(store: &Store, feed: &str, mut alerts: Vec<Alert>) -> Result<Vec<Alert>, StoreError> {
     for a in &mut alerts {
         let Some(crossing) = a.crossing.clone() else { continue };
-        let last = store.latest_alert(&format!("status:{crossing}:{feed}:"))?;
+        let last = store.latest_alert(&format!("status:{crossing}:{feed}:"), None)?;
         rules::join_incident(a, last.as_ref().and_then(rules::open_incident));
     }
     Ok(alerts)
@@ -420,7 +420,7 @@ pub fn queue_due_for(
     due.extend(rules::reviews_due(records, arm, now));
     let mut blocks = BTreeMap::new();
     for route in routes {
-        let Some(last) = store.latest_alert(&routes::blocked_prefix(&route.id))? else { continue };
+        let Some(last) = store.latest_alert(&routes::blocked_prefix(&route.id), None)? else { continue };
         if !store.fired(&routes::cleared_key(&last.key))? {
             let incident = last.incident.unwrap_or_else(|| last.key.clone());
             blocks.insert(route.id.clone(), routes::OpenBlock { key: last.key, incident });
@@ -429,7 +429,15 @@ pub fn queue_due_for(
     due.extend(routes::routes_due(routes, records, &blocks, leads, arm, now));
     let mut next = rules::next_ladder_instant(records, leads, arm, now);
     if let Some(every) = alerts.repeat_closed {
-        due.extend(rules::repeats_due(records, every, now));
+        for mut a in rules::repeats_due(records, every, now) {
+            // A reminder fires again in its closure's incident, as Alertmanager repeats a
+            // firing alert under one fingerprint; looked up only for one not yet fired.
+            if let (false, Some(c), Some(source)) = (store.fired(&a.key)?, &a.crossing, &a.source) {
+                let last = store.latest_alert(&format!("status:{c}:"), Some(source))?;
+                a.incident = last.as_ref().and_then(rules::open_incident);
+            }
+            due.push(a);
+        }
         next = next.into_iter().chain(rules::next_repeat_instant(records, every, now)).min();
     }
     let mut held = Vec::new();

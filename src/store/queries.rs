@@ -365,12 +365,12 @@ impl Store {
     }
 
     /// The latest alert raised whose key starts with `prefix` (e.g. a crossing's status
-    /// alerts from one feed, `status:torkham:afpak:`), held ones included: what the ledger
-    /// says is firing, across restarts.
+    /// alerts from one feed, `status:torkham:afpak:`), and whose `source` is `source` if
+    /// given, held ones included: what the ledger says is firing, across restarts.
     ///
     /// # Errors
     /// A [`StoreError`] when the row cannot be read.
-    pub fn latest_alert(&self, prefix: &str) -> Result<Option<Alert>, StoreError> {
+    pub fn latest_alert(&self, prefix: &str, source: Option<&str>) -> Result<Option<Alert>, StoreError> {
         // Keys with the prefix sort between it and the prefix with its last character
         // bumped, so the primary key's index finds them without a scan.
         let mut end = prefix.to_string();
@@ -379,8 +379,9 @@ impl Store {
         let js: Option<String> = self
             .conn
             .query_row(
-                "SELECT json FROM alerts WHERE key > ?1 AND key < ?2 ORDER BY rowid DESC LIMIT 1",
-                [prefix, end.as_str()],
+                "SELECT json FROM alerts WHERE key > ?1 AND key < ?2
+                 AND (?3 IS NULL OR json_extract(json, '$.source') = ?3) ORDER BY rowid DESC LIMIT 1",
+                params![prefix, end, source],
                 |r| r.get(0),
             )
             .optional()
