@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::alert::desktop::DesktopSink;
 use crate::alert::email::EmailSink;
 use crate::alert::ntfy::NtfySink;
+use crate::alert::sink::Filtered;
 use crate::alert::telegram::TelegramSink;
 use crate::alert::webhook::WebhookSink;
 use crate::alert::{LogSink, Sink};
@@ -22,7 +23,8 @@ pub struct Live {
     pub sinks: Arc<Vec<Box<dyn Sink>>>,
 }
 
-/// The sinks a config asks for; the log sink is always first.
+/// The sinks a config asks for, each behind its filters if it has any; the log sink is
+/// always first.
 #[must_use]
 pub fn sinks(config: &Config) -> Vec<Box<dyn Sink>> {
     let mut out: Vec<Box<dyn Sink>> = vec![Box::new(LogSink)];
@@ -36,7 +38,12 @@ pub fn sinks(config: &Config) -> Vec<Box<dyn Sink>> {
             SinkConfig::Email(e) => built(&mut out, EmailSink::new(e.clone())),
         }
     }
-    out
+    out.into_iter()
+        .map(|sink| match config.filters.get(sink.name()) {
+            Some(f) => Box::new(Filtered { sink, filter: f.clone() }),
+            None => sink,
+        })
+        .collect()
 }
 
 /// Adds a sink that could be built; says why one could not (its alerts stay queued).

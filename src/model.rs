@@ -251,6 +251,8 @@ pub enum AlertKind {
     ThresholdCrossed,
     /// A value whose `threshold_crossed` fired is back at the watch's `clear` level.
     ThresholdCleared,
+    /// A route that had every crossing closed has one open again: ends its `route_blocked`.
+    RouteCleared,
 }
 
 impl AlertKind {
@@ -270,6 +272,7 @@ impl AlertKind {
             AlertKind::RouteBlocked => "route_blocked",
             AlertKind::ThresholdCrossed => "threshold_crossed",
             AlertKind::ThresholdCleared => "threshold_cleared",
+            AlertKind::RouteCleared => "route_cleared",
         }
     }
 }
@@ -314,12 +317,21 @@ pub struct Alert {
     /// Route id, for route alerts.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub route: Option<String>,
+    /// The dedup key of the alert that opened the incident this one continues or ends
+    /// (absent when this alert opens one or stands alone). Webhooks derive the
+    /// fingerprint from it, so every alert of one incident shares one fingerprint.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub incident: Option<String>,
     /// Dedup key: each key fires once.
     pub key: String,
     /// The instant the alert is about (a ladder step's exact instant, or the poll time).
     pub at: String,
     /// True when the alert fires after its instant because the daemon was not running.
     pub late: bool,
+    /// True when the alert ends its incident (a reopening after a closure, a route
+    /// cleared, a feed recovered): webhooks send it as `resolved`.
+    #[serde(default)]
+    pub resolved: bool,
     /// One human sentence.
     pub message: String,
     /// The record the alert is about.

@@ -16,7 +16,7 @@ use futures_util::future::join_all;
 use sha2::{Digest, Sha256};
 
 use crate::alert::dispatch::blocking;
-use crate::alert::{rules, watch};
+use crate::alert::{routes, rules, watch};
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig};
 use crate::diff::{diff, plausible, Diff, Removals, Stored, Suspect};
@@ -261,10 +261,10 @@ impl Poller {
             if d.accepted {
                 let (removed, kept): (Vec<Change>, Vec<Change>) =
                     d.changes.iter().cloned().partition(|c| c.kind == ChangeKind::Removed);
-                alerts.extend(rules::for_changes(&kept, &feed.id, baseline, now));
+                alerts.extend(in_incidents(store, &feed.id, rules::for_changes(&kept, &feed.id, baseline, now))?);
                 alerts.push(rules::feed_shape_accepted(&feed.id, &removed, feed.accept_after, now));
             } else {
-                alerts.extend(rules::for_changes(&d.changes, &feed.id, baseline, now));
+                alerts.extend(in_incidents(store, &feed.id, rules::for_changes(&d.changes, &feed.id, baseline, now))?);
             }
             recovered(&mut alerts, store)?;
             let watches = &self.config.alerts.watches;
@@ -342,6 +342,18 @@ impl Poller {
             }
         }
     }
+}
+
+/// Status alerts of `feed`, each put into the incident the ledger says its crossing is in
+/// (what was firing is known from the store, across restarts): a reopening resolves the
+/// closure it ends.
+fn in_incidents(store: &Store, feed: &str, mut alerts: Vec<Alert>) -> Result<Vec<Alert>, StoreError> {
+    for a in &mut alerts {
+        let Some(crossing) = a.crossing.clone() else { continue };
+        let last = store.latest_alert(&format!("status:{crossing}:{feed}:"), None)?;
+        rules::join_incident(a, last.as_ref().and_then(rules::open_incident));
+    }
+    Ok(alerts)
 }
 
 /// What the store holds for a feed after a diff (and the `refreshed` values) was applied,
@@ -434,10 +446,26 @@ pub fn queue_due_for(
     let (leads, arm) = (&alerts.lead_times, alerts.arm_expiry);
     let mut due = rules::ladder_due(records, leads, arm, now);
     due.extend(rules::reviews_due(records, arm, now));
-    due.extend(rules::routes_due(routes, records, leads, arm, now));
+    let mut blocks = BTreeMap::new();
+    for route in routes {
+        let Some(last) = store.latest_alert(&routes::blocked_prefix(&route.id), None)? else { continue };
+        if !store.fired(&routes::cleared_key(&last.key))? {
+            let incident = last.incident.unwrap_or_else(|| last.key.clone());
+            blocks.insert(route.id.clone(), routes::OpenBlock { key: last.key, incident });
+        }
+    }
+    due.extend(routes::routes_due(routes, records, &blocks, leads, arm, now));
     let mut next = rules::next_ladder_instant(records, leads, arm, now);
     if let Some(every) = alerts.repeat_closed {
-        due.extend(rules::repeats_due(records, every, now));
+        for mut a in rules::repeats_due(records, every, now) {
+            // A reminder fires again in its closure's incident, as Alertmanager repeats a
+            // firing alert under one fingerprint; looked up only for one not yet fired.
+            if let (false, Some(c), Some(source)) = (store.fired(&a.key)?, &a.crossing, &a.source) {
+                let last = store.latest_alert(&format!("status:{c}:"), Some(source))?;
+                a.incident = last.as_ref().and_then(rules::open_incident);
+            }
+            due.push(a);
+        }
         next = next.into_iter().chain(rules::next_repeat_instant(records, every, now)).min();
     }
     let mut held = Vec::new();

@@ -64,6 +64,19 @@ pub fn render(a: &Alert) -> (String, String) {
     (sanitize(&title, SUMMARY_MAX), sanitize(&body, BODY_MAX))
 }
 
+/// The notification's urgency: critical for critical alerts, normal for warnings and for
+/// the end of an incident (a crossing or route open again is news a trader acts on), low
+/// for the rest.
+#[must_use]
+pub fn urgency(a: &Alert) -> Urgency {
+    match a.severity {
+        Severity::Critical => Urgency::Critical,
+        Severity::Warning => Urgency::Normal,
+        Severity::Info if a.resolved => Urgency::Normal,
+        Severity::Info => Urgency::Low,
+    }
+}
+
 impl Sink for DesktopSink {
     fn name(&self) -> &'static str {
         "desktop"
@@ -76,11 +89,7 @@ impl Sink for DesktopSink {
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
         Box::pin(async move {
             let (summary, body) = render(alert);
-            let urgency = match alert.severity {
-                Severity::Critical => Urgency::Critical,
-                Severity::Warning => Urgency::Normal,
-                Severity::Info => Urgency::Low,
-            };
+            let urgency = urgency(alert);
             let mut n = Notification::new();
             n.appname("borderwatch").summary(&summary).body(&body).urgency(urgency).timeout(Timeout::Default);
             let result = match tokio::time::timeout(CALL_TIMEOUT, n.show_async()).await {
@@ -101,6 +110,20 @@ impl Sink for DesktopSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reopening_is_not_low_urgency() {
+        let mut a: Alert = serde_json::from_value(serde_json::json!({
+            "alert": "status_changed", "severity": "info", "key": "k", "at": "2025-07-01T00:00:00Z",
+            "late": false, "message": "Torkham: open (was closed)", "record": null, "previous": null
+        }))
+        .unwrap();
+        assert!(matches!(urgency(&a), Urgency::Low), "an info alert that ends nothing");
+        a.resolved = true;
+        assert!(matches!(urgency(&a), Urgency::Normal), "the end of a closure");
+        a.alert = crate::model::AlertKind::RouteCleared;
+        assert!(matches!(urgency(&a), Urgency::Normal), "a route usable again");
+    }
 
     #[test]
     fn hostile_text_is_stripped_escaped_and_cut() {

@@ -3,8 +3,10 @@
 //! not hold up the desktop. An alert a sink refused stays pending, and the sink's round
 //! stops there (order is kept, a dead endpoint is not hammered); the daemon retries with
 //! exponential backoff. A crash between delivery and marking delivers again with the
-//! same key. In a sink's quiet hours all but critical alerts stay queued; the next round
-//! after the quiet hours delivers them.
+//! same key. An alert a sink's filters keep back is recorded as filtered for it: it
+//! neither holds up the sink's outbox nor counts as a delivery or a failure. In a sink's
+//! quiet hours all but critical alerts stay queued; the next round after the quiet hours
+//! delivers them.
 
 use std::sync::{Arc, Mutex};
 
@@ -67,6 +69,11 @@ async fn deliver_to(
     let mut delivered = 0;
     let quiet = sink.quiet_hours().is_some_and(|q| q.holds(clock.now()));
     for alert in pending {
+        if !sink.accepts(&alert) {
+            let (s, key, name) = (Arc::clone(store), alert.key.clone(), sink.name().to_string());
+            blocking(move || s.lock().expect("store lock").mark_filtered(&key, &name)).await?;
+            continue;
+        }
         if quiet && alert.severity != Severity::Critical {
             continue;
         }

@@ -9,7 +9,9 @@
 pub mod desktop;
 pub mod dispatch;
 pub mod email;
+pub mod message;
 pub mod ntfy;
+pub mod routes;
 pub mod rules;
 pub mod sink;
 pub mod telegram;

@@ -1,9 +1,11 @@
-//! Alert rules: changes, the expiry ladder and feed health → alerts with dedup keys.
+//! Alert rules: changes, the expiry ladder and feed health → alerts with dedup keys, and
+//! the incidents status alerts open, carry on and end (route alerts: [`super::routes`]).
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::message;
 use crate::model::{format_instant, Alert, AlertKind, Change, ChangeKind, Confidence, Record, Said, Severity, Status};
-use crate::timeutil::{format_duration, human_date, humanize_left};
+use crate::timeutil::{format_duration, humanize_left};
 
 /// How long after its instant an alert may fire and still count as on time.
 pub(crate) const ON_TIME: i64 = 60;
@@ -19,21 +21,14 @@ pub(crate) fn base(kind: AlertKind, severity: Severity, key: String, at: DateTim
         expires_at: None,
         source: None,
         route: None,
+        incident: None,
         key,
         at: format_instant(&at),
         late: false,
+        resolved: false,
         message,
         record: None,
         previous: None,
-    }
-}
-
-/// " until 15 Apr 2025 (Asia/Karachi)", with a `?` after a low-confidence date.
-fn until_text(r: &Record) -> String {
-    let mark = if r.confidence == Confidence::Low { "?" } else { "" };
-    match &r.until {
-        Some(u) => format!(" until {}{mark} ({})", human_date(u), r.tz),
-        None => String::new(),
     }
 }
 
@@ -60,15 +55,9 @@ pub fn for_changes(changes: &[Change], feed: &str, baseline: bool, now: DateTime
         .iter()
         .filter_map(|c| {
             let (status, message, record) = match (c.kind, &c.previous, &c.current) {
-                (ChangeKind::StatusChanged, Some(p), Some(r)) => {
-                    (r.status, format!("{}: {}{} (was {})", r.name, r.status, until_text(r), p.status), r)
-                }
-                (ChangeKind::Added, None, Some(r)) => {
-                    (r.status, format!("{}: {}{} (newly reported)", r.name, r.status, until_text(r)), r)
-                }
-                (ChangeKind::Removed, Some(p), None) => {
-                    (Status::Unknown, format!("{}: no longer reported by {feed} (was {})", p.name, p.status), p)
-                }
+                (ChangeKind::StatusChanged, Some(p), Some(r)) => (r.status, message::status_changed(p, r, now), r),
+                (ChangeKind::Added, None, Some(r)) => (r.status, message::added(r, now), r),
+                (ChangeKind::Removed, Some(p), None) => (Status::Unknown, message::removed(p, feed), p),
                 _ => return None,
             };
             let mut a = base(
@@ -123,8 +112,7 @@ pub fn ladder_due(
             Some(_) => format!("expiry:{}:{until}:{label}", r.crossing),
             None => format!("expired:{}:{until}", r.crossing),
         };
-        let message = format!("{}: {}{} — {left}", r.name, r.status, until_text(r),);
-        let mut a = base(kind, severity, key, at, message);
+        let mut a = base(kind, severity, key, at, message::ladder(r, &left));
         a.crossing = Some(r.crossing.clone());
         a.name = Some(r.name.clone());
         a.lead = lead.map(|_| label);
@@ -180,7 +168,7 @@ pub fn reviews_due(records: &[(Record, DateTime<Utc>)], arm: Confidence, now: Da
                  check the source: {}",
                 r.name,
                 r.status,
-                until_text(r),
+                message::until(r),
                 r.confidence.as_str(),
                 r.source
             ),
@@ -231,6 +219,8 @@ pub fn feed_recovered(feed: &str, failures: u32, last_ok: Option<DateTime<Utc>>,
         format!("Feed {feed} works again after {failures} failed polls."),
     );
     a.feed = Some(feed.to_string());
+    a.incident = Some(failing_key(feed, last_ok));
+    a.resolved = true;
     a
 }
 
@@ -272,59 +262,6 @@ pub fn feed_suspect(feed: &str, reason: &str, content_hash: &str, now: DateTime<
     a
 }
 
-/// Route alerts due at `now`: `route_blocked` (critical) when every crossing of a route
-/// is closed, keyed by the closures' latest observation so one episode fires once; and,
-/// when all but one are closed, the last open one's expiry ladder as a route alert
-/// (warning), keyed by crossing, until and step, if its end is at least `arm` sure. A crossing's status is that of its most
-/// recently observed record across feeds.
-#[must_use]
-pub fn routes_due(
-    routes: &[crate::config::RouteConfig],
-    records: &[(Record, DateTime<Utc>)],
-    leads: &[Duration],
-    arm: Confidence,
-    now: DateTime<Utc>,
-) -> Vec<Alert> {
-    let mut out = Vec::new();
-    for route in routes {
-        let latest: Vec<Option<&(Record, DateTime<Utc>)>> = route
-            .crossings
-            .iter()
-            .map(|c| records.iter().filter(|(r, _)| &r.crossing == c).max_by_key(|(r, _)| r.observed_at))
-            .collect();
-        let closed = |x: &Option<&(Record, DateTime<Utc>)>| x.is_some_and(|(r, _)| r.status == Status::Closed);
-        let names = || latest.iter().flatten().map(|(r, _)| r.name.clone()).collect::<Vec<_>>().join(", ");
-        if latest.iter().all(closed) {
-            let since = latest.iter().flatten().map(|(r, _)| r.observed_at).max().unwrap_or(now);
-            let mut a = base(
-                AlertKind::RouteBlocked,
-                Severity::Critical,
-                format!("route:{}:blocked:{}", route.id, format_instant(&since)),
-                now,
-                format!("Route {}: every crossing is closed ({})", route.name, names()),
-            );
-            a.route = Some(route.id.clone());
-            out.push(a);
-            continue;
-        }
-        let open: Vec<_> = latest.iter().filter(|x| !closed(x)).collect();
-        let [Some(last)] = open.as_slice() else { continue };
-        if latest.len() < 2 {
-            continue;
-        }
-        for mut a in ladder_due(std::slice::from_ref(last), leads, arm, now) {
-            let r = &last.0;
-            a.alert = AlertKind::RouteBlocked;
-            a.severity = Severity::Warning;
-            a.key = format!("route:{}:last:{}", route.id, a.key);
-            a.message = format!("Route {}: {} is the last open crossing — {}", route.name, r.name, a.message);
-            a.route = Some(route.id.clone());
-            out.push(a);
-        }
-    }
-    out
-}
-
 /// Reminders of closures that last: for each closed record, one `status_changed` alert
 /// (critical) each time another `every` has passed since it was observed closed. After
 /// downtime only the latest reminder fires.
@@ -342,7 +279,7 @@ pub fn repeats_due(records: &[(Record, DateTime<Utc>)], every: Duration, now: Da
             Severity::Critical,
             format!("repeat:{}:{}:{}:{n}", r.crossing, r.source, format_instant(&r.observed_at)),
             at,
-            format!("{}: still closed{}, for {}", r.name, until_text(r), humanize_left(r.observed_at, now)),
+            message::still(r, &humanize_left(r.observed_at, now)),
         );
         a.crossing = Some(r.crossing.clone());
         a.name = Some(r.name.clone());
@@ -368,6 +305,25 @@ pub fn next_repeat_instant(
             r.observed_at + every * i32::try_from(n).unwrap_or(i32::MAX)
         })
         .min()
+}
+
+/// The incident the status alerts of one crossing from one feed are in, read from the
+/// last of them: the key of the alert that opened it, while the crossing has not
+/// reopened since. A closure or restriction opens an incident; a removal carries one on.
+#[must_use]
+pub fn open_incident(last: &Alert) -> Option<String> {
+    let not_open = last.record.as_ref().is_some_and(|r| matches!(r.status, Status::Closed | Status::Restricted));
+    (!last.resolved && (last.incident.is_some() || not_open))
+        .then(|| last.incident.clone().unwrap_or_else(|| last.key.clone()))
+}
+
+/// Puts a status alert into the incident `open` (the key of the alert that opened it, if
+/// one is open): a reopening ends the incident and is sent as resolved, any other status
+/// carries it on under the same fingerprint.
+pub fn join_incident(a: &mut Alert, open: Option<String>) {
+    let Some(key) = open else { return };
+    a.resolved = a.record.as_ref().is_some_and(|r| r.status == Status::Open);
+    a.incident = Some(key);
 }
 
 /// One `sources_disagree` alert when the feeds' current records for one crossing do not
@@ -438,7 +394,7 @@ mod tests {
         assert_eq!(due[0].key, "expiry:torkham:2025-04-15:7d");
         assert_eq!(due[0].at, "2025-04-08T19:00:00Z");
         assert!(due[0].late, "the daemon knew since March and fired 17 hours after the step");
-        assert_eq!(due[0].message, "Torkham: open until 15 Apr 2025 (Asia/Karachi) — 6 days left");
+        assert_eq!(due[0].message, "Torkham: open until 15 Apr 2025 (Asia/Karachi) — 6 days left · via news");
         let next = next_ladder_instant(&recs, &leads(), Confidence::High, now).unwrap();
         assert_eq!(format_instant(&next), "2025-04-12T19:00:00Z");
     }
@@ -510,6 +466,33 @@ mod tests {
         let a = for_changes(&[c], "news", false, now);
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].severity, Severity::Critical);
-        assert_eq!(a[0].message, "Torkham: closed (was open)");
+        assert_eq!(a[0].message, "Torkham: closed (was open) · via news");
+    }
+
+    #[test]
+    fn a_reopening_resolves_the_closure_it_ends_and_a_restriction_carries_it_on() {
+        let now = Utc.with_ymd_and_hms(2025, 4, 9, 12, 0, 0).unwrap();
+        let with = |status| Record { status, ..torkham(None) };
+        let change = |p: Status, c: Status, at| {
+            let c = Change {
+                kind: ChangeKind::StatusChanged,
+                crossing: "torkham".into(),
+                previous: Some(with(p)),
+                current: Some(with(c)),
+            };
+            for_changes(&[c], "news", false, at).remove(0)
+        };
+        let close = change(Status::Open, Status::Closed, now);
+        assert_eq!(open_incident(&close).as_deref(), Some(close.key.as_str()), "a closure opens an incident");
+        let mut partly = change(Status::Closed, Status::Restricted, now + Duration::hours(1));
+        join_incident(&mut partly, open_incident(&close));
+        assert_eq!((partly.resolved, partly.incident.as_deref()), (false, Some(close.key.as_str())));
+        let mut reopen = change(Status::Restricted, Status::Open, now + Duration::hours(2));
+        join_incident(&mut reopen, open_incident(&partly));
+        assert_eq!((reopen.resolved, reopen.incident.as_deref()), (true, Some(close.key.as_str())));
+        assert!(open_incident(&reopen).is_none(), "the reopening ended it");
+        let mut alone = change(Status::Unknown, Status::Open, now);
+        join_incident(&mut alone, None);
+        assert_eq!((alone.resolved, alone.incident), (false, None), "an opening with no incident stands alone");
     }
 }

@@ -67,6 +67,37 @@ pub trait Sink: Send + Sync {
     fn quiet_hours(&self) -> Option<&crate::config::QuietHours> {
         None
     }
+    /// Whether the sink's filters let `alert` through; one they keep back is recorded as
+    /// filtered, neither pending nor delivered.
+    fn accepts(&self, _alert: &Alert) -> bool {
+        true
+    }
+}
+
+/// A sink behind its `crossings`, `routes` and `min_severity` filters.
+pub struct Filtered {
+    /// The sink.
+    pub sink: Box<dyn Sink>,
+    /// Its filters.
+    pub filter: crate::config::SinkFilter,
+}
+
+impl Sink for Filtered {
+    fn name(&self) -> &str {
+        self.sink.name()
+    }
+
+    fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
+        self.sink.deliver(alert)
+    }
+
+    fn quiet_hours(&self) -> Option<&crate::config::QuietHours> {
+        self.sink.quiet_hours()
+    }
+
+    fn accepts(&self, alert: &Alert) -> bool {
+        self.filter.passes(alert)
+    }
 }
 
 /// Writes each alert as one log event (`event.action = "alert"`).

@@ -1,16 +1,21 @@
 //! The webhook sink: one POST per alert with a versioned JSON payload shaped like
 //! Alertmanager's webhook, an `Idempotency-Key` equal to the dedup key (a redelivery
 //! after a crash carries the same key), and an optional HMAC-SHA256 signature.
-//! Only a 2xx answer counts as delivered; anything else leaves the alert queued.
+//! An alert that ends an incident (a reopening, a route cleared, a feed recovered) is
+//! `resolved`, with `endsAt` and the fingerprint of the alert that opened the incident,
+//! so Alertmanager-style receivers close it. With `format = "slack"` the body is a
+//! Slack-compatible `{"text": …}` instead. Only a 2xx answer counts as delivered;
+//! anything else leaves the alert queued.
 
 use hmac::{Hmac, Mac};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::sink::title;
 use super::sink::{http_client, Delivery, NotifyError, Sink};
-use crate::config::{QuietHours, WebhookConfig};
+use crate::config::{QuietHours, WebhookConfig, WebhookFormat};
 use crate::fetch::{policy, redacted};
-use crate::model::{Alert, AlertKind};
+use crate::model::{clip, Alert};
 
 /// The payload version; bumped only when a field changes meaning.
 pub const PAYLOAD_VERSION: &str = "1";
@@ -33,11 +38,20 @@ impl WebhookSink {
     }
 }
 
+/// The fingerprint of an alert: 16 hex digits of the SHA-256 of the key of the alert that
+/// opened its incident (its own key when it opened one or stands alone), so every alert
+/// of an incident, the resolved one included, has the same.
+#[must_use]
+pub fn fingerprint(a: &Alert) -> String {
+    let key = a.incident.as_deref().unwrap_or(&a.key);
+    Sha256::digest(key.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
 /// The JSON body for one alert.
 #[must_use]
 pub fn payload(receiver: &str, a: &Alert) -> serde_json::Value {
-    let status = if a.alert == AlertKind::FeedRecovered { "resolved" } else { "firing" };
-    let fingerprint: String = Sha256::digest(a.key.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let status = if a.resolved { "resolved" } else { "firing" };
+    let fingerprint = fingerprint(a);
     let mut labels = serde_json::Map::new();
     labels.insert("alertname".into(), json!(a.alert.as_str()));
     labels.insert("severity".into(), serde_json::to_value(a.severity).expect("severity serializes"));
@@ -69,6 +83,30 @@ pub fn payload(receiver: &str, a: &Alert) -> serde_json::Value {
     })
 }
 
+/// Characters of the title and the message kept in a Slack text.
+const SLACK_TITLE_MAX: usize = 150;
+const SLACK_MESSAGE_MAX: usize = 3000;
+
+/// Text safe in Slack mrkdwn: `&`, `<` and `>` as entities (as Slack documents it), so a
+/// `<b>` or `<!channel>` in a feed is shown, not obeyed; everything else, U+202E
+/// included, is text.
+#[must_use]
+pub fn slack_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The Slack-compatible body for one alert: `{"text": "*title* [resolved]\nmessage"}`.
+#[must_use]
+pub fn slack_body(a: &Alert) -> serde_json::Value {
+    let mark = if a.resolved { " [resolved]" } else { "" };
+    let text = format!(
+        "*{}*{mark}\n{}",
+        slack_escape(&clip(&title(a), SLACK_TITLE_MAX)),
+        slack_escape(&clip(&a.message, SLACK_MESSAGE_MAX))
+    );
+    json!({ "text": text })
+}
+
 /// `sha256=<hex>` of the HMAC-SHA256 of `body` under `secret`.
 #[must_use]
 pub fn signature(secret: &str, body: &[u8]) -> String {
@@ -92,7 +130,11 @@ impl Sink for WebhookSink {
             let fail = |message: String| NotifyError::new(&self.config.name, message);
             policy::check_url(&self.config.url, self.config.allow_http, &self.config.allow_local)
                 .map_err(|e| fail(e.to_string()))?;
-            let body = serde_json::to_vec(&payload(&self.config.name, alert)).expect("payload serializes");
+            let body = match self.config.format {
+                WebhookFormat::Alertmanager => payload(&self.config.name, alert),
+                WebhookFormat::Slack => slack_body(alert),
+            };
+            let body = serde_json::to_vec(&body).expect("payload serializes");
             let mut req = self
                 .client
                 .post(self.config.url.clone())
@@ -118,6 +160,34 @@ impl Sink for WebhookSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn alert(key: &str, incident: Option<&str>, resolved: bool) -> Alert {
+        serde_json::from_value(json!({
+            "alert": "status_changed", "severity": "info", "crossing": "torkham", "key": key, "incident": incident,
+            "at": "2025-07-01T00:00:00Z", "late": false, "resolved": resolved, "message": "<b>open</b> & \u{202E}x",
+            "record": null, "previous": null
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_resolved_alert_has_the_fingerprint_of_the_one_that_opened_its_incident() {
+        let firing = payload("ops", &alert("status:torkham:a:closed:1", None, false));
+        let resolved = payload("ops", &alert("status:torkham:a:open:2", Some("status:torkham:a:closed:1"), true));
+        assert_eq!((firing["status"].as_str(), resolved["status"].as_str()), (Some("firing"), Some("resolved")));
+        assert_eq!(firing["alerts"][0]["fingerprint"], resolved["alerts"][0]["fingerprint"]);
+        assert_eq!(firing["alerts"][0]["endsAt"], "");
+        assert_eq!(resolved["alerts"][0]["endsAt"], "2025-07-01T00:00:00Z");
+        let other = payload("ops", &alert("status:torkham:a:open:2", None, false));
+        assert_ne!(other["alerts"][0]["fingerprint"], firing["alerts"][0]["fingerprint"]);
+    }
+
+    #[test]
+    fn a_slack_text_escapes_mrkdwn_and_marks_the_end_of_an_incident() {
+        let body = slack_body(&alert("k", Some("j"), true));
+        assert_eq!(body, json!({"text": "*borderwatch* [resolved]\n&lt;b&gt;open&lt;/b&gt; &amp; \u{202E}x"}));
+        assert_eq!(slack_escape("&lt;"), "&amp;lt;", "escaped once, as given");
+    }
 
     #[test]
     fn signature_is_hex_hmac_sha256() {

@@ -75,6 +75,7 @@ pub async fn replay(
             feeds: Vec::new(),
             sinks: Vec::new(),
             routes: Vec::new(),
+            filters: std::collections::BTreeMap::new(),
         },
     };
     let store = Store::open_copy(Path::new("/nonexistent/borderwatch-replay"))?;

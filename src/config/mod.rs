@@ -5,6 +5,7 @@
 //! the runtime. Failure policy: all problems are collected and reported together, each
 //! with file, line and key; unknown keys are problems too.
 
+mod filter;
 mod hosts;
 mod read;
 mod sinks;
@@ -41,7 +42,12 @@ pub struct Config {
     pub sinks: Vec<SinkConfig>,
     /// `[[route]]` entries: alternative crossings a trader can use.
     pub routes: Vec<RouteConfig>,
+    /// The `crossings`, `routes` and `min_severity` filters of the sinks that have any,
+    /// by sink name.
+    pub filters: std::collections::BTreeMap<String, SinkFilter>,
 }
+
+pub use filter::SinkFilter;
 
 /// A route: crossings that are alternatives for the same journey (Karachi–Kabul via
 /// Torkham or Chaman). It alerts when all are closed, or when the last open one nears
@@ -226,6 +232,19 @@ pub struct WebhookConfig {
     pub allow_local: Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,
+    /// The body's shape (default Alertmanager's webhook).
+    pub format: WebhookFormat,
+}
+
+/// What a webhook sink POSTs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookFormat {
+    /// `format = "alertmanager"` (the default): a versioned JSON payload shaped like
+    /// Alertmanager's webhook, with `firing`/`resolved` and a fingerprint.
+    Alertmanager,
+    /// `format = "slack"`: `{"text": …}` in Slack mrkdwn, which Slack, Mattermost and
+    /// Discord (at `…/slack`) incoming webhooks take.
+    Slack,
 }
 
 /// An ntfy sink: one POST per alert to a topic URL, on ntfy.sh or a self-hosted server.

@@ -2,6 +2,7 @@
 //! the address policy, with secrets read from their files at load (so a missing or empty
 //! file is a config problem, not a delivery failure).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::Duration;
@@ -9,17 +10,26 @@ use chrono::Duration;
 use super::read::{Ctx, Table};
 use super::validate::{allow_local, allowed_url};
 use super::{
-    EmailConfig, NtfyConfig, QuietHours, Secret, SinkConfig, SmtpTls, TelegramConfig, WebhookConfig,
-    DEFAULT_TELEGRAM_API,
+    EmailConfig, NtfyConfig, QuietHours, RouteConfig, Secret, SinkConfig, SinkFilter, SmtpTls, TelegramConfig,
+    WebhookConfig, WebhookFormat, DEFAULT_TELEGRAM_API,
 };
-use crate::gazetteer::parse_tz;
+use crate::gazetteer::{parse_tz, Gazetteer};
 use crate::policy;
 use crate::timeutil::parse_duration;
 
-pub(super) fn sinks(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) -> Vec<SinkConfig> {
+/// The sinks, and the filters of those that have any (by sink name).
+pub(super) fn sinks(
+    ctx: &mut Ctx<'_>,
+    root: &mut Table<'_, '_>,
+    base: &Path,
+    gazetteer: &Gazetteer,
+    routes: &[RouteConfig],
+) -> (Vec<SinkConfig>, BTreeMap<String, SinkFilter>) {
     let mut out: Vec<SinkConfig> = Vec::new();
+    let mut filters = BTreeMap::new();
     for mut t in root.tables(ctx, "sink") {
         let kind = t.req_str(ctx, "kind");
+        let filter = super::filter::filter(ctx, &mut t, gazetteer, routes);
         let sink = match kind.as_ref().map(|(k, _)| k.as_str()) {
             Some("log") => Some(SinkConfig::Log),
             Some("desktop") => quiet(ctx, &mut t).map(SinkConfig::Desktop),
@@ -47,11 +57,14 @@ pub(super) fn sinks(ctx: &mut Ctx<'_>, root: &mut Table<'_, '_>, base: &Path) ->
                     format!("duplicate sink `{}` (give each HTTP sink its own `id`)", sink.name()),
                 );
             } else {
+                if let Some(f) = filter {
+                    filters.insert(sink.name().to_string(), f);
+                }
                 out.push(sink);
             }
         }
     }
-    out
+    (out, filters)
 }
 
 /// What every HTTP sink has: where, how long, and which addresses it may reach.
@@ -85,10 +98,25 @@ fn endpoint(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, key: &str, default: Option
 fn webhook(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<WebhookConfig> {
     let name = t.str(ctx, "id").map_or_else(|| "webhook".to_string(), |x| x.0);
     let secret = secret(ctx, t, base, "secret_file");
+    let format = match t.str(ctx, "format") {
+        None => Some(WebhookFormat::Alertmanager),
+        Some((f, span)) => match f.as_str() {
+            "alertmanager" => Some(WebhookFormat::Alertmanager),
+            "slack" => Some(WebhookFormat::Slack),
+            other => {
+                ctx.problem(
+                    &span,
+                    &t.key("format"),
+                    format!("`{other}` is not a webhook format (alertmanager or slack)"),
+                );
+                None
+            }
+        },
+    };
     let e = endpoint(ctx, t, "url", None);
-    let (e, secret) = (e?, secret?);
+    let (e, secret, format) = (e?, secret?, format?);
     let Endpoint { url, timeout, allow_http, allow_local, quiet } = e;
-    Some(WebhookConfig { name, url, secret, timeout, allow_http, allow_local, quiet })
+    Some(WebhookConfig { name, url, secret, timeout, allow_http, allow_local, quiet, format })
 }
 
 fn ntfy(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<NtfyConfig> {

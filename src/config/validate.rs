@@ -37,13 +37,13 @@ pub(super) fn validate(src: &str, path: &Path) -> Result<Config, ConfigError> {
     let gazetteer = crossings(&mut ctx, &mut root);
     let mut feeds = feeds(&mut ctx, &mut root, &base);
     super::hosts::apply(&mut ctx, &mut root, &mut feeds);
-    let sinks = super::sinks::sinks(&mut ctx, &mut root, &base);
     let routes = routes(&mut ctx, &mut root, &gazetteer);
+    let (sinks, filters) = super::sinks::sinks(&mut ctx, &mut root, &base, &gazetteer, &routes);
     alerts.watches = super::watch::watches(&mut ctx, &mut root, &gazetteer, &feeds, &routes);
     root.finish(&mut ctx);
 
     if ctx.problems.is_empty() {
-        Ok(Config { path: path.to_path_buf(), daemon, alerts, gazetteer, feeds, sinks, routes })
+        Ok(Config { path: path.to_path_buf(), daemon, alerts, gazetteer, feeds, sinks, routes, filters })
     } else {
         let mut p = ctx.problems;
         p.sort_by_key(|p| p.line);

@@ -56,7 +56,8 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT count(*) FROM alerts a WHERE suppressed = 0 AND NOT EXISTS
-                 (SELECT 1 FROM deliveries d WHERE d.key = a.key AND d.sink = ?1)",
+                 (SELECT 1 FROM deliveries d WHERE d.key = a.key AND d.sink = ?1) AND NOT EXISTS
+                 (SELECT 1 FROM filtered f WHERE f.key = a.key AND f.sink = ?1)",
             )
             .map_err(err())?;
         for sink in sinks {

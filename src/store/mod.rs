@@ -2,11 +2,12 @@
 //!
 //! Tables: `feeds` (validators, content hash, health), `records` (the last good snapshot
 //! of each feed), `history` (append-only changes), `alerts` (the outbox and dedup ledger:
-//! one row per key), `deliveries` (per sink) and `watches` (where each `[[watch]]`
-//! threshold stands per crossing). A poll's state change and the alerts it
-//! causes commit in one transaction. Failure policy: a database that is not a database,
-//! or fails its integrity check, is moved aside as `*.corrupt-<unix time>` and a fresh one
-//! is started; every other error is returned to the caller, which keeps running.
+//! one row per key), `deliveries` (per sink), `filtered` (what a sink's filters kept
+//! from it) and `watches` (where each `[[watch]]` threshold stands per crossing). A
+//! poll's state change and the alerts it causes commit in one transaction. Failure
+//! policy: a database that is not a database, or fails its integrity check, is moved
+//! aside as `*.corrupt-<unix time>` and a fresh one is started; every other error is
+//! returned to the caller, which keeps running.
 
 mod board;
 mod figures;
@@ -136,6 +137,15 @@ CREATE TABLE watches (
     start    INTEGER NOT NULL,
     peak     INTEGER NOT NULL,
     PRIMARY KEY (watch, crossing)
+);
+",
+    r"
+-- Alerts a sink's filters (crossings, routes, min_severity) keep from it: neither
+-- pending for it nor delivered to it.
+CREATE TABLE filtered (
+    key  TEXT NOT NULL REFERENCES alerts (key),
+    sink TEXT NOT NULL,
+    PRIMARY KEY (key, sink)
 );
 ",
 ];

@@ -376,6 +376,31 @@ impl Store {
             .map_err(self.err("read alert ledger"))
     }
 
+    /// The latest alert raised whose key starts with `prefix` (e.g. a crossing's status
+    /// alerts from one feed, `status:torkham:afpak:`), and whose `source` is `source` if
+    /// given, held ones included: what the ledger says is firing, across restarts.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when the row cannot be read.
+    pub fn latest_alert(&self, prefix: &str, source: Option<&str>) -> Result<Option<Alert>, StoreError> {
+        // Keys with the prefix sort between it and the prefix with its last character
+        // bumped, so the primary key's index finds them without a scan.
+        let mut end = prefix.to_string();
+        let last = end.pop().map_or('\u{0}', |c| char::from_u32(u32::from(c) + 1).unwrap_or(char::MAX));
+        end.push(last);
+        let js: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT json FROM alerts WHERE key > ?1 AND key < ?2
+                 AND (?3 IS NULL OR json_extract(json, '$.source') = ?3) ORDER BY rowid DESC LIMIT 1",
+                params![prefix, end, source],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err("read alert ledger"))?;
+        js.map(|js| self.stored(&js, "alert")).transpose()
+    }
+
     /// Alerts not yet delivered to `sink`, oldest first.
     ///
     /// # Errors
@@ -385,7 +410,8 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT json FROM alerts a WHERE suppressed = 0 AND NOT EXISTS
-                 (SELECT 1 FROM deliveries d WHERE d.key = a.key AND d.sink = ?1) ORDER BY rowid",
+                 (SELECT 1 FROM deliveries d WHERE d.key = a.key AND d.sink = ?1) AND NOT EXISTS
+                 (SELECT 1 FROM filtered f WHERE f.key = a.key AND f.sink = ?1) ORDER BY rowid",
             )
             .map_err(self.err("read outbox"))?;
         let rows = stmt.query_map([sink], |r| r.get::<_, String>(0)).map_err(self.err("read outbox"))?;
@@ -430,6 +456,18 @@ impl Store {
             )
             .map(drop)
             .map_err(self.err("record delivery"))
+    }
+
+    /// Records that `sink`'s filters keep the alert `key` from it: no longer pending for
+    /// it, and not counted as delivered.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when the row cannot be written.
+    pub fn mark_filtered(&self, key: &str, sink: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("INSERT OR IGNORE INTO filtered (key, sink) VALUES (?1, ?2)", params![key, sink])
+            .map(drop)
+            .map_err(self.err("record filtered alert"))
     }
 
     /// The change log, oldest first, optionally for one crossing.

@@ -92,7 +92,7 @@ async fn a_webhook_gets_a_signed_payload_with_its_key_and_a_500_is_retried_until
     assert_eq!(a["labels"]["alertname"], "status_changed");
     assert_eq!(a["labels"]["severity"], "critical");
     assert_eq!(a["labels"]["crossing"], "torkham");
-    assert_eq!(a["annotations"]["summary"], "Torkham: closed (was open)");
+    assert_eq!(a["annotations"]["summary"], "Torkham: closed (was open) · via afpak");
     assert_eq!(a["borderwatch"]["key"], keys[0].as_str());
     let expected = borderwatch::alert::webhook::signature("s3cret-canary", &req.body);
     assert_eq!(req.header("x-borderwatch-signature"), Some(expected.as_str()));

@@ -52,7 +52,7 @@ async fn one_status_change_gives_one_alert_and_a_restart_repeats_nothing() {
     let alerts = status_alerts(&store);
     assert_eq!(alerts.len(), 1, "{alerts:#?}");
     assert_eq!(alerts[0].crossing.as_deref(), Some("torkham"));
-    assert_eq!(alerts[0].message, "Torkham: closed (was open)");
+    assert_eq!(alerts[0].message, "Torkham: closed (was open) · via afpak");
     assert!(store.pending("log").unwrap().is_empty(), "the log sink acknowledged it");
     drop(store);
 

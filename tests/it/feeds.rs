@@ -150,9 +150,20 @@ async fn replaying_ten_days_of_brownsville_rss_alerts_on_lane_closures_never_on_
     assert_eq!(
         first,
         [
-            ("2026-08-12T06:55:39Z", "Brownsville - Veterans International: open (was restricted)"),
-            ("2026-08-12T11:34:27Z", "Brownsville - B&M: open (was restricted)"),
-            ("2026-08-12T11:34:27Z", "Brownsville - Los Indios: restricted (was open)"),
+            (
+                "2026-08-12T06:55:39Z",
+                "Brownsville - Veterans International: open: hours 6 am-Midnight (was restricted: lanes closed: \
+                 passenger vehicles Ready) · via replay"
+            ),
+            (
+                "2026-08-12T11:34:27Z",
+                "Brownsville - B&M: open (was restricted: lanes closed: pedestrian General) · via replay"
+            ),
+            (
+                "2026-08-12T11:34:27Z",
+                "Brownsville - Los Indios: restricted: lanes closed: commercial vehicles General, commercial \
+                 vehicles Fast, passenger vehicles Ready; hours 6 am-10 pm (was open) · via replay"
+            ),
         ]
     );
 }

@@ -17,6 +17,7 @@ mod mail;
 mod model;
 mod operate;
 mod pipeline;
+mod resolve;
 mod reuse;
 mod review;
 mod service;

@@ -316,7 +316,7 @@ async fn a_route_alerts_when_its_last_open_crossing_nears_expiry_and_when_all_ar
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].alert, AlertKind::RouteBlocked);
     assert_eq!(a[0].key, "route:khi-kbl:last:expiry:chaman:2025-04-15:7d");
-    assert_eq!(a[0].message, "Route Karachi–Kabul: Chaman–Spin Boldak is the last open crossing — Chaman–Spin Boldak: open until 15 Apr 2025 (Asia/Karachi) — 7 days left");
+    assert_eq!(a[0].message, "Route Karachi–Kabul: Chaman–Spin Boldak is the last open crossing — Chaman–Spin Boldak: open until 15 Apr 2025 (Asia/Karachi) — 7 days left · via news");
     assert!(due(t("2025-04-09T00:00:00Z")).is_empty(), "once");
 
     std::fs::write(&feed_file, native(&[("torkham", "closed", None), ("chaman", "closed", None)])).unwrap();
@@ -325,8 +325,38 @@ async fn a_route_alerts_when_its_last_open_crossing_nears_expiry_and_when_all_ar
     let a = due(t("2025-04-10T00:00:00Z"));
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].severity, borderwatch::model::Severity::Critical);
-    assert_eq!(a[0].message, "Route Karachi–Kabul: every crossing is closed (Torkham, Chaman–Spin Boldak)");
+    assert_eq!(
+        a[0].message,
+        "Route Karachi–Kabul: every crossing is closed (Torkham via news, Chaman–Spin Boldak via news)"
+    );
     assert!(due(t("2025-04-10T06:00:00Z")).is_empty(), "one alert per blockage");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_repeats_its_closure_under_one_fingerprint_and_the_reopening_ends_it() {
+    let dir = tempdir();
+    let feed_file = dir.path().join("news.json");
+    std::fs::write(&feed_file, native(&[("torkham", "open", None)])).unwrap();
+    let cfg =
+        write_config(dir.path(), &[("news", "path = \"news.json\"".into())], "[alerts]\nrepeat_closed = \"24h\"\n");
+    let clock = FixedClock::new(t("2025-03-24T00:00:00Z"));
+    let p = poller(&cfg, &clock);
+    let feed = p.config.feeds[0].clone();
+    p.poll(&feed).await;
+    std::fs::write(&feed_file, native(&[("torkham", "closed", None)])).unwrap();
+    clock.set(t("2025-03-24T01:00:00Z"));
+    let closure = p.poll(&feed).await.alerts.remove(0);
+    let reminder = due(&p, t("2025-03-25T01:00:00Z")).remove(0);
+    assert!(reminder.key.starts_with("repeat:torkham:"), "{}", reminder.key);
+    assert_eq!(reminder.incident.as_deref(), Some(closure.key.as_str()), "in the closure's incident");
+    std::fs::write(&feed_file, native(&[("torkham", "open", None)])).unwrap();
+    clock.set(t("2025-03-25T02:00:00Z"));
+    let reopening = p.poll(&feed).await.alerts.remove(0);
+    assert!(reopening.resolved);
+    let fingerprint = |a| borderwatch::alert::webhook::payload("ops", a)["alerts"][0]["fingerprint"].clone();
+    assert_eq!(fingerprint(&reminder), fingerprint(&closure));
+    assert_eq!(fingerprint(&reopening), fingerprint(&closure));
+    assert!(due(&p, t("2025-03-26T02:00:00Z")).is_empty(), "no reminder of a closure that ended");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -345,7 +375,7 @@ async fn a_lasting_closure_is_recalled_every_interval_once_each() {
     let a = due("2025-03-25T00:00:00Z");
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].key, "repeat:torkham:news:2025-03-24T00:00:00Z:1");
-    assert_eq!(a[0].message, "Torkham: still closed, for 1 day");
+    assert_eq!(a[0].message, "Torkham: still closed, for 1 day · via news");
     assert!(due("2025-03-25T06:00:00Z").is_empty(), "once a day");
     let a = due("2025-03-28T12:00:00Z");
     assert_eq!(

@@ -86,7 +86,7 @@ async fn a_shrink_applies_the_closure_at_once_and_is_accepted_as_the_new_shape_a
                     "Feed m sent an implausible snapshot: the snapshot lost 3 of 4 records (more than 50%). \
                      The crossings it still reports are updated; the ones it lacks are kept until the shrink lasts."
                 ),
-                s(AlertKind::StatusChanged, "Torkham: closed (was open)"),
+                s(AlertKind::StatusChanged, "Torkham: closed (was open) · via m"),
             ],
             vec![],
             vec![s(

@@ -165,7 +165,13 @@ async fn brownsville_lanes_rolled_up_into_the_port_give_far_fewer_alerts_than_la
     let first: Vec<&str> = port.iter().take(2).map(|a| a.message.as_str()).collect();
     assert_eq!(
         first,
-        ["Brownsville - Los Indios: closed (was open)", "Brownsville - Veterans International: closed (was open)"]
+        [
+            "Brownsville - Los Indios: closed: lanes closed: commercial vehicles General, commercial vehicles Fast, \
+             passenger vehicles General, passenger vehicles Ready; hours 6 am-10 pm (was open) · via brownsville",
+            "Brownsville - Veterans International: closed: lanes closed: commercial vehicles General, commercial \
+             vehicles Fast, passenger vehicles General, passenger vehicles Sentri, passenger vehicles Ready, \
+             pedestrian General; hours 6 am-Midnight (was open) · via brownsville"
+        ]
     );
     assert!(brownsville("ignore", "").await.is_empty(), "lanes never change the status: no alert in ten days");
     assert_eq!(brownsville("alert", "").await.len(), 110, "the default keeps today's lane alerts");

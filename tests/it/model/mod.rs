@@ -139,6 +139,7 @@ async fn random_histories_alert_exactly_as_the_documented_rules_say() {
         "feed_shape_accepted",
         "sources_disagree",
         "route_blocked",
+        "route_cleared",
     ] {
         assert!(seen.get(kind).is_some_and(|n| *n > 0), "no history exercised {kind}: {seen:?}");
     }

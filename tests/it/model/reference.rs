@@ -18,6 +18,9 @@
 //!   records for a crossing disagree, once per distinct set of `feed=status`.
 //! - `route_blocked` when every crossing of the route is closed (keyed by the latest
 //!   closure), or when all but one are and the last open one reaches a ladder step.
+//! - `route_cleared` once per blockage (every crossing closed), keyed as it with
+//!   `cleared`, when a crossing of the route is open or restricted again; a later
+//!   blockage is the one a clearing ends.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -54,11 +57,13 @@ pub struct Model {
     routes: Vec<(&'static str, Vec<&'static str>)>,
     feeds: BTreeMap<String, BTreeMap<&'static str, Held>>,
     fired: HashSet<String>,
+    /// Each route's latest blockage not cleared yet.
+    blocks: BTreeMap<&'static str, String>,
 }
 
 impl Model {
     pub fn new(zones: BTreeMap<&'static str, chrono_tz::Tz>, routes: Vec<(&'static str, Vec<&'static str>)>) -> Model {
-        Model { zones, routes, feeds: BTreeMap::new(), fired: HashSet::new() }
+        Model { zones, routes, feeds: BTreeMap::new(), fired: HashSet::new(), blocks: BTreeMap::new() }
     }
 
     fn fire(&mut self, out: &mut Vec<Expected>, kind: &str, key: String) {
@@ -188,8 +193,16 @@ impl Model {
             if latest.iter().all(closed) {
                 let since = latest.iter().flatten().map(|h| h.observed).max().expect("a route has crossings");
                 let key = format!("route:{route}:blocked:{}", since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+                if !self.fired.contains(&key) {
+                    self.blocks.insert(route, key.clone());
+                }
                 self.fire(&mut out, "route_blocked", key);
                 continue;
+            }
+            if latest.iter().flatten().any(|h| matches!(h.entry.status, "open" | "restricted")) {
+                if let Some(key) = self.blocks.remove(route) {
+                    self.fire(&mut out, "route_cleared", key.replacen(":blocked:", ":cleared:", 1));
+                }
             }
             let open: Vec<&Option<&Held>> = latest.iter().filter(|x| !closed(x)).collect();
             if let [Some(last)] = open.as_slice() {
