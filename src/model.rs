@@ -240,6 +240,9 @@ pub enum AlertKind {
     NeedsReview,
     /// Every crossing of a route is closed, or the last open one is about to close.
     RouteBlocked,
+    /// Several alerts sent as one message by a sink with a `digest` window (never stored:
+    /// each alert in it keeps its own row and key).
+    Digest,
 }
 
 impl AlertKind {
@@ -257,6 +260,7 @@ impl AlertKind {
             AlertKind::SourcesDisagree => "sources_disagree",
             AlertKind::NeedsReview => "needs_review",
             AlertKind::RouteBlocked => "route_blocked",
+            AlertKind::Digest => "digest",
         }
     }
 }

@@ -140,6 +140,10 @@ impl Sink for EmailSink {
         self.config.quiet.as_ref()
     }
 
+    fn digest(&self) -> Option<chrono::Duration> {
+        self.config.digest
+    }
+
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
         Box::pin(async move {
             let c = &self.config;
@@ -228,6 +232,7 @@ mod tests {
                 timeout: chrono::Duration::seconds(10),
                 allow_local: crate::policy::Local::Denied,
                 quiet: None,
+                digest: None,
             };
             let sink = EmailSink::new(config).unwrap();
             assert!(!format!("{sink:?}").contains("pw\""), "{sink:?}");

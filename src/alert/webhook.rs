@@ -1,6 +1,7 @@
 //! The webhook sink: one POST per alert with a versioned JSON payload shaped like
 //! Alertmanager's webhook, an `Idempotency-Key` equal to the dedup key (a redelivery
-//! after a crash carries the same key), and an optional HMAC-SHA256 signature.
+//! after a crash carries the same key), and an optional HMAC-SHA256 signature. A digest
+//! is one POST whose `alerts` array holds every alert in it, keyed by the digest's key.
 //! Only a 2xx answer counts as delivered; anything else leaves the alert queued.
 
 use hmac::{Hmac, Mac};
@@ -36,7 +37,30 @@ impl WebhookSink {
 /// The JSON body for one alert.
 #[must_use]
 pub fn payload(receiver: &str, a: &Alert) -> serde_json::Value {
-    let status = if a.alert == AlertKind::FeedRecovered { "resolved" } else { "firing" };
+    payload_many(receiver, std::slice::from_ref(a))
+}
+
+/// The JSON body for several alerts (a digest): one entry per alert in `alerts`; the
+/// body is `resolved` only when every alert in it is.
+#[must_use]
+pub fn payload_many(receiver: &str, alerts: &[Alert]) -> serde_json::Value {
+    let entries: Vec<serde_json::Value> = alerts.iter().map(entry).collect();
+    let status = if alerts.iter().all(resolved) { "resolved" } else { "firing" };
+    json!({
+        "version": PAYLOAD_VERSION,
+        "receiver": receiver,
+        "status": status,
+        "alerts": entries,
+    })
+}
+
+fn resolved(a: &Alert) -> bool {
+    a.alert == AlertKind::FeedRecovered
+}
+
+/// One entry of the `alerts` array.
+fn entry(a: &Alert) -> serde_json::Value {
+    let status = if resolved(a) { "resolved" } else { "firing" };
     let fingerprint: String = Sha256::digest(a.key.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect();
     let mut labels = serde_json::Map::new();
     labels.insert("alertname".into(), json!(a.alert.as_str()));
@@ -51,21 +75,16 @@ pub fn payload(receiver: &str, a: &Alert) -> serde_json::Value {
         labels.insert("lead".into(), json!(l));
     }
     json!({
-        "version": PAYLOAD_VERSION,
-        "receiver": receiver,
         "status": status,
-        "alerts": [{
-            "status": status,
-            "labels": labels,
-            "annotations": {
-                "summary": a.message,
-                "evidence": a.record.as_ref().and_then(|r| r.evidence.clone()),
-            },
-            "startsAt": a.at,
-            "endsAt": if status == "resolved" { a.at.clone() } else { String::new() },
-            "fingerprint": fingerprint,
-            "borderwatch": a,
-        }],
+        "labels": labels,
+        "annotations": {
+            "summary": a.message,
+            "evidence": a.record.as_ref().and_then(|r| r.evidence.clone()),
+        },
+        "startsAt": a.at,
+        "endsAt": if status == "resolved" { a.at.clone() } else { String::new() },
+        "fingerprint": fingerprint,
+        "borderwatch": a,
     })
 }
 
@@ -87,31 +106,44 @@ impl Sink for WebhookSink {
         self.config.quiet.as_ref()
     }
 
+    fn digest(&self) -> Option<chrono::Duration> {
+        self.config.digest
+    }
+
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
-        Box::pin(async move {
-            let fail = |message: String| NotifyError::new(&self.config.name, message);
-            policy::check_url(&self.config.url, self.config.allow_http, &self.config.allow_local)
-                .map_err(|e| fail(e.to_string()))?;
-            let body = serde_json::to_vec(&payload(&self.config.name, alert)).expect("payload serializes");
-            let mut req = self
-                .client
-                .post(self.config.url.clone())
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .header("Idempotency-Key", &alert.key);
-            if let Some(secret) = &self.config.secret {
-                req = req.header("X-Borderwatch-Signature", signature(secret.expose(), &body));
-            }
-            let resp = req
-                .body(body)
-                .send()
-                .await
-                .map_err(|e| fail(format!("POST {} failed: {}", redacted(&self.config.url), e.without_url())))?;
-            if resp.status().is_success() {
-                Ok(())
-            } else {
-                Err(fail(format!("POST {} answered {}", redacted(&self.config.url), resp.status().as_u16())))
-            }
-        })
+        Box::pin(self.post(payload(&self.config.name, alert), alert.key.clone()))
+    }
+
+    fn deliver_digest<'a>(&'a self, alerts: &'a [Alert]) -> Delivery<'a> {
+        Box::pin(self.post(payload_many(&self.config.name, alerts), super::digest::key(alerts)))
+    }
+}
+
+impl WebhookSink {
+    /// POSTs `body` with `key` as its `Idempotency-Key`; only a 2xx answer is `Ok`.
+    async fn post(&self, body: serde_json::Value, key: String) -> Result<(), NotifyError> {
+        let fail = |message: String| NotifyError::new(&self.config.name, message);
+        policy::check_url(&self.config.url, self.config.allow_http, &self.config.allow_local)
+            .map_err(|e| fail(e.to_string()))?;
+        let body = serde_json::to_vec(&body).expect("payload serializes");
+        let mut req = self
+            .client
+            .post(self.config.url.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("Idempotency-Key", key);
+        if let Some(secret) = &self.config.secret {
+            req = req.header("X-Borderwatch-Signature", signature(secret.expose(), &body));
+        }
+        let resp = req
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| fail(format!("POST {} failed: {}", redacted(&self.config.url), e.without_url())))?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(fail(format!("POST {} answered {}", redacted(&self.config.url), resp.status().as_u16())))
+        }
     }
 }
 

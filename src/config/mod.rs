@@ -169,8 +169,8 @@ impl FeedConfig {
 pub enum SinkConfig {
     /// The structured log (always on; listing it is allowed and changes nothing).
     Log,
-    /// Desktop notifications over the session D-Bus, with optional quiet hours.
-    Desktop(Option<QuietHours>),
+    /// Desktop notifications over the session D-Bus.
+    Desktop(DesktopConfig),
     /// HTTP POST of each alert.
     Webhook(WebhookConfig),
     /// A push notification through an ntfy server.
@@ -196,6 +196,15 @@ impl SinkConfig {
     }
 }
 
+/// The desktop sink.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DesktopConfig {
+    /// When to hold all but critical alerts.
+    pub quiet: Option<QuietHours>,
+    /// Gather the alerts that come due within this long into one notification.
+    pub digest: Option<Duration>,
+}
+
 /// A webhook sink.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookConfig {
@@ -213,6 +222,8 @@ pub struct WebhookConfig {
     pub allow_local: Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,
+    /// Gather the alerts that come due within this long into one message.
+    pub digest: Option<Duration>,
 }
 
 /// An ntfy sink: one POST per alert to a topic URL, on ntfy.sh or a self-hosted server.
@@ -232,6 +243,8 @@ pub struct NtfyConfig {
     pub allow_local: Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,
+    /// Gather the alerts that come due within this long into one message.
+    pub digest: Option<Duration>,
 }
 
 /// The Bot API a Telegram sink talks to unless `api_url` says otherwise.
@@ -256,6 +269,8 @@ pub struct TelegramConfig {
     pub allow_local: Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,
+    /// Gather the alerts that come due within this long into one message.
+    pub digest: Option<Duration>,
 }
 
 /// How an email sink protects its SMTP connection.
@@ -292,6 +307,8 @@ pub struct EmailConfig {
     pub allow_local: Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,
+    /// Gather the alerts that come due within this long into one message.
+    pub digest: Option<Duration>,
 }
 
 /// `quiet_hours = "22:00-07:00"` in `quiet_timezone`: a sink holds all but critical

@@ -8,6 +8,7 @@ mod cli;
 mod crash;
 mod daemon;
 mod desktop;
+mod digest;
 mod faults;
 mod feeds;
 mod helpers;
