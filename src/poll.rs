@@ -15,19 +15,20 @@ use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
 use sha2::{Digest, Sha256};
 
+use crate::ack::Ack;
 use crate::alert::dispatch::blocking;
 use crate::alert::rules;
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig};
 use crate::diff::{diff, plausible, Diff, Removals, Stored, Suspect};
 use crate::events::{
-    BaselineStored, FailureNotRecorded, PollCompleted, PollFailed, PollUnchanged, RecordChanged, SnapshotEmpty,
-    SnapshotSuspect,
+    AlertHeld, BaselineStored, FailureNotRecorded, PollCompleted, PollFailed, PollUnchanged, RecordChanged,
+    SnapshotEmpty, SnapshotSuspect,
 };
 use crate::fetch::{fetch, FetchError, Fetched, HttpFetcher};
 use crate::formats::{self, ParseError};
 use crate::health::Health;
-use crate::model::{Alert, Change, ChangeKind, Said};
+use crate::model::{Alert, Change, ChangeKind, Said, Severity};
 use crate::normalize::{snapshot, Snapshot};
 use crate::store::{Apply, FeedState, Store, StoreError};
 
@@ -374,7 +375,8 @@ fn hex(bytes: &[u8]) -> String {
 
 /// What the passing of time makes due: the expiry ladder of ends at least as sure as
 /// `arm_expiry`, one `needs_review` for each less sure end, route alerts and, when
-/// `repeat_closed` is set, reminders of lasting closures. After the state was rebuilt
+/// `repeat_closed` is set, reminders of lasting closures. A reminder of something an ack
+/// in force covers is recorded as held by it, and logged, not queued. After the state was rebuilt
 /// from corruption, what came due before the rebuild is held, not sent: the lost state
 /// most likely sent it already. Reads the records once, queues
 /// the due alerts in one transaction, and returns the new ones with the next instant at
@@ -404,17 +406,35 @@ pub fn queue_due_for(
     now: DateTime<Utc>,
 ) -> Result<(Vec<Alert>, Option<DateTime<Utc>>), StoreError> {
     let (leads, arm) = (&alerts.lead_times, alerts.arm_expiry);
-    let mut due = rules::ladder_due(records, leads, arm, now);
-    due.extend(rules::reviews_due(records, arm, now));
-    due.extend(rules::routes_due(routes, records, leads, arm, now));
+    // Reminders (ladder steps, a route's last-crossing steps, which are warnings, and
+    // reminders of lasting closures) are what an ack holds; news (reviews, a route
+    // blocked, critical) never is.
+    let mut reminders = rules::ladder_due(records, leads, arm, now);
+    let mut due = rules::reviews_due(records, arm, now);
+    let (blocked, steps): (Vec<Alert>, Vec<Alert>) =
+        rules::routes_due(routes, records, leads, arm, now).into_iter().partition(|a| a.severity == Severity::Critical);
+    due.extend(blocked);
+    reminders.extend(steps);
     let mut next = rules::next_ladder_instant(records, leads, arm, now);
     if let Some(every) = alerts.repeat_closed {
-        due.extend(rules::repeats_due(records, every, now));
+        reminders.extend(rules::repeats_due(records, every, now));
         next = next.into_iter().chain(rules::next_repeat_instant(records, every, now)).min();
     }
+    let current = crate::ack::statuses(records);
+    let acks: Vec<Ack> = store.acks()?.into_iter().filter(|k| k.in_force(&current, now)).collect();
+    let (sent, acked) = crate::ack::hold(reminders, &acks);
+    due.extend(sent);
     let mut held = Vec::new();
     if let Some(rebuilt) = store.rebuilt_at(now)? {
         (held, due) = due.into_iter().partition(|a| a.at <= rebuilt);
+    }
+    if !acked.is_empty() {
+        let acked: Vec<(Alert, String)> = acked.into_iter().map(|(a, k)| (a, k.id.clone())).collect();
+        for (a, id) in store.hold_for_acks(&acked)? {
+            if let Some(k) = acks.iter().find(|k| k.id == id) {
+                AlertHeld { alert: &a, ack: k }.emit();
+            }
+        }
     }
     Ok((store.queue_and_hold(&due, &held)?, next))
 }

@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per feature.
 
+mod ack;
 mod alerts;
 mod board;
 mod browser;
