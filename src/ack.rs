@@ -86,14 +86,14 @@ pub fn statuses(records: &[(Record, DateTime<Utc>)]) -> BTreeMap<String, String>
     latest.into_iter().map(|(c, r)| (c.to_string(), r.status.as_str().to_string())).collect()
 }
 
-/// Splits due `reminders` into those sent and those held, each held one with the ack
-/// that holds it.
+/// Splits due alerts, each with whether it is a reminder, into those sent (in order) and
+/// the reminders held, each with the ack that holds it.
 #[must_use]
-pub fn hold(reminders: Vec<Alert>, acks: &[Ack]) -> (Vec<Alert>, Vec<(Alert, &Ack)>) {
+pub fn hold(due: Vec<(Alert, bool)>, acks: &[Ack]) -> (Vec<Alert>, Vec<(Alert, &Ack)>) {
     let mut sent = Vec::new();
     let mut held = Vec::new();
-    for a in reminders {
-        match acks.iter().find(|k| k.covers(&a)) {
+    for (a, reminder) in due {
+        match acks.iter().find(|k| reminder && k.covers(&a)) {
             Some(k) => held.push((a, k)),
             None => sent.push(a),
         }
@@ -156,9 +156,14 @@ mod tests {
         assert!(!r.covers(&alert(None, Some("other"))));
         let c = ack(Target::Crossing, "torkham", &[("torkham", "open")], None);
         assert!(!c.covers(&alert(None, Some("karachi-kabul"))), "a crossing ack is not its routes'");
-        let (sent, held) =
-            hold(vec![alert(Some("torkham"), None), alert(Some("wagah"), None)], std::slice::from_ref(&c));
-        assert_eq!((sent.len(), held.len()), (1, 1));
+        let due = vec![
+            (alert(Some("torkham"), None), true),
+            (alert(Some("wagah"), None), true),
+            (alert(Some("torkham"), None), false),
+        ];
+        let (sent, held) = hold(due, std::slice::from_ref(&c));
+        assert_eq!((sent.len(), held.len()), (2, 1), "only reminders are held");
         assert_eq!(held[0].0.crossing.as_deref(), Some("torkham"));
+        assert_eq!(sent[1].crossing.as_deref(), Some("torkham"), "in order");
     }
 }

@@ -406,24 +406,24 @@ pub fn queue_due_for(
     now: DateTime<Utc>,
 ) -> Result<(Vec<Alert>, Option<DateTime<Utc>>), StoreError> {
     let (leads, arm) = (&alerts.lead_times, alerts.arm_expiry);
-    // Reminders (ladder steps, a route's last-crossing steps, which are warnings, and
-    // reminders of lasting closures) are what an ack holds; news (reviews, a route
-    // blocked, critical) never is.
-    let mut reminders = rules::ladder_due(records, leads, arm, now);
-    let mut due = rules::reviews_due(records, arm, now);
-    let (blocked, steps): (Vec<Alert>, Vec<Alert>) =
-        rules::routes_due(routes, records, leads, arm, now).into_iter().partition(|a| a.severity == Severity::Critical);
-    due.extend(blocked);
-    reminders.extend(steps);
+    // Each due alert with whether it is a reminder (ladder steps, a route's last-crossing
+    // steps, which are warnings, and reminders of lasting closures): what an ack holds.
+    // News (reviews, a route blocked, critical) never is.
+    let mut due: Vec<(Alert, bool)> =
+        rules::ladder_due(records, leads, arm, now).into_iter().map(|a| (a, true)).collect();
+    due.extend(rules::reviews_due(records, arm, now).into_iter().map(|a| (a, false)));
+    due.extend(rules::routes_due(routes, records, leads, arm, now).into_iter().map(|a| {
+        let step = a.severity != Severity::Critical;
+        (a, step)
+    }));
     let mut next = rules::next_ladder_instant(records, leads, arm, now);
     if let Some(every) = alerts.repeat_closed {
-        reminders.extend(rules::repeats_due(records, every, now));
+        due.extend(rules::repeats_due(records, every, now).into_iter().map(|a| (a, true)));
         next = next.into_iter().chain(rules::next_repeat_instant(records, every, now)).min();
     }
     let current = crate::ack::statuses(records);
     let acks: Vec<Ack> = store.acks()?.into_iter().filter(|k| k.in_force(&current, now)).collect();
-    let (sent, acked) = crate::ack::hold(reminders, &acks);
-    due.extend(sent);
+    let (mut due, acked) = crate::ack::hold(due, &acks);
     let mut held = Vec::new();
     if let Some(rebuilt) = store.rebuilt_at(now)? {
         (held, due) = due.into_iter().partition(|a| a.at <= rebuilt);
