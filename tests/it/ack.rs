@@ -151,3 +151,30 @@ fn ack_and_unack_name_a_known_crossing_or_route_and_take_a_real_duration() {
     assert_eq!(again.status.code(), Some(0));
     assert!(stdout(&again).contains("route Karachi–Kabul was not acknowledged"), "{}", stdout(&again));
 }
+
+#[test]
+fn an_ack_without_for_holds_reminders_of_a_lasting_closure_until_unack() {
+    let dir = tempdir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("bw.toml"),
+        "[daemon]\nstate = \"s.db\"\n[alerts]\nrepeat_closed = \"24h\"\n[[feed]]\nid = \"news\"\n\
+         format = \"borderwatch-json\"\npath = \"feed.json\"\nschedule = \"0 0 1 1 *\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("feed.json"), native(&[("torkham", "closed", None)])).unwrap();
+    let keys = |now: &str| -> Vec<String> {
+        let o = run(d, &["check", "--now", now, "--json"]);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "check at {now}: {}", stderr(&o));
+        json_lines(&o).iter().filter_map(|l| l["key"].as_str().map(str::to_string)).collect()
+    };
+    assert!(keys("2025-03-24T00:00:00Z").is_empty(), "baseline");
+    let ack = run(d, &["ack", "torkham", "--now", "2025-03-24T01:00:00Z"]);
+    assert!(stdout(&ack).contains("Acknowledged Torkham until its status changes"), "{}", stdout(&ack));
+    assert!(keys("2025-03-25T00:00:00Z").is_empty(), "the first reminder is held");
+    let text = stdout(&run(d, &["status", "--now", "2025-03-25T01:00:00Z"]));
+    assert!(text.contains("held 2025-03-25 00:00 UTC: Torkham: still closed, for 1 day"), "{text}");
+    assert!(keys("2025-03-26T00:00:00Z").is_empty(), "and the second: no end but a status change");
+    assert!(stdout(&run(d, &["unack", "torkham"])).contains("Removed the acknowledgement of Torkham"));
+    assert_eq!(keys("2025-03-27T00:00:00Z"), ["repeat:torkham:news:2025-03-24T00:00:00Z:3"], "reminders resume");
+}

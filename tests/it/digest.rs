@@ -242,3 +242,62 @@ async fn a_sigkill_in_the_middle_of_a_digest_window_loses_none_and_repeats_none(
     want.sort();
     assert_eq!(received, want, "every alert exactly once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ntfy_and_telegram_send_a_digest_as_one_message_with_the_headline_as_title() {
+    let ntfy = Server::start(|_| Reply::ok("{}")).await;
+    let telegram = Server::start(|_| Reply::ok(r#"{"ok":true,"result":{}}"#)).await;
+    let dir = tempdir();
+    std::fs::write(dir.path().join("ntfy.token"), "tk_x\n").unwrap();
+    std::fs::write(dir.path().join("bot.token"), "1:x\n").unwrap();
+    let cfg = crate::channels::config(
+        dir.path(),
+        &format!(
+            "[[sink]]\nkind = \"ntfy\"\nurl = \"{}\"\ntoken_file = \"ntfy.token\"\nallow_http = true\nallow_local = true\n\
+             digest = \"10m\"\n[[sink]]\nkind = \"telegram\"\napi_url = \"{}\"\nchat_id = \"-100\"\n\
+             token_file = \"bot.token\"\nallow_http = true\nallow_local = true\ndigest = \"10m\"\n",
+            ntfy.url("/bw"),
+            telegram.url("")
+        ),
+    );
+    let config = borderwatch::config::Config::load(&cfg).unwrap();
+    let mut store = Store::open(&config.daemon.state, Utc::now()).unwrap();
+    let alerts: Vec<borderwatch::model::Alert> = (0..3)
+        .map(|i| {
+            serde_json::from_value(serde_json::json!({
+                "alert": "status_changed", "severity": if i == 1 { "warning" } else { "info" },
+                "crossing": "torkham", "name": "Torkham", "key": format!("status:torkham:afpak:{i}"),
+                "at": format!("2025-04-01T08:0{i}:00Z"), "late": false,
+                "message": format!("Torkham: <b>change</b> & {i}"), "record": null, "previous": null
+            }))
+            .unwrap()
+        })
+        .collect();
+    store.queue_alerts(&alerts).unwrap();
+    let store = std::sync::Arc::new(std::sync::Mutex::new(store));
+    let sinks = borderwatch::daemon::sinks(&config);
+    let health = borderwatch::health::Health::new();
+    let at =
+        |s: &str| -> borderwatch::clock::SharedClock { std::sync::Arc::new(borderwatch::clock::FixedClock::new(t(s))) };
+    let round =
+        borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-04-01T08:09:59Z"), &health).await.unwrap();
+    assert_eq!((ntfy.hits(), telegram.hits()), (0, 0), "inside the window");
+    assert_eq!(round.next_digest, Some(t("2025-04-01T08:10:00Z")), "the dispatcher wakes when the window ends");
+    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-04-01T08:10:00Z"), &health).await.unwrap();
+    borderwatch::alert::deliver_pending(&store, &sinks, &at("2025-04-01T08:20:00Z"), &health).await.unwrap();
+    assert_eq!((ntfy.hits(), telegram.hits()), (1, 1), "one message each");
+
+    let n = ntfy.seen.lock().unwrap()[0].clone();
+    assert_eq!(n.header("title"), Some("borderwatch: 3 changes on Torkham"));
+    assert_eq!((n.header("tags"), n.header("priority")), (Some("digest"), Some("4")), "the worst is a warning");
+    assert_eq!(
+        String::from_utf8(n.body).unwrap(),
+        "Torkham: <b>change</b> & 0\nTorkham: <b>change</b> & 1\nTorkham: <b>change</b> & 2"
+    );
+    let m: serde_json::Value = serde_json::from_slice(&telegram.seen.lock().unwrap()[0].body).unwrap();
+    assert_eq!(
+        m["text"],
+        "<b>borderwatch: 3 changes on Torkham</b>\nTorkham: &lt;b&gt;change&lt;/b&gt; &amp; 0\n\
+         Torkham: &lt;b&gt;change&lt;/b&gt; &amp; 1\nTorkham: &lt;b&gt;change&lt;/b&gt; &amp; 2"
+    );
+}
