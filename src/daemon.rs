@@ -371,7 +371,9 @@ async fn dispatcher(live: watch::Receiver<Live>, wake: Arc<Notify>, health: Arc<
         let wait = match round {
             Ok(round) if round.failed_sinks == 0 => {
                 attempt = 0;
-                IDLE_REDELIVERY
+                // A digest comes due at an instant of the injected clock, as the ladder does.
+                let digest = round.next_digest.and_then(|t| (t - p.clock.now()).to_std().ok());
+                digest.map_or(IDLE_REDELIVERY, |d| d.min(IDLE_REDELIVERY))
             }
             Ok(round) => {
                 attempt += 1;

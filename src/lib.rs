@@ -11,6 +11,7 @@
 //! exit code.
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod ack;
 pub mod alert;
 pub mod board;
 pub mod calendar;

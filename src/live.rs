@@ -31,7 +31,7 @@ pub fn sinks(config: &Config) -> Vec<Box<dyn Sink>> {
     for s in &config.sinks {
         match s {
             SinkConfig::Log => {}
-            SinkConfig::Desktop(quiet) => out.push(Box::new(DesktopSink::new(*quiet))),
+            SinkConfig::Desktop(d) => out.push(Box::new(DesktopSink::new(*d))),
             SinkConfig::Webhook(w) => built(&mut out, WebhookSink::new(w.clone())),
             SinkConfig::Ntfy(n) => built(&mut out, NtfySink::new(n.clone())),
             SinkConfig::Telegram(t) => built(&mut out, TelegramSink::new(t.clone())),

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use borderwatch::commands::args::{Cli, Command, ConfigCommand};
-use borderwatch::commands::{check, crossings, daemon, manual, notify, read, replay, state, Outcome, Reply};
+use borderwatch::commands::{ack, check, crossings, daemon, manual, notify, read, replay, state, Outcome, Reply};
 use borderwatch::logging::{self, Target};
 use clap::Parser;
 
@@ -33,6 +33,8 @@ fn main() -> ExitCode {
         Command::Extract(a) => read::run_extract(&a),
         Command::Parse(a) => read::run_parse(&a),
         Command::Replay(a) => replay::run(&a),
+        Command::Ack(a) => ack::run_ack(&a),
+        Command::Unack(a) => ack::run_unack(&a),
         Command::NotifyTest(a) => notify::run(&a),
         Command::Calendar(a) => state::run_calendar(&a),
         Command::Board(a) => state::run_board(&a),

@@ -253,6 +253,9 @@ pub enum AlertKind {
     ThresholdCleared,
     /// A route that had every crossing closed has one open again: ends its `route_blocked`.
     RouteCleared,
+    /// Several alerts sent as one message by a sink with a `digest` window (never stored:
+    /// each alert in it keeps its own row and key).
+    Digest,
 }
 
 impl AlertKind {
@@ -273,6 +276,7 @@ impl AlertKind {
             AlertKind::ThresholdCrossed => "threshold_crossed",
             AlertKind::ThresholdCleared => "threshold_cleared",
             AlertKind::RouteCleared => "route_cleared",
+            AlertKind::Digest => "digest",
         }
     }
 }

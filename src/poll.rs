@@ -15,19 +15,20 @@ use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
 use sha2::{Digest, Sha256};
 
+use crate::ack::Ack;
 use crate::alert::dispatch::blocking;
 use crate::alert::{routes, rules, watch};
 use crate::clock::SharedClock;
 use crate::config::{Config, FeedConfig};
 use crate::diff::{diff, plausible, Diff, Removals, Stored, Suspect};
 use crate::events::{
-    BaselineStored, FailureNotRecorded, PollCompleted, PollFailed, PollUnchanged, RecordChanged, SnapshotEmpty,
-    SnapshotSuspect,
+    AlertHeld, BaselineStored, FailureNotRecorded, PollCompleted, PollFailed, PollUnchanged, RecordChanged,
+    SnapshotEmpty, SnapshotSuspect,
 };
 use crate::fetch::{fetch, FetchError, Fetched, HttpFetcher};
 use crate::formats::{self, ParseError};
 use crate::health::Health;
-use crate::model::{Alert, Change, ChangeKind, Record, Said};
+use crate::model::{Alert, AlertKind, Change, ChangeKind, Record, Said, Severity};
 use crate::normalize::{snapshot, Snapshot};
 use crate::store::{Apply, FeedState, Store, StoreError};
 
@@ -413,7 +414,8 @@ fn hex(bytes: &[u8]) -> String {
 /// What the passing of time makes due: the expiry ladder of ends at least as sure as
 /// `arm_expiry`, one `needs_review` for each less sure end, route alerts and, when
 /// `repeat_closed` is set, reminders of lasting closures, and the `threshold_crossed` of
-/// each `[[watch]]` whose hold has ended. After the state was rebuilt
+/// each `[[watch]]` whose hold has ended. A reminder of something an ack in force covers
+/// is recorded as held by it, and logged, not queued. After the state was rebuilt
 /// from corruption, what came due before the rebuild is held, not sent: the lost state
 /// most likely sent it already. Reads the records once, queues
 /// the due alerts in one transaction (a watch's in another, with its state), and returns
@@ -444,8 +446,12 @@ pub fn queue_due_for(
     now: DateTime<Utc>,
 ) -> Result<(Vec<Alert>, Option<DateTime<Utc>>), StoreError> {
     let (leads, arm) = (&alerts.lead_times, alerts.arm_expiry);
-    let mut due = rules::ladder_due(records, leads, arm, now);
-    due.extend(rules::reviews_due(records, arm, now));
+    // Each due alert with whether it is a reminder (ladder steps, a route's last-crossing
+    // steps, which are warnings, and reminders of lasting closures): what an ack holds.
+    // News (reviews, a route blocked or cleared, critical) never is.
+    let mut due: Vec<(Alert, bool)> =
+        rules::ladder_due(records, leads, arm, now).into_iter().map(|a| (a, true)).collect();
+    due.extend(rules::reviews_due(records, arm, now).into_iter().map(|a| (a, false)));
     let mut blocks = BTreeMap::new();
     for route in routes {
         let Some(last) = store.latest_alert(&routes::blocked_prefix(&route.id), None)? else { continue };
@@ -454,7 +460,10 @@ pub fn queue_due_for(
             blocks.insert(route.id.clone(), routes::OpenBlock { key: last.key, incident });
         }
     }
-    due.extend(routes::routes_due(routes, records, &blocks, leads, arm, now));
+    due.extend(routes::routes_due(routes, records, &blocks, leads, arm, now).into_iter().map(|a| {
+        let step = a.alert == AlertKind::RouteBlocked && a.severity != Severity::Critical;
+        (a, step)
+    }));
     let mut next = rules::next_ladder_instant(records, leads, arm, now);
     if let Some(every) = alerts.repeat_closed {
         for mut a in rules::repeats_due(records, every, now) {
@@ -464,13 +473,24 @@ pub fn queue_due_for(
                 let last = store.latest_alert(&format!("status:{c}:"), Some(source))?;
                 a.incident = last.as_ref().and_then(rules::open_incident);
             }
-            due.push(a);
+            due.push((a, true));
         }
         next = next.into_iter().chain(rules::next_repeat_instant(records, every, now)).min();
     }
+    let current = crate::ack::statuses(records);
+    let acks: Vec<Ack> = store.acks()?.into_iter().filter(|k| k.in_force(&current, now)).collect();
+    let (mut due, acked) = crate::ack::hold(due, &acks);
     let mut held = Vec::new();
     if let Some(rebuilt) = store.rebuilt_at(now)? {
         (held, due) = due.into_iter().partition(|a| a.at <= rebuilt);
+    }
+    if !acked.is_empty() {
+        let acked: Vec<(Alert, String)> = acked.into_iter().map(|(a, k)| (a, k.id.clone())).collect();
+        for (a, id) in store.hold_for_acks(&acked)? {
+            if let Some(k) = acks.iter().find(|k| k.id == id) {
+                AlertHeld { alert: &a, ack: k }.emit();
+            }
+        }
     }
     let mut fresh = store.queue_and_hold(&due, &held)?;
     if !alerts.watches.is_empty() {

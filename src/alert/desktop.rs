@@ -2,7 +2,8 @@
 //! on tokio). Feed text is untrusted and notification servers interpret markup, so
 //! summary and body are stripped of control and bidi characters, escaped, and cut to
 //! 100 and 1000 characters. Each call has 2 s. Without a session bus the sink says so in
-//! one log line per 10 minutes; its alerts stay queued and the other sinks go on.
+//! one log line per 10 minutes; its alerts stay queued and the other sinks go on. A
+//! digest is one notification: the headline as summary, a line per listed alert.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 use notify_rust::{Notification, Timeout, Urgency};
 
 use super::sink::{Delivery, NotifyError, Sink};
-use crate::config::QuietHours;
+use crate::config::{DesktopConfig, QuietHours};
 use crate::model::{Alert, Severity};
 
 const SUMMARY_MAX: usize = 100;
@@ -22,14 +23,14 @@ const WARN_EVERY: Duration = Duration::from_secs(600);
 #[derive(Debug, Default)]
 pub struct DesktopSink {
     last_warning: Mutex<Option<Instant>>,
-    quiet: Option<QuietHours>,
+    config: DesktopConfig,
 }
 
 impl DesktopSink {
-    /// A desktop sink, quiet in `quiet` hours if given.
+    /// A desktop sink with `config`'s quiet hours and digest window.
     #[must_use]
-    pub fn new(quiet: Option<QuietHours>) -> Self {
-        DesktopSink { last_warning: Mutex::new(None), quiet }
+    pub fn new(config: DesktopConfig) -> Self {
+        DesktopSink { last_warning: Mutex::new(None), config }
     }
 }
 
@@ -77,32 +78,64 @@ pub fn urgency(a: &Alert) -> Urgency {
     }
 }
 
+/// The notification's summary and body for a digest: the headline, then one line per
+/// listed alert (each made safe on its own, so no feed text adds a line).
+#[must_use]
+pub fn render_digest(alerts: &[Alert]) -> (String, String) {
+    let summary = format!("borderwatch: {}", super::digest::headline(alerts));
+    let lines = super::digest::lines(alerts);
+    let each = BODY_MAX / lines.len().max(1);
+    let body = lines.iter().map(|l| sanitize(l, each)).collect::<Vec<_>>().join("\n");
+    (sanitize(&summary, SUMMARY_MAX), body)
+}
+
+impl DesktopSink {
+    async fn show(&self, summary: &str, body: &str, urgency: Urgency) -> Result<(), NotifyError> {
+        let mut n = Notification::new();
+        n.appname("borderwatch").summary(summary).body(body).urgency(urgency).timeout(Timeout::Default);
+        let result = match tokio::time::timeout(CALL_TIMEOUT, n.show_async()).await {
+            Ok(Ok(_)) => return Ok(()),
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => format!("no answer within {CALL_TIMEOUT:?}"),
+        };
+        let mut last = self.last_warning.lock().expect("warning lock");
+        if last.is_none_or(|t| t.elapsed() >= WARN_EVERY) {
+            *last = Some(Instant::now());
+            crate::events::DesktopUnavailable { error: &result }.emit();
+        }
+        Err(NotifyError::new("desktop", result))
+    }
+}
+
 impl Sink for DesktopSink {
     fn name(&self) -> &'static str {
         "desktop"
     }
 
     fn quiet_hours(&self) -> Option<&QuietHours> {
-        self.quiet.as_ref()
+        self.config.quiet.as_ref()
+    }
+
+    fn digest(&self) -> Option<chrono::Duration> {
+        self.config.digest
     }
 
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
         Box::pin(async move {
             let (summary, body) = render(alert);
-            let urgency = urgency(alert);
-            let mut n = Notification::new();
-            n.appname("borderwatch").summary(&summary).body(&body).urgency(urgency).timeout(Timeout::Default);
-            let result = match tokio::time::timeout(CALL_TIMEOUT, n.show_async()).await {
-                Ok(Ok(_)) => return Ok(()),
-                Ok(Err(e)) => e.to_string(),
-                Err(_) => format!("no answer within {CALL_TIMEOUT:?}"),
-            };
-            let mut last = self.last_warning.lock().expect("warning lock");
-            if last.is_none_or(|t| t.elapsed() >= WARN_EVERY) {
-                *last = Some(Instant::now());
-                crate::events::DesktopUnavailable { error: &result }.emit();
-            }
-            Err(NotifyError::new("desktop", result))
+            self.show(&summary, &body, urgency(alert)).await
+        })
+    }
+
+    fn deliver_digest<'a>(&'a self, alerts: &'a [Alert]) -> Delivery<'a> {
+        Box::pin(async move {
+            let (summary, body) = render_digest(alerts);
+            let most = alerts.iter().map(urgency).max_by_key(|u| match u {
+                Urgency::Low => 0,
+                Urgency::Normal => 1,
+                Urgency::Critical => 2,
+            });
+            self.show(&summary, &body, most.unwrap_or(Urgency::Low)).await
         })
     }
 }

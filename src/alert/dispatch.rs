@@ -6,15 +6,19 @@
 //! same key. An alert a sink's filters keep back is recorded as filtered for it: it
 //! neither holds up the sink's outbox nor counts as a delivery or a failure. In a sink's
 //! quiet hours all but critical alerts stay queued; the next round after the quiet hours
-//! delivers them.
+//! delivers them. A sink with a `digest` window gets its critical alerts at once and the
+//! others gathered: once the oldest of them has waited the window, all of them go as one
+//! delivery and are marked delivered together.
 
 use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
 
 use crate::alert::Sink;
 use crate::clock::SharedClock;
 use crate::events::DeliveryFailed;
 use crate::health::Health;
-use crate::model::Severity;
+use crate::model::{Alert, Severity};
 use crate::store::{Store, StoreError};
 
 /// What one round of delivery did.
@@ -27,6 +31,18 @@ pub struct Round {
     /// The longest wait a refusing sink asked for before the next attempt, at most
     /// [`MAX_RETRY_AFTER`].
     pub retry_after: Option<std::time::Duration>,
+    /// The earliest instant a digest some sink gathers comes due.
+    pub next_digest: Option<DateTime<Utc>>,
+}
+
+/// What one sink's round did.
+#[derive(Debug, Default)]
+struct SinkRound {
+    delivered: usize,
+    /// `Some` (holding the wait the sink asked for) when the sink refused an alert.
+    refused: Option<Option<std::time::Duration>>,
+    /// When the digest the sink gathers comes due.
+    digest_due: Option<DateTime<Utc>>,
 }
 
 /// Delivers every pending alert to every sink.
@@ -43,31 +59,33 @@ pub async fn deliver_pending(
         futures_util::future::join_all(sinks.iter().map(|s| deliver_to(store, s.as_ref(), clock, health))).await;
     let mut total = Round::default();
     for r in rounds {
-        let (delivered, refused) = r?;
-        total.delivered += delivered;
-        if let Some(wait) = refused {
+        let r = r?;
+        total.delivered += r.delivered;
+        if let Some(wait) = r.refused {
             total.failed_sinks += 1;
             total.retry_after = total.retry_after.max(wait.map(|w| w.min(MAX_RETRY_AFTER)));
         }
+        total.next_digest = total.next_digest.into_iter().chain(r.digest_due).min();
     }
     Ok(total)
 }
 
-/// Works one sink's outbox; the second value is `Some` (holding the wait it asked for)
-/// when the sink refused an alert.
+/// Works one sink's outbox: each alert on its own, or, for a sink with a digest window,
+/// the critical ones on their own and the others gathered ([`gathered`]).
 async fn deliver_to(
     store: &Arc<Mutex<Store>>,
     sink: &dyn Sink,
     clock: &SharedClock,
     health: &Health,
-) -> Result<(usize, Option<Option<std::time::Duration>>), StoreError> {
+) -> Result<SinkRound, StoreError> {
     let pending = {
         let s = Arc::clone(store);
         let name = sink.name().to_string();
         blocking(move || s.lock().expect("store lock").pending(&name)).await?
     };
-    let mut delivered = 0;
+    let mut round = SinkRound::default();
     let quiet = sink.quiet_hours().is_some_and(|q| q.holds(clock.now()));
+    let mut held = Vec::new();
     for alert in pending {
         if !sink.accepts(&alert) {
             let (s, key, name) = (Arc::clone(store), alert.key.clone(), sink.name().to_string());
@@ -77,15 +95,58 @@ async fn deliver_to(
         if quiet && alert.severity != Severity::Critical {
             continue;
         }
+        if sink.digest().is_some() && alert.severity != Severity::Critical {
+            held.push(alert);
+            continue;
+        }
         if let Err(e) = sink.deliver(&alert).await {
             DeliveryFailed { sink: sink.name(), key: &alert.key, error: &e }.emit(health);
-            return Ok((delivered, Some(e.retry_after)));
+            round.refused = Some(e.retry_after);
+            return Ok(round);
         }
-        let (s, key, name, now) = (Arc::clone(store), alert.key.clone(), sink.name().to_string(), clock.now());
-        blocking(move || s.lock().expect("store lock").mark_delivered(&key, &name, now)).await?;
-        delivered += 1;
+        mark_delivered(store, sink, std::slice::from_ref(&alert), clock).await?;
+        round.delivered += 1;
     }
-    Ok((delivered, None))
+    let Some(window) = sink.digest() else { return Ok(round) };
+    let Some(due) = gathered(&held, window, clock.now()) else { return Ok(round) };
+    if due > clock.now() {
+        round.digest_due = Some(due);
+        return Ok(round);
+    }
+    let sent = match held.as_slice() {
+        [one] => sink.deliver(one).await,
+        many => sink.deliver_digest(many).await,
+    };
+    if let Err(e) = sent {
+        DeliveryFailed { sink: sink.name(), key: &super::digest::key(&held), error: &e }.emit(health);
+        round.refused = Some(e.retry_after);
+        return Ok(round);
+    }
+    mark_delivered(store, sink, &held, clock).await?;
+    round.delivered += held.len();
+    Ok(round)
+}
+
+/// When the digest of `held` comes due: `window` after the oldest alert in it came due
+/// (its `at`; one whose `at` cannot be read counts as due at `now`). Read from the
+/// outbox every round, so a restart neither loses a window nor starts it again.
+fn gathered(held: &[Alert], window: chrono::Duration, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    held.iter()
+        .map(|a| DateTime::parse_from_rfc3339(&a.at).map_or(now, |t| t.with_timezone(&Utc)))
+        .min()
+        .map(|oldest| oldest + window)
+}
+
+/// Records that `sink` accepted `alerts`, in one transaction.
+async fn mark_delivered(
+    store: &Arc<Mutex<Store>>,
+    sink: &dyn Sink,
+    alerts: &[Alert],
+    clock: &SharedClock,
+) -> Result<(), StoreError> {
+    let keys: Vec<String> = alerts.iter().map(|a| a.key.clone()).collect();
+    let (s, name, now) = (Arc::clone(store), sink.name().to_string(), clock.now());
+    blocking(move || s.lock().expect("store lock").mark_delivered(&keys, &name, now)).await
 }
 
 /// The longest pause a sink's refusal can impose on the dispatcher (the backoff's

@@ -104,7 +104,8 @@ pub fn plain(a: &Alert) -> String {
     out
 }
 
-/// The HTML alternative: the title, the message and the facts, all escaped.
+/// The HTML alternative: the title, the message (its lines kept: a digest has one per
+/// alert) and the facts, all escaped.
 #[must_use]
 pub fn html(a: &Alert) -> String {
     let rows: String =
@@ -112,7 +113,7 @@ pub fn html(a: &Alert) -> String {
     format!(
         "<!DOCTYPE html>\n<html><body>\n<p><strong>{}</strong></p>\n<p>{}</p>\n<table>{rows}</table>\n</body></html>\n",
         escape(&title(a)),
-        escape(&a.message)
+        escape(&a.message).replace('\n', "<br>\n")
     )
 }
 
@@ -138,6 +139,10 @@ impl Sink for EmailSink {
 
     fn quiet_hours(&self) -> Option<&QuietHours> {
         self.config.quiet.as_ref()
+    }
+
+    fn digest(&self) -> Option<chrono::Duration> {
+        self.config.digest
     }
 
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
@@ -215,6 +220,16 @@ mod tests {
     }
 
     #[test]
+    fn a_digest_is_one_message_with_a_line_per_alert() {
+        let alerts = [alert("status:torkham:1"), alert("status:torkham:2")];
+        let d = crate::alert::digest::combine(&alerts);
+        assert_eq!(subject(&d), "borderwatch: 2 changes on Tor<kham> & co");
+        assert!(html(&d).contains("&amp; \u{202E}nepo<br>\n&lt;b&gt;"), "{}", html(&d));
+        assert!(plain(&d).contains("Alert: digest (critical)"), "{}", plain(&d));
+        assert_ne!(message_id(&d), message_id(&alerts[0]));
+    }
+
+    #[test]
     fn a_tls_sink_builds_its_rustls_settings() {
         for tls in [SmtpTls::StartTls, SmtpTls::Tls] {
             let config = EmailConfig {
@@ -228,6 +243,7 @@ mod tests {
                 timeout: chrono::Duration::seconds(10),
                 allow_local: crate::policy::Local::Denied,
                 quiet: None,
+                digest: None,
             };
             let sink = EmailSink::new(config).unwrap();
             assert!(!format!("{sink:?}").contains("pw\""), "{sink:?}");

@@ -7,6 +7,7 @@
 //! run. The dispatcher marks an alert delivered per sink only after the sink accepted it.
 
 pub mod desktop;
+pub mod digest;
 pub mod dispatch;
 pub mod email;
 pub mod message;

@@ -83,6 +83,10 @@ impl Sink for NtfySink {
         self.config.quiet.as_ref()
     }
 
+    fn digest(&self) -> Option<chrono::Duration> {
+        self.config.digest
+    }
+
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
         Box::pin(async move {
             let url = &self.config.url;

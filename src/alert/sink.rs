@@ -1,5 +1,6 @@
 //! Sinks: where alerts go. The log sink is always on; desktop, webhook, ntfy, telegram
-//! and email sinks plug in behind the same trait.
+//! and email sinks plug in behind the same trait, and each of those can send a digest
+//! (several alerts as one message).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -67,6 +68,17 @@ pub trait Sink: Send + Sync {
     fn quiet_hours(&self) -> Option<&crate::config::QuietHours> {
         None
     }
+    /// The sink's digest window: it gathers the non-critical alerts that come due within
+    /// this long into one delivery.
+    fn digest(&self) -> Option<chrono::Duration> {
+        None
+    }
+    /// Delivers several alerts as one message (a digest): by default as one alert that
+    /// stands for them all ([`super::digest::combine`]).
+    fn deliver_digest<'a>(&'a self, alerts: &'a [Alert]) -> Delivery<'a> {
+        let combined = super::digest::combine(alerts);
+        Box::pin(async move { self.deliver(&combined).await })
+    }
     /// Whether the sink's filters let `alert` through; one they keep back is recorded as
     /// filtered, neither pending nor delivered.
     fn accepts(&self, _alert: &Alert) -> bool {
@@ -93,6 +105,14 @@ impl Sink for Filtered {
 
     fn quiet_hours(&self) -> Option<&crate::config::QuietHours> {
         self.sink.quiet_hours()
+    }
+
+    fn digest(&self) -> Option<chrono::Duration> {
+        self.sink.digest()
+    }
+
+    fn deliver_digest<'a>(&'a self, alerts: &'a [Alert]) -> Delivery<'a> {
+        self.sink.deliver_digest(alerts)
     }
 
     fn accepts(&self, alert: &Alert) -> bool {

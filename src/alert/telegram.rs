@@ -69,6 +69,10 @@ impl Sink for TelegramSink {
         self.config.quiet.as_ref()
     }
 
+    fn digest(&self) -> Option<chrono::Duration> {
+        self.config.digest
+    }
+
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
         Box::pin(async move {
             let api = &self.config.api_url;

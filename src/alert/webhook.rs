@@ -4,8 +4,10 @@
 //! An alert that ends an incident (a reopening, a route cleared, a feed recovered) is
 //! `resolved`, with `endsAt` and the fingerprint of the alert that opened the incident,
 //! so Alertmanager-style receivers close it. With `format = "slack"` the body is a
-//! Slack-compatible `{"text": …}` instead. Only a 2xx answer counts as delivered;
-//! anything else leaves the alert queued.
+//! Slack-compatible `{"text": …}` instead. A digest is one POST whose `alerts` array holds
+//! every alert in it (with `format = "slack"`, one text with a line per alert), keyed by
+//! the digest's key. Only a 2xx answer counts as delivered; anything else leaves the
+//! alert queued.
 
 use hmac::{Hmac, Mac};
 use serde_json::json;
@@ -50,6 +52,25 @@ pub fn fingerprint(a: &Alert) -> String {
 /// The JSON body for one alert.
 #[must_use]
 pub fn payload(receiver: &str, a: &Alert) -> serde_json::Value {
+    payload_many(receiver, std::slice::from_ref(a))
+}
+
+/// The JSON body for several alerts (a digest): one entry per alert in `alerts`; the
+/// body is `resolved` only when every alert in it is.
+#[must_use]
+pub fn payload_many(receiver: &str, alerts: &[Alert]) -> serde_json::Value {
+    let entries: Vec<serde_json::Value> = alerts.iter().map(entry).collect();
+    let status = if alerts.iter().all(|a| a.resolved) { "resolved" } else { "firing" };
+    json!({
+        "version": PAYLOAD_VERSION,
+        "receiver": receiver,
+        "status": status,
+        "alerts": entries,
+    })
+}
+
+/// One entry of the `alerts` array.
+fn entry(a: &Alert) -> serde_json::Value {
     let status = if a.resolved { "resolved" } else { "firing" };
     let fingerprint = fingerprint(a);
     let mut labels = serde_json::Map::new();
@@ -65,21 +86,16 @@ pub fn payload(receiver: &str, a: &Alert) -> serde_json::Value {
         labels.insert("lead".into(), json!(l));
     }
     json!({
-        "version": PAYLOAD_VERSION,
-        "receiver": receiver,
         "status": status,
-        "alerts": [{
-            "status": status,
-            "labels": labels,
-            "annotations": {
-                "summary": a.message,
-                "evidence": a.record.as_ref().and_then(|r| r.evidence.clone()),
-            },
-            "startsAt": a.at,
-            "endsAt": if status == "resolved" { a.at.clone() } else { String::new() },
-            "fingerprint": fingerprint,
-            "borderwatch": a,
-        }],
+        "labels": labels,
+        "annotations": {
+            "summary": a.message,
+            "evidence": a.record.as_ref().and_then(|r| r.evidence.clone()),
+        },
+        "startsAt": a.at,
+        "endsAt": if status == "resolved" { a.at.clone() } else { String::new() },
+        "fingerprint": fingerprint,
+        "borderwatch": a,
     })
 }
 
@@ -95,15 +111,23 @@ pub fn slack_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// The Slack-compatible body for one alert: `{"text": "*title* [resolved]\nmessage"}`.
+/// The Slack-compatible body for alerts: `{"text": "*title* [resolved]\nmessage"}`, one
+/// such pair of lines per alert (several for a digest).
 #[must_use]
-pub fn slack_body(a: &Alert) -> serde_json::Value {
-    let mark = if a.resolved { " [resolved]" } else { "" };
-    let text = format!(
-        "*{}*{mark}\n{}",
-        slack_escape(&clip(&title(a), SLACK_TITLE_MAX)),
-        slack_escape(&clip(&a.message, SLACK_MESSAGE_MAX))
-    );
+pub fn slack_body(alerts: &[Alert]) -> serde_json::Value {
+    let each = SLACK_MESSAGE_MAX / alerts.len().max(1);
+    let text = alerts
+        .iter()
+        .map(|a| {
+            let mark = if a.resolved { " [resolved]" } else { "" };
+            format!(
+                "*{}*{mark}\n{}",
+                slack_escape(&clip(&title(a), SLACK_TITLE_MAX)),
+                slack_escape(&clip(&a.message, each))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     json!({ "text": text })
 }
 
@@ -125,35 +149,52 @@ impl Sink for WebhookSink {
         self.config.quiet.as_ref()
     }
 
+    fn digest(&self) -> Option<chrono::Duration> {
+        self.config.digest
+    }
+
     fn deliver<'a>(&'a self, alert: &'a Alert) -> Delivery<'a> {
-        Box::pin(async move {
-            let fail = |message: String| NotifyError::new(&self.config.name, message);
-            policy::check_url(&self.config.url, self.config.allow_http, &self.config.allow_local)
-                .map_err(|e| fail(e.to_string()))?;
-            let body = match self.config.format {
-                WebhookFormat::Alertmanager => payload(&self.config.name, alert),
-                WebhookFormat::Slack => slack_body(alert),
-            };
-            let body = serde_json::to_vec(&body).expect("payload serializes");
-            let mut req = self
-                .client
-                .post(self.config.url.clone())
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .header("Idempotency-Key", &alert.key);
-            if let Some(secret) = &self.config.secret {
-                req = req.header("X-Borderwatch-Signature", signature(secret.expose(), &body));
-            }
-            let resp = req
-                .body(body)
-                .send()
-                .await
-                .map_err(|e| fail(format!("POST {} failed: {}", redacted(&self.config.url), e.without_url())))?;
-            if resp.status().is_success() {
-                Ok(())
-            } else {
-                Err(fail(format!("POST {} answered {}", redacted(&self.config.url), resp.status().as_u16())))
-            }
-        })
+        let body = match self.config.format {
+            WebhookFormat::Alertmanager => payload(&self.config.name, alert),
+            WebhookFormat::Slack => slack_body(std::slice::from_ref(alert)),
+        };
+        Box::pin(self.post(body, alert.key.clone()))
+    }
+
+    fn deliver_digest<'a>(&'a self, alerts: &'a [Alert]) -> Delivery<'a> {
+        let body = match self.config.format {
+            WebhookFormat::Alertmanager => payload_many(&self.config.name, alerts),
+            WebhookFormat::Slack => slack_body(alerts),
+        };
+        Box::pin(self.post(body, super::digest::key(alerts)))
+    }
+}
+
+impl WebhookSink {
+    /// POSTs `body` with `key` as its `Idempotency-Key`; only a 2xx answer is `Ok`.
+    async fn post(&self, body: serde_json::Value, key: String) -> Result<(), NotifyError> {
+        let fail = |message: String| NotifyError::new(&self.config.name, message);
+        policy::check_url(&self.config.url, self.config.allow_http, &self.config.allow_local)
+            .map_err(|e| fail(e.to_string()))?;
+        let body = serde_json::to_vec(&body).expect("payload serializes");
+        let mut req = self
+            .client
+            .post(self.config.url.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("Idempotency-Key", key);
+        if let Some(secret) = &self.config.secret {
+            req = req.header("X-Borderwatch-Signature", signature(secret.expose(), &body));
+        }
+        let resp = req
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| fail(format!("POST {} failed: {}", redacted(&self.config.url), e.without_url())))?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(fail(format!("POST {} answered {}", redacted(&self.config.url), resp.status().as_u16())))
+        }
     }
 }
 
@@ -184,7 +225,7 @@ mod tests {
 
     #[test]
     fn a_slack_text_escapes_mrkdwn_and_marks_the_end_of_an_incident() {
-        let body = slack_body(&alert("k", Some("j"), true));
+        let body = slack_body(&[alert("k", Some("j"), true)]);
         assert_eq!(body, json!({"text": "*borderwatch* [resolved]\n&lt;b&gt;open&lt;/b&gt; &amp; \u{202E}x"}));
         assert_eq!(slack_escape("&lt;"), "&amp;lt;", "escaped once, as given");
     }

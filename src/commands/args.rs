@@ -47,6 +47,11 @@ pub enum Command {
     Parse(ParseArgs),
     /// Replay saved snapshots through the rules; print the alerts a user would have had.
     Replay(ReplayArgs),
+    /// Acknowledge a crossing or route: hold its reminders and expiry steps (recorded, not
+    /// sent) for --for, or until its status changes; a status change always alerts.
+    Ack(AckArgs),
+    /// Take an acknowledgement back: reminders and expiry steps are sent again.
+    Unack(UnackArgs),
     /// Send a test alert through every configured sink; exit 0 only if all accepted it.
     NotifyTest(ConfigArg),
     /// Print an iCalendar file of every known expiry and expiry-ladder step.
@@ -205,4 +210,34 @@ pub struct ReplayArgs {
     /// Snapshot files, or folders of them.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+}
+
+/// `ack`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct AckArgs {
+    /// Where the config comes from.
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Crossing (id or name) or route (id).
+    pub target: String,
+    /// How long the acknowledgement lasts (e.g. 24h); without it, until the status of
+    /// the crossing (or of a crossing of the route) changes.
+    #[arg(long = "for", value_name = "DURATION")]
+    pub duration: Option<String>,
+    /// Why, shown by `status` and in the log.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Acknowledge as of this instant (RFC 3339, or a date).
+    #[arg(long)]
+    pub now: Option<String>,
+}
+
+/// `unack`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct UnackArgs {
+    /// Where the config comes from.
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Crossing (id or name) or route (id).
+    pub target: String,
 }

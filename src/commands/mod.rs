@@ -4,6 +4,7 @@
 //! to the terminal or exits. Failure policy: a command stops at the first error and
 //! returns it as a [`CommandError`], whose [`CommandError::outcome`] is its class.
 
+pub mod ack;
 pub mod args;
 pub mod check;
 pub mod crossings;
@@ -84,6 +85,9 @@ pub enum CommandError {
     /// `--feed` named a feed the config does not have.
     #[error("no feed `{0}` in the config (known: {1})")]
     UnknownFeed(String, String),
+    /// `ack`/`unack` named neither a known crossing nor a route of the config.
+    #[error("no crossing or route `{0}` (routes: {1}; `borderwatch crossings` lists the crossings)")]
+    UnknownTarget(String, String),
     /// A replayed file has no time in its name and no `--interval` was given.
     #[error("{0}: no YYYYMMDDTHHMMSSZ time in the file name; give --interval")]
     NoTime(String),
@@ -112,7 +116,9 @@ impl CommandError {
     pub fn outcome(&self) -> Outcome {
         match self {
             Self::Config(_) => Outcome::BadConfig,
-            Self::BadValue { .. } | Self::UnknownFeed(..) | Self::NoTime(_) => Outcome::BadUsage,
+            Self::BadValue { .. } | Self::UnknownFeed(..) | Self::UnknownTarget(..) | Self::NoTime(_) => {
+                Outcome::BadUsage
+            }
             Self::Unreadable(_) => Outcome::FeedFailed,
             Self::Store(_) | Self::Io { .. } | Self::Run(_) => Outcome::Failed,
         }

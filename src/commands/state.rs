@@ -29,22 +29,34 @@ pub fn history(config: &Config, crossing: Option<&str>, now: DateTime<Utc>) -> R
     Store::open(&config.daemon.state, now)?.history(id.as_deref())
 }
 
-/// `borderwatch status`: the records as JSON lines or a table with the time left.
+/// `borderwatch status`: the records as JSON lines or a table with the time left, and
+/// the acknowledgements in force (an `ack` field on each record one covers, or a list
+/// under the table) with the alerts each has held.
 ///
 /// # Errors
 /// A [`CommandError`] for a bad config or `--now`, or an unreadable state.
 pub fn run_status(args: &StatusArgs) -> Result<Reply, CommandError> {
     let config = load(&args.config)?;
     let now = clock(args.now.as_deref())?.now();
-    let records = status(&config, now)?;
+    let store = Store::open(&config.daemon.state, now)?;
+    let all = store.all_records(now)?;
+    let acks = super::ack::in_force(&store, &all, now)?;
+    let records: Vec<Record> = all.into_iter().map(|(r, _)| r).collect();
     let stdout = if args.json {
-        json_lines(&records)
+        json_lines(records.iter().map(|r| {
+            let mut v = serde_json::to_value(r).expect("records serialize");
+            if let Some((k, held)) = acks.iter().find(|(k, _)| k.statuses.contains_key(&r.crossing)) {
+                v["ack"] = super::ack::ack_json(k, held);
+            }
+            v
+        }))
     } else if records.is_empty() {
         "No records yet: run `borderwatch check` or start the daemon.\n".into()
     } else {
         status_table(&records, now)
     };
-    Ok(Reply::new(stdout, Outcome::Done))
+    let shown = if acks.is_empty() || args.json { stdout } else { stdout + &super::ack::ack_text(&acks) };
+    Ok(Reply::new(shown, Outcome::Done))
 }
 
 /// `borderwatch history`: the change log as JSON lines or a table.

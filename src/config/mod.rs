@@ -188,8 +188,8 @@ impl FeedConfig {
 pub enum SinkConfig {
     /// The structured log (always on; listing it is allowed and changes nothing).
     Log,
-    /// Desktop notifications over the session D-Bus, with optional quiet hours.
-    Desktop(Option<QuietHours>),
+    /// Desktop notifications over the session D-Bus.
+    Desktop(DesktopConfig),
     /// HTTP POST of each alert.
     Webhook(WebhookConfig),
     /// A push notification through an ntfy server.
@@ -215,6 +215,15 @@ impl SinkConfig {
     }
 }
 
+/// The desktop sink.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DesktopConfig {
+    /// When to hold all but critical alerts.
+    pub quiet: Option<QuietHours>,
+    /// Gather the alerts that come due within this long into one notification.
+    pub digest: Option<Duration>,
+}
+
 /// A webhook sink.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookConfig {
@@ -232,6 +241,8 @@ pub struct WebhookConfig {
     pub allow_local: Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,
+    /// Gather the alerts that come due within this long into one message.
+    pub digest: Option<Duration>,
     /// The body's shape (default Alertmanager's webhook).
     pub format: WebhookFormat,
 }
@@ -264,6 +275,8 @@ pub struct NtfyConfig {
     pub allow_local: Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,
+    /// Gather the alerts that come due within this long into one message.
+    pub digest: Option<Duration>,
 }
 
 /// The Bot API a Telegram sink talks to unless `api_url` says otherwise.
@@ -288,6 +301,8 @@ pub struct TelegramConfig {
     pub allow_local: Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,
+    /// Gather the alerts that come due within this long into one message.
+    pub digest: Option<Duration>,
 }
 
 /// How an email sink protects its SMTP connection.
@@ -324,6 +339,8 @@ pub struct EmailConfig {
     pub allow_local: Local,
     /// When to hold all but critical alerts.
     pub quiet: Option<QuietHours>,
+    /// Gather the alerts that come due within this long into one message.
+    pub digest: Option<Duration>,
 }
 
 /// `quiet_hours = "22:00-07:00"` in `quiet_timezone`: a sink holds all but critical

@@ -10,8 +10,8 @@ use chrono::Duration;
 use super::read::{Ctx, Table};
 use super::validate::{allow_local, allowed_url};
 use super::{
-    EmailConfig, NtfyConfig, QuietHours, RouteConfig, Secret, SinkConfig, SinkFilter, SmtpTls, TelegramConfig,
-    WebhookConfig, WebhookFormat, DEFAULT_TELEGRAM_API,
+    DesktopConfig, EmailConfig, NtfyConfig, QuietHours, RouteConfig, Secret, SinkConfig, SinkFilter, SmtpTls,
+    TelegramConfig, WebhookConfig, WebhookFormat, DEFAULT_TELEGRAM_API,
 };
 use crate::gazetteer::{parse_tz, Gazetteer};
 use crate::policy;
@@ -32,7 +32,7 @@ pub(super) fn sinks(
         let filter = super::filter::filter(ctx, &mut t, gazetteer, routes);
         let sink = match kind.as_ref().map(|(k, _)| k.as_str()) {
             Some("log") => Some(SinkConfig::Log),
-            Some("desktop") => quiet(ctx, &mut t).map(SinkConfig::Desktop),
+            Some("desktop") => desktop(ctx, &mut t).map(SinkConfig::Desktop),
             Some("webhook") => webhook(ctx, &mut t, base).map(SinkConfig::Webhook),
             Some("ntfy") => ntfy(ctx, &mut t, base).map(SinkConfig::Ntfy),
             Some("telegram") => telegram(ctx, &mut t, base).map(SinkConfig::Telegram),
@@ -74,10 +74,11 @@ struct Endpoint {
     allow_http: bool,
     allow_local: policy::Local,
     quiet: Option<QuietHours>,
+    digest: Option<Duration>,
 }
 
 /// Reads the URL under `key` (or `default` when absent), `timeout`, `allow_http`,
-/// `allow_local` and the quiet hours; `None` after reporting a problem.
+/// `allow_local`, the quiet hours and the digest window; `None` after reporting a problem.
 fn endpoint(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, key: &str, default: Option<&str>) -> Option<Endpoint> {
     let url = match default {
         None => t.req_str(ctx, key),
@@ -87,12 +88,13 @@ fn endpoint(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, key: &str, default: Option
     let allow_http = t.bool(ctx, "allow_http").unwrap_or(false);
     let allow_local = allow_local(ctx, t);
     let quiet = quiet(ctx, t);
+    let digest = digest(ctx, t);
     let url = url.and_then(|(u, span)| allowed_url(ctx, t, key, &u, &span, allow_http, &allow_local));
     let timeout = match timeout {
         None => Some(Duration::seconds(10)),
         Some((s, span)) => parse_duration(&s).map_err(|e| ctx.problem(&span, &t.key("timeout"), e)).ok(),
     };
-    Some(Endpoint { url: url?, timeout: timeout?, allow_http, allow_local, quiet: quiet? })
+    Some(Endpoint { url: url?, timeout: timeout?, allow_http, allow_local, quiet: quiet?, digest: digest? })
 }
 
 fn webhook(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<WebhookConfig> {
@@ -115,8 +117,8 @@ fn webhook(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<Webh
     };
     let e = endpoint(ctx, t, "url", None);
     let (e, secret, format) = (e?, secret?, format?);
-    let Endpoint { url, timeout, allow_http, allow_local, quiet } = e;
-    Some(WebhookConfig { name, url, secret, timeout, allow_http, allow_local, quiet, format })
+    let Endpoint { url, timeout, allow_http, allow_local, quiet, digest } = e;
+    Some(WebhookConfig { name, url, secret, timeout, allow_http, allow_local, quiet, format, digest })
 }
 
 fn ntfy(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<NtfyConfig> {
@@ -124,8 +126,8 @@ fn ntfy(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<NtfyCon
     let token = secret(ctx, t, base, "token_file");
     let e = endpoint(ctx, t, "url", None);
     let (e, token) = (e?, token?);
-    let Endpoint { url, timeout, allow_http, allow_local, quiet } = e;
-    Some(NtfyConfig { name, url, token, timeout, allow_http, allow_local, quiet })
+    let Endpoint { url, timeout, allow_http, allow_local, quiet, digest } = e;
+    Some(NtfyConfig { name, url, token, timeout, allow_http, allow_local, quiet, digest })
 }
 
 fn telegram(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<TelegramConfig> {
@@ -142,8 +144,8 @@ fn telegram(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<Tel
         }
     });
     let (e, token, chat_id) = (e?, token??, chat_id?);
-    let Endpoint { url: api_url, timeout, allow_http, allow_local, quiet } = e;
-    Some(TelegramConfig { name, api_url, chat_id, token, timeout, allow_http, allow_local, quiet })
+    let Endpoint { url: api_url, timeout, allow_http, allow_local, quiet, digest } = e;
+    Some(TelegramConfig { name, api_url, chat_id, token, timeout, allow_http, allow_local, quiet, digest })
 }
 
 fn email(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<EmailConfig> {
@@ -158,6 +160,7 @@ fn email(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<EmailC
     let timeout = t.str(ctx, "timeout");
     let allow_local = allow_local(ctx, t);
     let quiet = quiet(ctx, t);
+    let digest = digest(ctx, t);
 
     let tls_span = tls.as_ref().map_or(t.span(), |x| x.1.clone());
     let tls = match tls {
@@ -237,7 +240,35 @@ fn email(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>, base: &Path) -> Option<EmailC
         timeout: timeout?,
         allow_local,
         quiet: quiet?,
+        digest: digest?,
     })
+}
+
+fn desktop(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>) -> Option<DesktopConfig> {
+    let quiet = quiet(ctx, t);
+    let digest = digest(ctx, t);
+    Some(DesktopConfig { quiet: quiet?, digest: digest? })
+}
+
+/// A sink's `digest` window: `Some(None)` when unset, `None` after reporting a value
+/// that is not a duration longer than zero.
+fn digest(ctx: &mut Ctx<'_>, t: &mut Table<'_, '_>) -> Option<Option<Duration>> {
+    let Some((d, span)) = t.str(ctx, "digest") else { return Some(None) };
+    match parse_duration(&d) {
+        Ok(w) if w > Duration::zero() => Some(Some(w)),
+        Ok(_) => {
+            ctx.problem(
+                &span,
+                &t.key("digest"),
+                format!("`{d}` is no window: give a duration longer than 0s, e.g. 15m"),
+            );
+            None
+        }
+        Err(e) => {
+            ctx.problem(&span, &t.key("digest"), e);
+            None
+        }
+    }
 }
 
 /// An SMTP server's host as lettre connects to it (an IPv6 address without brackets),

@@ -5,6 +5,7 @@ use std::path::Path;
 
 const INPUT: &str = "borderwatch::commands::input";
 const REPLAY: &str = "borderwatch::commands::replay";
+const ACK: &str = "borderwatch::commands::ack";
 
 /// Which config file a command reads (found in the usual places, or named).
 pub struct ConfigFileChosen<'a> {
@@ -37,6 +38,37 @@ impl ReplaySnapshotFailed<'_> {
                 error = %self.error
             },
             "Snapshot failed in replay."
+        );
+    }
+}
+
+/// `borderwatch ack` recorded an acknowledgement, or `unack` removed one.
+pub struct AckChanged<'a> {
+    /// The ack (as given, or as removed).
+    pub ack: &'a crate::ack::Ack,
+    /// True for `ack`, false for `unack`.
+    pub given: bool,
+}
+
+impl AckChanged<'_> {
+    /// Logs it (info), with who, why and until.
+    pub fn emit(&self) {
+        let (action, message) = if self.given {
+            ("ack", "Acknowledged: reminders are held until it ends or the status changes.")
+        } else {
+            ("unack", "Acknowledgement removed: reminders are sent again.")
+        };
+        tracing::info!(
+            target: ACK,
+            {
+                event.action = action,
+                borderwatch.ack.id = %self.ack.id,
+                borderwatch.ack.target = self.ack.target.as_str(),
+                borderwatch.ack.by = %self.ack.by,
+                borderwatch.ack.reason = self.ack.reason.as_deref(),
+                borderwatch.ack.until = self.ack.until.map(|u| crate::model::format_instant(&u)),
+            },
+            "{message}"
         );
     }
 }

@@ -21,15 +21,15 @@ mod poll;
 mod store;
 
 pub use alert::{DeliveryFailed, DesktopUnavailable, SinkFailed};
-pub use commands::{ConfigFileChosen, ReplaySnapshotFailed};
+pub use commands::{AckChanged, ConfigFileChosen, ReplaySnapshotFailed};
 pub use daemon::{
     ConfigReloadFailed, ConfigReloaded, DaemonStarted, DaemonStopped, DeliveryRoundFailed, ExpiryClockFailed,
     FinalDeliveryFailed, FinalDeliveryTimedOut, InFlightDeliveryTimedOut, ListenerStopped, NextPollScheduled,
     ScheduleEnded, SchedulerStalled, ShutdownRequested, SighupUnavailable, StoreUnresponsive, SystemdNotifyFailed,
 };
 pub use poll::{
-    BaselineStored, FailureNotRecorded, FetchRetrying, PollCompleted, PollFailed, PollUnchanged, RecordChanged,
-    SnapshotEmpty, SnapshotSuspect,
+    AlertHeld, BaselineStored, FailureNotRecorded, FetchRetrying, PollCompleted, PollFailed, PollUnchanged,
+    RecordChanged, SnapshotEmpty, SnapshotSuspect,
 };
 pub use store::StateRebuilt;
 

@@ -235,3 +235,31 @@ impl FetchRetrying<'_> {
         );
     }
 }
+
+/// A reminder came due for something an ack in force covers: recorded as held, not sent.
+pub struct AlertHeld<'a> {
+    /// The held alert.
+    pub alert: &'a crate::model::Alert,
+    /// The ack that holds it.
+    pub ack: &'a crate::ack::Ack,
+}
+
+impl AlertHeld<'_> {
+    /// Logs it (info), with the ack's who, why and until.
+    pub fn emit(&self) {
+        tracing::info!(
+            target: POLL,
+            {
+                event.action = "alert_held",
+                borderwatch.alert.kind = self.alert.alert.as_str(),
+                borderwatch.alert.key = %self.alert.key,
+                borderwatch.crossing.id = self.alert.crossing.as_deref(),
+                borderwatch.ack.id = %self.ack.id,
+                borderwatch.ack.by = %self.ack.by,
+                borderwatch.ack.reason = self.ack.reason.as_deref(),
+                borderwatch.ack.until = self.ack.until.map(|u| crate::model::format_instant(&u)),
+            },
+            "Alert held by an acknowledgement: {}", self.alert.message
+        );
+    }
+}

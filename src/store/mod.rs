@@ -3,12 +3,13 @@
 //! Tables: `feeds` (validators, content hash, health), `records` (the last good snapshot
 //! of each feed), `history` (append-only changes), `alerts` (the outbox and dedup ledger:
 //! one row per key), `deliveries` (per sink), `filtered` (what a sink's filters kept
-//! from it) and `watches` (where each `[[watch]]` threshold stands per crossing). A
-//! poll's state change and the alerts it causes commit in one transaction. Failure
-//! policy: a database that is not a database, or fails its integrity check, is moved
-//! aside as `*.corrupt-<unix time>` and a fresh one is started; every other error is
-//! returned to the caller, which keeps running.
+//! from it), `watches` (where each `[[watch]]` threshold stands per crossing) and `acks`
+//! (acknowledgements). A poll's state change and the alerts it causes commit in one
+//! transaction. Failure policy: a database that is not a database, or fails its
+//! integrity check, is moved aside as `*.corrupt-<unix time>` and a fresh one is started;
+//! every other error is returned to the caller, which keeps running.
 
+mod acks;
 mod board;
 mod figures;
 mod queries;
@@ -147,6 +148,13 @@ CREATE TABLE filtered (
     sink TEXT NOT NULL,
     PRIMARY KEY (key, sink)
 );
+",
+    r"
+-- Acknowledgements (`borderwatch ack`): while one is in force, the reminders of what it
+-- covers are recorded as held (suppressed, with the ack's id in held_by), not sent.
+CREATE TABLE acks (id TEXT PRIMARY KEY, json TEXT NOT NULL);
+ALTER TABLE alerts ADD COLUMN held_by TEXT;
+CREATE INDEX alerts_held_by ON alerts (held_by) WHERE held_by IS NOT NULL;
 ",
 ];
 

@@ -444,18 +444,23 @@ impl Store {
         Ok(out)
     }
 
-    /// Records that `sink` acknowledged the alert `key`.
+    /// Records that `sink` acknowledged the alerts `keys` (one, or a digest's), in one
+    /// transaction.
     ///
     /// # Errors
-    /// A [`StoreError`] when the row cannot be written.
-    pub fn mark_delivered(&self, key: &str, sink: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT OR IGNORE INTO deliveries (key, sink, delivered_at) VALUES (?1, ?2, ?3)",
-                params![key, sink, format_instant(&at)],
-            )
-            .map(drop)
-            .map_err(self.err("record delivery"))
+    /// A [`StoreError`] when the rows cannot be written; none is written then.
+    pub fn mark_delivered(&mut self, keys: &[String], sink: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(sql(&path, "begin delivery record"))?;
+        {
+            let mut insert = tx
+                .prepare_cached("INSERT OR IGNORE INTO deliveries (key, sink, delivered_at) VALUES (?1, ?2, ?3)")
+                .map_err(sql(&path, "record delivery"))?;
+            for key in keys {
+                insert.execute(params![key, sink, format_instant(&at)]).map_err(sql(&path, "record delivery"))?;
+            }
+        }
+        tx.commit().map_err(sql(&path, "commit delivery record"))
     }
 
     /// Records that `sink`'s filters keep the alert `key` from it: no longer pending for

@@ -26,13 +26,24 @@ fn have(tool: &str) -> bool {
     Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success())
 }
 
-#[test]
-fn a_hostile_alert_arrives_escaped_on_a_real_notification_server() {
+/// A private session bus with `dunst -print` on a private X display: what dunst prints
+/// arrives on `printed`, line by line. The processes end when it is dropped.
+pub struct NotificationServer {
+    _procs: Kill,
+    /// `DBUS_SESSION_BUS_ADDRESS` for the program under test.
+    pub address: String,
+    /// dunst's output.
+    pub printed: mpsc::Receiver<String>,
+}
+
+/// Starts a [`NotificationServer`], or says what is missing and returns `None` (outside
+/// CI; in CI a missing tool fails the test).
+pub fn notification_server() -> Option<NotificationServer> {
     let missing: Vec<_> = ["dbus-daemon", "Xvfb", "dunst"].into_iter().filter(|t| !have(t)).collect();
     if !missing.is_empty() {
         assert!(std::env::var_os("CI").is_none(), "CI must install {missing:?} (see .ci/run)");
         eprintln!("SKIPPED: the desktop test needs {missing:?}: apt-get install dbus xvfb dunst");
-        return;
+        return None;
     }
     let mut procs = Kill(Vec::new());
     let mut bus = Command::new("dbus-daemon")
@@ -44,7 +55,7 @@ fn a_hostile_alert_arrives_escaped_on_a_real_notification_server() {
     BufReader::new(bus.stdout.take().unwrap()).read_line(&mut address).unwrap();
     let address = address.trim().to_string();
     procs.0.push(bus);
-    let display = format!(":{}", 100 + std::process::id() % 400);
+    let display = free_display();
     procs.0.push(
         Command::new("Xvfb").args([display.as_str(), "-nolisten", "tcp"]).stderr(Stdio::null()).spawn().expect("Xvfb"),
     );
@@ -72,6 +83,28 @@ fn a_hostile_alert_arrives_escaped_on_a_real_notification_server() {
         }
     });
     procs.0.push(dunst);
+    Some(NotificationServer { _procs: procs, address, printed: rx })
+}
+
+/// An X display number no other test of this run takes: two servers may run at once.
+fn free_display() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    format!(":{}", 100 + (std::process::id() % 400) * 2 + n % 2)
+}
+
+/// The value of `name: '…'` in one notification dunst printed.
+pub fn field(printed: &[String], name: &str) -> Option<String> {
+    printed
+        .iter()
+        .find_map(|l| l.trim().strip_prefix(&format!("{name}: '")))
+        .map(|v| v.trim_end_matches('\'').to_string())
+}
+
+#[test]
+fn a_hostile_alert_arrives_escaped_on_a_real_notification_server() {
+    let Some(server) = notification_server() else { return };
+    let (address, rx) = (&server.address, &server.printed);
 
     let dir = tempdir();
     std::fs::write(
@@ -93,7 +126,7 @@ fn a_hostile_alert_arrives_escaped_on_a_real_notification_server() {
         let o = Command::new(env!("CARGO_BIN_EXE_borderwatch"))
             .args(["check", "--config", "bw.toml"])
             .current_dir(dir.path())
-            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("DBUS_SESSION_BUS_ADDRESS", address)
             .output()
             .unwrap();
         assert!(matches!(o.status.code(), Some(0 | 1)), "{}{}", stdout(&o), stderr(&o));
@@ -101,12 +134,7 @@ fn a_hostile_alert_arrives_escaped_on_a_real_notification_server() {
             printed.push(l);
         }
     }
-    let field = |name: &str| {
-        printed
-            .iter()
-            .find_map(|l| l.trim().strip_prefix(&format!("{name}: '")))
-            .map(|v| v.trim_end_matches('\'').to_string())
-    };
+    let field = |name: &str| field(&printed, name);
     let summary = field("summary").unwrap();
     let body = field("body").unwrap();
     assert_eq!(summary, "borderwatch: &lt;a href=\"https://evil.example\"&gt;Torkham&lt;/a&gt; &amp; Co X");

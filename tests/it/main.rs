@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per feature.
 
+mod ack;
 mod alerts;
 mod board;
 mod browser;
@@ -8,6 +9,7 @@ mod cli;
 mod crash;
 mod daemon;
 mod desktop;
+mod digest;
 mod faults;
 mod feeds;
 mod helpers;
