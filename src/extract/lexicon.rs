@@ -286,12 +286,13 @@ pub(crate) static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
         r"(?ix)\b(?:
-            (?:its|their|the|our)\s+(?:\w+\s+){0,2}?(?:land\s+)?border\s+with
+            (?:its|their|the|our|\w+['’]s)\s+(?:\w+\s+){0,3}?(?:land\s+)?borders?\s+with
           | border\s+between
           | (?:its|their)\s+(?:land\s+)?borders\b
           | their\s+(?:common\s+|shared\s+|mutual\s+)?(?:land\s+)?border\b
           | (?:shared|common|mutual)\s+(?:land\s+)?border
           | (?:the|their|its)\s+\p{Lu}\w+[-–]\p{Lu}\w+\s+(?:land\s+)?border\b(?:\s+(?:was|is|will|has|had|remains?|remained))
+          | ^\W*\p{Lu}\w+[-–]\p{Lu}\w+\s+(?:(?:and|or|,)\s+\p{Lu}\w+[-–]\p{Lu}\w+\s+)*(?:land\s+)?borders?\s+(?:was|were|is|are|will|has|have|had|remains?|remained)
           | (?:all|the|its)\s+(?:\w+\s+){0,2}?(?:border\s+)?(?:crossings|checkpoints|entry\s+points|crossing\s+points|border\s+posts)
           | crossings\s+(?:along|on|with)
           | (?:the|its)\s+(?:\w+\s+)?frontier

@@ -176,3 +176,11 @@ fn the_date_of_what_a_closure_responds_to_is_not_its_start() {
 fn a_continent_is_not_a_crossing_name() {
     assert_eq!(ex("The busiest border crossing in North America was closed.", "2022-02-08"), []);
 }
+
+#[test]
+fn borders_named_by_their_two_countries_or_as_a_countrys_borders_with_another() {
+    let r = ex("Georgia-Armenia borders will be temporarily closed for 10 days from March 14.", "2020-03-13");
+    assert_eq!(r, [("am-ge-border".into(), "closed".into(), Some("2020-03-23".into()))]);
+    let r = ex("The president directed the reopening of Nigeria's land and air borders with Niger.", "2024-03-13");
+    assert_eq!(r, [("ne-ng-border".into(), "open".into(), None)]);
+}
