@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::dates::{self, Phrase, Role, Span, When};
 use super::explain::{Rule, Why};
-use super::lexicon::{self, Country, CLOSURE_BEFORE, COUNTRY_BORDER, GENERIC_CROSSING, SCOPE, TRIGGER};
+use super::lexicon::{self, Country, CLOSURE_BEFORE, COUNTRY_BORDER, SCOPE, TRIGGER};
 use super::mentions::Mention;
 use super::timeline::ended_by;
 use super::{ascii_words, End, Event, Target};
@@ -167,7 +167,7 @@ pub(super) fn sentence_events(
             targets = match border {
                 Some((a, b)) if !named_here => vec![Target::Border(a, b)],
                 _ if about_one
-                    || GENERIC_CROSSING.is_match(s)
+                    || lexicon::names_a_crossing(s)
                     || lexicon::PLURAL.is_match(s)
                     || lexicon::IT.is_match(s) =>
                 {

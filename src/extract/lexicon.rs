@@ -274,12 +274,20 @@ pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words that name a crossing without naming which one ("the crossing", "the border").
-pub(crate) static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
+static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
         r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:bridge|pass|border\s+post)|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage|traffic|movement))\b",
     )
     .expect("generic regex")
 });
+
+/// True when `s` speaks of a crossing without naming it; "cross-border trains" does not.
+pub(crate) fn names_a_crossing(s: &str) -> bool {
+    GENERIC_CROSSING.find_iter(s).any(|m| {
+        let before = s[..m.start()].to_ascii_lowercase();
+        !(before.ends_with("cross-") || before.ends_with("trans-"))
+    })
+}
 
 /// A border between countries rather than one crossing: `its border with Russia`,
 /// `crossings along the frontier`, `all entry points`.

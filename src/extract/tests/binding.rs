@@ -184,3 +184,21 @@ fn borders_named_by_their_two_countries_or_as_a_countrys_borders_with_another() 
     let r = ex("The president directed the reopening of Nigeria's land and air borders with Niger.", "2024-03-13");
     assert_eq!(r, [("ne-ng-border".into(), "open".into(), None)]);
 }
+
+#[test]
+fn works_scheduled_to_last_a_span_end_the_closure_they_cause() {
+    let r = ex(
+        "The Mont Blanc tunnel is due to close on September 4th for maintenance works scheduled to last 15 weeks.",
+        "2023-08-31",
+    );
+    assert_eq!(r, [("mont-blanc".into(), "closed".into(), Some("2023-12-17".into()))]);
+}
+
+#[test]
+fn cross_border_trains_are_not_a_crossing() {
+    let r = ex(
+        "The Mont Blanc tunnel was closed on Monday. Cross-border trains on the Turin line were halted until Thursday.",
+        "2023-08-31",
+    );
+    assert_eq!(r, [("mont-blanc".into(), "closed".into(), None)]);
+}
