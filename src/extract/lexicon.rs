@@ -294,7 +294,7 @@ pub(crate) fn names_a_crossing(s: &str) -> bool {
 pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
         r"(?ix)\b(?:
-            (?:its|their|the|our|\w+['’]s)\s+(?:\w+\s+){0,3}?(?:land\s+)?borders?\s+with
+            (?:its|their|the|our|all|\w+['’]s)\s+(?:\w+,?\s+){0,4}?(?:land\s+)?borders?\s+with
           | border\s+between
           | (?:its|their)\s+(?:land\s+)?borders\b
           | their\s+(?:common\s+|shared\s+|mutual\s+)?(?:land\s+)?border\b

@@ -103,6 +103,9 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
     // same word counts only when every longer one is ambiguous without context.
     let mut next = 0;
     for (i, n, name, crossing) in names(&words, gazetteer) {
+        if in_dateline(s, words[i].0, words[i + n - 1].1) {
+            continue;
+        }
         let place = gazetteer.is_ambiguous(name)
             && (REGION.is_match(&s[words[i + n - 1].1..]) || PLACE_OF.is_match(&s[..words[i].0]));
         if i < next
@@ -156,6 +159,17 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
     }
     out.sort_by_key(|m| m.pos);
     out
+}
+
+/// A place in capitals that opens a report, before a comma: "DAJABON, Dominican Republic
+/// (AP) —" says where the report was filed, not what it is about.
+fn in_dateline(s: &str, start: usize, end: usize) -> bool {
+    let name = &s[start..end];
+    s[..start].trim().is_empty()
+        && name.chars().any(char::is_alphabetic)
+        && !name.chars().any(char::is_lowercase)
+        && name.chars().filter(|c| c.is_alphabetic()).count() > 2
+        && s[end..].trim_start().starts_with(',')
 }
 
 /// The gazetteer names that are whole words of `words`, by first word and then longest

@@ -202,3 +202,12 @@ fn cross_border_trains_are_not_a_crossing() {
     );
     assert_eq!(r, [("mont-blanc".into(), "closed".into(), None)]);
 }
+
+#[test]
+fn a_dateline_place_is_where_the_report_was_filed_and_all_borders_with_a_country_are_its_border() {
+    let r = ex(
+        "DAJABON, Dominican Republic (AP) — The Dominican Republic has shut all land, air and sea borders with Haiti.",
+        "2023-09-15",
+    );
+    assert_eq!(r, [("do-ht-border".into(), "closed".into(), None)]);
+}
