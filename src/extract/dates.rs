@@ -81,15 +81,18 @@ impl Span {
         }
     }
 
-    /// The instant a period of hours starting at a known time of day ends.
+    /// The instant a period of hours, days or weeks starting at a known time of day ends:
+    /// "at 1am for one week" ends a week later at 1am.
     pub(crate) fn end_at(self, from: When) -> Option<When> {
-        match (self, from) {
-            (Span::Hours(n), When::Day(d, Some(t))) => {
-                let end = d.and_time(t).checked_add_signed(Duration::hours(n))?;
-                Some(When::Day(end.date(), Some(end.time())))
-            }
-            _ => None,
-        }
+        let hours = match self {
+            Span::Hours(n) => n,
+            Span::Days(n) => n * 24,
+            Span::Weeks(n) => n * 7 * 24,
+            Span::Months(_) | Span::Years(_) => return None,
+        };
+        let When::Day(d, Some(t)) = from else { return None };
+        let end = d.and_time(t).checked_add_signed(Duration::hours(hours))?;
+        Some(When::Day(end.date(), Some(end.time())))
     }
 
     /// Hour-, day- or week-precise, as opposed to months or years.

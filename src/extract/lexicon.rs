@@ -220,7 +220,7 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
         r"(?ix)
         (?:
-          (?P<restricted>\b(?:only\s+(?:[\w,-]+\s+){1,8}?(?:(?:would|will|are|is|were|was|be|been|being)\s+)+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel|use)|(?:cars|trucks|lorries|motorcycles|motorcyclists|motorbikes|pedestrians|buses|passengers|travell?ers|foreigners|tourists|foreign\s+nationals|(?:cargo|heavy|commercial|private)\s+vehicles)\s+(?:will|would|are|is|were|was|shall)\s+(?:not|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted)\s+to|restricted|restricts?|restricting|reduced\s+to\s+(?:one|two|three|a\s+single|\d+)\s+lanes?|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
+          (?P<restricted>\b(?:only\s+(?:[\w,-]+\s+){1,8}?(?:(?:would|will|are|is|were|was|be|been|being)\s+)+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel|use)|(?:cars|trucks|lorries|motorcycles|motorcyclists|motorbikes|pedestrians|buses|passengers|travell?ers|foreigners|tourists|foreign\s+nationals|(?:cargo|heavy|commercial|private)\s+vehicles)\s+(?:will|would|are|is|were|was|shall)\s+(?:not|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted)\s+to|restricted|restricts?|restricting|(?:lane|traffic|border|travel)\s+restrictions?|reduced\s+to\s+(?:one|two|three|a\s+single|\d+)\s+lanes?|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
         | (?P<closed>\b(?:unusable|impassable|unpassable|not\s+passable|(?:no\s+one|nobody|no\s+(?:vehicles?|traffic|trucks|cars|people|travell?ers|passengers))\s+(?:was|were|is|are|will\s+be|would\s+be|has\s+been|have\s+been)\s+(?:allowed|permitted)\s+(?:to\s+(?:cross|pass|enter|use|travel)|in|into|out|through|across)|closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?|cut\s+off|cutting\s+off|(?:traffic|movement|crossings?|operations?)\s+(?:was|were|has\s+been|have\s+been|is|are)\s+stopped|stopped\s+for\s+all)\b)
         | (?P<open>\b(?:re-?opened|re-?opens?|re-?opening|resumed|resumes?|resuming|resumption|opened|opens?|opening|unblocked|unblocking)\b
                   |\b(?:cleared|released)\s+for\s+(?:traffic|crossings?|travel)\b
@@ -296,7 +296,7 @@ pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)\b(?:
             (?:its|their|the|our|all|\w+['’]s)\s+(?:\w+,?\s+){0,4}?(?:land\s+)?borders?\s+with
           | border\s+between
-          | (?:its|their)\s+(?:land\s+)?borders\b
+          | (?:its|their)\s+(?:\w+,?\s+){0,4}?borders\b
           | their\s+(?:common\s+|shared\s+|mutual\s+)?(?:land\s+)?border\b
           | (?:shared|common|mutual)\s+(?:land\s+)?border
           | (?:the|their|its)\s+\p{Lu}\w+[-–]\p{Lu}\w+\s+(?:land\s+)?border\b(?:\s+(?:was|is|will|has|had|remains?|remained))

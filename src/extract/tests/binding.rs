@@ -211,3 +211,19 @@ fn a_dateline_place_is_where_the_report_was_filed_and_all_borders_with_a_country
     );
     assert_eq!(r, [("do-ht-border".into(), "closed".into(), None)]);
 }
+
+#[test]
+fn a_countrys_land_air_and_sea_borders_and_a_week_from_a_time_of_day() {
+    let r = ex("Oman will close its land, air and sea borders on 22 December at 1am for one week.", "2020-12-21");
+    assert_eq!(r, [("om-borders".into(), "closed".into(), Some("2020-12-29T01:00".into()))]);
+}
+
+#[test]
+fn lane_restrictions_restrict() {
+    let r = ex(
+        "The Thousand Islands Bridge project will mean lane restrictions from Tuesday, September 5 until Tuesday, \
+         November 7.",
+        "2023-09-01",
+    );
+    assert_eq!(r, [("alexandria-bay".into(), "restricted".into(), Some("2023-11-07".into()))]);
+}
