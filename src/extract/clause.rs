@@ -185,7 +185,6 @@ pub(super) fn sentence_events(
             target: Target::Unresolved,
             status,
             since: None,
-            since_derived: false,
             until: None,
             open_ended: false,
             scope,
@@ -263,20 +262,12 @@ pub(super) fn sentence_events(
         ev.why.until = ev.until.map(|_| ev.why.bound(Rule::Stated, sent));
         ev.why.since = ev.since.map(|_| ev.why.bound(Rule::Stated, sent));
         if let (Some(sp), None) = (span, ev.until) {
-            let start = match ev.since {
-                Some(w) => Some(w.day()),
-                None if future => {
-                    ev.since_derived = true;
-                    Some(published)
-                }
-                None => None,
-            };
-            let end =
-                ev.since.and_then(|w| sp.end_at(w)).or(start.and_then(|d| sp.last_day(d)).map(|d| When::Day(d, None)));
+            // A length with no start ("will stay closed for five days") gives no end: the
+            // day it counts from is not told.
+            let end = ev.since.and_then(|w| sp.end_at(w).or(sp.last_day(w.day()).map(|d| When::Day(d, None))));
             if let Some(end) = end {
                 ev.until = Some((end, End::Derived));
-                let rule = if ev.since_derived { Rule::LengthFromPublication } else { Rule::Length };
-                ev.why.until = Some(ev.why.bound(rule, sent));
+                ev.why.until = Some(ev.why.bound(Rule::Length, sent));
             }
         }
         if ev.open_ended {
@@ -309,7 +300,6 @@ pub(super) fn sentence_events(
                         target: t.clone(),
                         status: Status::Closed,
                         since: None,
-                        since_derived: false,
                         until: until.map(|w| (w, End::Derived)),
                         open_ended: false,
                         scope: None,

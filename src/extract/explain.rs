@@ -25,8 +25,6 @@ pub(super) enum Rule {
     Stated,
     /// A length counted from a start stated in the clause.
     Length,
-    /// A length counted from the publication date: the text gives no start.
-    LengthFromPublication,
     /// The day before the reopening the clause tells ("after a 12-day closure").
     BeforeReopening,
     /// The day before the next different status of the same crossing.
@@ -57,9 +55,6 @@ impl std::fmt::Display for Binding {
         match self.rule {
             Rule::Stated => write!(f, "stated in clause of '{w}' (sentence {n})"),
             Rule::Length => write!(f, "length from a start stated in clause of '{w}' (sentence {n})"),
-            Rule::LengthFromPublication => {
-                write!(f, "length from the publication date, no start given, in clause of '{w}' (sentence {n})")
-            }
             Rule::BeforeReopening => write!(f, "day before the reopening '{w}' that ended it (sentence {n})"),
             Rule::NextEvent => write!(f, "day before next event '{w}' (sentence {n})"),
             Rule::Lent => write!(f, "lent by border-wide statement '{w}' (sentence {n})"),

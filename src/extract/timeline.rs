@@ -61,7 +61,7 @@ fn fit(a: &Event, b: &Event) -> u8 {
 
 /// True when `a` ended before `b` began: two periods, not one told twice.
 fn apart(a: &Event, b: &Event) -> bool {
-    matches!((a.until, b.since), (Some((u, _)), Some(s)) if !b.since_derived && u.day() < s.day())
+    matches!((a.until, b.since), (Some((u, _)), Some(s)) if u.day() < s.day())
 }
 
 /// Merges statements about the same target and period.
@@ -80,11 +80,7 @@ pub(super) fn merge(events: Vec<Event>) -> Vec<Event> {
                             && !e.why.ends_a_block()))
                     && !apart(o, &e)
                     && !apart(&e, o)
-                    && (o.since.is_none()
-                        || e.since.is_none()
-                        || o.since_derived
-                        || e.since_derived
-                        || o.since.map(When::day) == e.since.map(When::day))
+                    && (o.since.is_none() || e.since.is_none() || o.since.map(When::day) == e.since.map(When::day))
             })
             .max_by_key(|o| (fit(o, &e), o.status == Status::Open));
         let Some(o) = same else {
@@ -96,9 +92,8 @@ pub(super) fn merge(events: Vec<Event>) -> Vec<Event> {
         }
         // The same day told again with its time of day: "on January 12 at 9:30 am".
         let timed = matches!((o.since, e.since), (Some(When::Day(a, None)), Some(When::Day(b, Some(_)))) if a == b);
-        if o.since.is_none() || timed || (o.since_derived && !e.since_derived && e.since.is_some()) {
+        if o.since.is_none() || timed {
             o.since = e.since;
-            o.since_derived = e.since_derived;
             o.why.since.clone_from(&e.why.since);
         }
         let had = o.until;
@@ -122,19 +117,14 @@ pub(super) fn merge(events: Vec<Event>) -> Vec<Event> {
 pub(super) fn imply_closures(mut events: Vec<Event>) -> Vec<Event> {
     let mut implied: Vec<Event> = Vec::new();
     for e in &events {
-        let Some(since @ When::Day(..)) = e.since.filter(|_| e.reopening && !e.since_derived) else { continue };
+        let Some(since @ When::Day(..)) = e.since.filter(|_| e.reopening) else { continue };
         let same = |o: &&Event| o.target.key() == e.target.key();
         // A closure told of, or a restriction that is not itself a step of the reopening.
         if events.iter().filter(same).any(|o| o.status != Status::Open && !o.reopening) {
             continue;
         }
         // Of a reopening in steps, the first ends the closure.
-        let first = events
-            .iter()
-            .filter(same)
-            .filter(|o| o.reopening && !o.since_derived)
-            .filter_map(|o| o.since)
-            .min_by_key(|w| w.day());
+        let first = events.iter().filter(same).filter(|o| o.reopening).filter_map(|o| o.since).min_by_key(|w| w.day());
         if first.is_some_and(|f| f.day() < since.day()) || implied.iter().any(|i| i.target.key() == e.target.key()) {
             continue;
         }
@@ -184,7 +174,7 @@ pub(super) fn complete(mut events: Vec<Event>) -> Vec<Event> {
             .filter(|n| from.is_some() || fit(n, &events[i]) == 0 || n.reopening)
             .filter_map(|n| {
                 let why = || n.why.bound(Rule::NextEvent, n.order.0);
-                n.since.filter(|_| !n.since_derived).map(|s| (s, n.sentences.clone(), why()))
+                n.since.map(|s| (s, n.sentences.clone(), why()))
             })
             .filter(|(s, ..)| from.is_none_or(|f| s.day() > f))
             // Of two tellings of the same day, the one with a time of day.
@@ -219,7 +209,7 @@ pub(super) fn extend_to_reopening(mut events: Vec<Event>) -> Vec<Event> {
         let later = events
             .iter()
             .filter(|n| n.target.key() == events[i].target.key() && n.status == Status::Open && n.planned == Some(true))
-            .filter_map(|n| n.since.filter(|_| !n.since_derived))
+            .filter_map(|n| n.since)
             .filter(|s| s.day() > end.day().succ_opt().unwrap_or(end.day()) && !between(*s))
             .min_by_key(|s| s.day());
         if let Some(s) = later {
@@ -268,7 +258,7 @@ pub(super) fn fold_borders(events: Vec<Event>, mentions: &[(usize, Target)]) -> 
                     e.sentences.extend(b.sentences.iter().copied());
                 }
             }
-            if let (Some(w), false, true, None) = (b.since, b.since_derived, e.status == b.status, e.since) {
+            if let (Some(w), true, None) = (b.since, e.status == b.status, e.since) {
                 e.since = Some(w);
                 e.sentences.extend(b.sentences.iter().copied());
             }
@@ -310,13 +300,13 @@ fn name_crossings(b: &Event, rest: &mut Vec<Event>, mentions: &[(usize, Target)]
 /// Thursday." The crossing gets the border's closure, which its reopening ends. Likewise
 /// a border that reopens after a named crossing of it closed reopens that crossing.
 fn lend_status(b: &Event, rest: &mut Vec<Event>, on_border: impl Fn(&&mut Event) -> bool) {
-    let at = b.since.filter(|_| !b.since_derived).map(When::day);
+    let at = b.since.map(When::day);
     if b.status == Status::Open && at.is_none() {
         return;
     }
     let mut lent: Vec<Event> = Vec::new();
     for e in rest.iter_mut().filter(|e| on_border(e)) {
-        let since = e.since.filter(|_| !e.since_derived).map(When::day);
+        let since = e.since.map(When::day);
         let fits = if b.status == Status::Open {
             e.status != Status::Open && since.is_none_or(|s| at.is_some_and(|a| s < a))
         } else {

@@ -54,10 +54,16 @@ fn an_end_worked_out_from_what_happened_next_is_low() {
 }
 
 #[test]
-fn a_length_with_no_start_counts_from_the_publication_and_is_low() {
+fn a_length_with_no_start_gives_no_end() {
+    // The day it counts from is not told: a guess from the publication date would be a
+    // false expiry whenever the closure starts later.
     assert_eq!(
         sure("The Torkham crossing will be closed for three days.", "2025-04-03"),
-        [rec("torkham", "closed", Some("2025-04-05"), "low")]
+        [rec("torkham", "closed", None, "high")]
+    );
+    assert_eq!(
+        sure("The Torkham crossing will be closed for three days from Monday.", "2025-04-03"),
+        [rec("torkham", "closed", Some("2025-04-09"), "high")]
     );
 }
 
