@@ -455,7 +455,7 @@ pub(crate) static CALLED_OFF: LazyLock<Regex> = LazyLock::new(|| {
 /// Something other than the crossing that dates belong to: between a status word and a
 /// date, it takes the date ("closed, despite a ceasefire that runs until March 30").
 pub(crate) static OTHER_THING: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:ceasefire|cease-fire|truce|deadline|visit|visited|talks|negotiations|agreement|deal|curfew|election|elections|summit|meeting|holiday|festival|exams?|season|which|that\s+(?:runs|lasts|expires|ends)|prompting|forcing|causing|leading\s+to|that\s+led\s+to|in\s+response\s+to|in\s+retaliation\s+for)\b")
+    ascii_words(r"(?i)\b(?:ceasefire|cease-fire|truce|deadline|visit|visited|talks|negotiations|agreement|deal|curfew|election|elections|summit|meeting|holiday|festival|exams?|season|which|that\s+(?:runs|lasts|expires|ends)|prompting|forcing|causing|leading\s+to|that\s+led\s+to|in\s+response\s+to|in\s+retaliation\s+for|whereas)\b|,\s*while\b")
         .expect("other-thing regex")
 });
 

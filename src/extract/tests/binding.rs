@@ -227,3 +227,12 @@ fn lane_restrictions_restrict() {
     );
     assert_eq!(r, [("alexandria-bay".into(), "restricted".into(), Some("2023-11-07".into()))]);
 }
+
+#[test]
+fn a_date_of_what_happens_meanwhile_is_not_the_crossings() {
+    let r = since(
+        "The Karamah crossing will be opened for the public on September 3, while staff will be deployed from August 30.",
+        "2017-08-30",
+    );
+    assert!(r.contains(&("karamah".into(), "open".into(), Some("2017-09-03".into()))), "{r:?}");
+}
