@@ -150,7 +150,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b
       | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|noon|midday)\s+(?:on\s+)?)?(?:(?P<wn>(?:the\s+)?(?:next|following)|(?:this\s+)?coming|last|this(?:\s+past)?)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
       | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year|next\s+year|(?:19|20)\d\d)\b
-      | \b(?P<rel>today|tonight|tomorrow|yesterday)\b
+      | \b(?P<rel>today|tonight|tomorrow|yesterday|this\s+(?:morning|afternoon|evening))\b
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
       | \b(?:for|of|to\s+last|lasting|(?:will|would|shall)\s+last)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+|an?\s+(?:initial|further|additional|extra)\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year|hour)s?\b
       | \b(?P<dn2>{NUMBER})-(?P<du2>day|week|month)(?:-long)?\s+(?:closure|shutdown|suspension|halt|ban|lockdown|blockade)\b
@@ -557,6 +557,11 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
         return first.pred_opt().map(|d| When::Day(d, None));
     }
     if let Some(r) = g("rel") {
+        // "This morning" is a part of the day in TimeML (the tagger's own form); for a
+        // status it is the day.
+        if !bound && r.starts_with(['t', 'T']) && r.contains(' ') {
+            return None;
+        }
         return relative_day(r, published).map(|d| When::Day(d, None));
     }
     if let Some(t) = g("tt") {

@@ -83,6 +83,12 @@ impl Why {
         Why { word: word.to_string(), ..Why::default() }
     }
 
+    /// True when the status word tells of an opening as the end of a closure: "resumed",
+    /// "reopened", "lifted".
+    pub(super) fn ends_a_closure(&self) -> bool {
+        super::lexicon::REOPENING.is_match(&self.word)
+    }
+
     /// True when the status word ends a block of some traffic: "unblocked", "lifting".
     pub(super) fn ends_a_block(&self) -> bool {
         super::lexicon::ends_a_block(&self.word)

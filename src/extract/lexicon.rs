@@ -231,6 +231,7 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
                   |\b(?:is|are|remains?|remained|was|were)\s+(?:currently\s+|still\s+|now\s+|fully\s+)?(?:operating|operational|functioning)\b
                   |\b(?:back|returned|returns?)\s+to\s+(?:full\s+)?normal(?:ity|cy)?\b
                   |\blift(?:ed|s|ing)?\s+(?:of\s+)?(?:the\s+|its\s+|a\s+|all\s+)?(?:\w+\s+)?(?:closure|blockade|ban|suspension|lock|block|restrictions)\b
+                  |\b(?:withdr[ae]w|withdrawn|withdraws|revoked?|revokes|rescind(?:ed|s)?|cancell?ed|cancels)\s+(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:closure|blockade|ban|suspension)(?:\s+order)?\b
                   |\ballow(?:s|ed|ing)?\b(?:\s+\w+){0,4}?\s+(?:crossings?|traffic|trade|passage|movement|vehicles|trucks|pedestrians|travell?ers|passengers)\b)
         )",
     )

@@ -30,7 +30,7 @@ use self::dates::When;
 pub use self::explain::explain;
 use self::explain::Why;
 use self::lexicon::{Country, COUNTRY_BORDER};
-use self::timeline::{complete, extend_to_reopening, fold_borders, imply_closures, merge, resolve_unnamed};
+use self::timeline::{complete, cut_short, extend_to_reopening, fold_borders, imply_closures, merge, resolve_unnamed};
 use crate::gazetteer::Gazetteer;
 use crate::model::Crossing;
 use crate::model::{Record, Status};
@@ -159,7 +159,7 @@ fn statements<'t>(
     let events = resolve_unnamed(events, &sents, &doc_mentions, last_border);
     let merged = imply_closures(merge(events));
     let completed = complete(merged);
-    (extend_to_reopening(complete(fold_borders(completed, &doc_mentions))), sents)
+    (cut_short(extend_to_reopening(complete(fold_borders(completed, &doc_mentions)))), sents)
 }
 
 /// The two countries of a country-wide border statement in this sentence, if it is one;

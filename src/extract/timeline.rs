@@ -188,6 +188,30 @@ pub(super) fn complete(mut events: Vec<Event>) -> Vec<Event> {
     events
 }
 
+/// A stated end that a reopening beat: "resumed this morning, a day after trade was
+/// declared suspended till October 24" ended the suspension this morning. Only a full
+/// reopening that has happened, after the period began, ends it early.
+pub(super) fn cut_short(mut events: Vec<Event>) -> Vec<Event> {
+    for i in 0..events.len() {
+        let Some((end, End::Stated)) = events[i].until.filter(|_| events[i].status != Status::Open) else { continue };
+        let from = events[i].since.map(When::day);
+        let key = events[i].target.key();
+        let reopened = events
+            .iter()
+            .filter(|n| {
+                n.target.key() == key && n.status == Status::Open && n.why.ends_a_closure() && n.planned == Some(false)
+            })
+            .filter_map(|n| n.since.map(|s| (s, n.order.0)))
+            .filter(|(s, _)| s.day() < end.day() && from.is_none_or(|f| s.day() > f))
+            .min_by_key(|(s, _)| s.day());
+        if let Some((s, sent)) = reopened {
+            events[i].until = ended_by(s).map(|w| (w, End::Derived));
+            events[i].why.until = Some(events[i].why.bound(Rule::NextEvent, sent));
+        }
+    }
+    events
+}
+
 /// A closure whose end was worked out lasts until a reopening planned after that end:
 /// "closed on July 20 for three days … expected to reopen on July 25" was extended.
 pub(super) fn extend_to_reopening(mut events: Vec<Event>) -> Vec<Event> {

@@ -236,3 +236,17 @@ fn a_date_of_what_happens_meanwhile_is_not_the_crossings() {
     );
     assert!(r.contains(&("karamah".into(), "open".into(), Some("2017-09-03".into()))), "{r:?}");
 }
+
+#[test]
+fn a_reopening_that_happened_cuts_a_stated_end_short() {
+    let r = ex(
+        "Trade through the Petrapole land port resumed this morning, a day after it was declared suspended till \
+         October 24. The authority today withdrew its suspension order.",
+        "2024-10-22",
+    );
+    assert!(r.contains(&("petrapole".into(), "closed".into(), Some("2024-10-21".into()))), "{r:?}");
+    assert!(r.iter().all(|(_, _, u)| u.as_deref() != Some("2024-10-24")), "{r:?}");
+    // A reopening only planned leaves the stated end.
+    let r = ex("The Petrapole land port is suspended till October 24. It will resume on October 22.", "2024-10-20");
+    assert!(r.contains(&("petrapole".into(), "closed".into(), Some("2024-10-24".into()))), "{r:?}");
+}
