@@ -162,9 +162,9 @@ pub(super) fn ports_to_records<P: Port>(
         let mut values = BTreeMap::new();
         let mut pending = false;
         for (group_key, group) in LANE_GROUPS {
-            let Some(g) = p.get(*group_key).filter(|g| g.is_object()) else { continue };
+            let Some(g) = p.get(group_key).filter(|g| g.is_object()) else { continue };
             for (lane_key, lane, suffix) in LANES {
-                let Some(l) = g.get(*lane_key).filter(|l| l.is_object()) else { continue };
+                let Some(l) = g.get(lane_key).filter(|l| l.is_object()) else { continue };
                 if zone.is_none() {
                     zone = text(l, "update_time").and_then(zone_of);
                 }
