@@ -37,7 +37,8 @@ const LANES: &[(&str, &str, &str)] = &[
 ];
 
 /// A port as the rules read it: a JSON port object, or a `<port>` element of the XML
-/// read straight from the document.
+/// read straight from the document. The XML reader keeps only the elements named in
+/// `cbp_xml::READ`: a field these rules start reading must be added there too.
 pub(super) trait Port {
     /// True for an object (an element with child elements).
     fn is_object(&self) -> bool;
