@@ -8,7 +8,7 @@
 //! counted missing. A suspect snapshot (see [`crate::diff`]) updates the crossings it
 //! reports and holds the removals it implies; an empty one changes nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -285,11 +285,12 @@ impl Poller {
             // Numbers alone are no change, but the stored record shows the latest ones. Only
             // the values move: its `observed_at` still names the observation of its facts,
             // which reminders and route keys count from.
+            let changed: HashSet<&str> = d.changes.iter().map(|c| c.crossing.as_str()).collect();
             let refreshed: Vec<Record> = snap
                 .values()
                 .filter_map(|r| {
                     let p = &prev.get(&r.crossing)?.record;
-                    let changed = d.changes.iter().any(|c| c.crossing == r.crossing);
+                    let changed = changed.contains(r.crossing.as_str());
                     (p.values != r.values && !changed).then(|| Record { values: r.values.clone(), ..p.clone() })
                 })
                 .collect();

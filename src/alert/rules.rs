@@ -2,6 +2,7 @@
 //! the incidents status alerts open, carry on and end (route alerts: [`super::routes`]).
 
 use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
 
 use super::message;
 use crate::model::{format_instant, Alert, AlertKind, Change, ChangeKind, Confidence, Record, Said, Severity, Status};
@@ -326,10 +327,16 @@ pub fn join_incident(a: &mut Alert, open: Option<String>) {
     a.incident = Some(key);
 }
 
+/// Sources a `sources_disagree` alert names one by one in its key and message; beyond
+/// that it counts them, names the first few, and keys on a hash of them all.
+const DISAGREE_NAMED: usize = 8;
+
 /// One `sources_disagree` alert when the feeds' current records for one crossing do not
 /// agree on its status (`said`: what each says, the first one's name shown). The key names
 /// every source with its status, so each distinct disagreement fires once: two sources
-/// flipping back and forth do not fire again.
+/// flipping back and forth do not fire again. Past [`DISAGREE_NAMED`] sources the key is
+/// `disagree:<crossing>:<n> sources:<hash>`, the hash (SHA-256, first 128 bits) taken over
+/// every source and status, so key and message stay small however many feeds report it.
 #[must_use]
 pub fn sources_disagree(crossing: &str, said: &[Said], now: DateTime<Utc>) -> Option<Alert> {
     let first = said.first()?;
@@ -339,17 +346,34 @@ pub fn sources_disagree(crossing: &str, said: &[Said], now: DateTime<Utc>) -> Op
     let mut pairs: Vec<(&str, Status)> = said.iter().map(|s| (s.source.as_str(), s.status)).collect();
     pairs.sort_unstable();
     pairs.dedup();
-    let key = format!(
-        "disagree:{crossing}:{}",
-        pairs.iter().map(|(s, st)| format!("{s}={st}")).collect::<Vec<_>>().join(",")
-    );
-    let parts: Vec<String> = pairs.iter().map(|(s, st)| format!("{s} says {st}")).collect();
+    let named = &pairs[..pairs.len().min(DISAGREE_NAMED)];
+    let parts: Vec<String> = named.iter().map(|(s, st)| format!("{s} says {st}")).collect();
+    let (key, message) = if pairs.len() <= DISAGREE_NAMED {
+        let key = named.iter().map(|(s, st)| format!("{s}={st}")).collect::<Vec<_>>().join(",");
+        (format!("disagree:{crossing}:{key}"), parts.join(", "))
+    } else {
+        let mut hash = Sha256::new();
+        let mut counts = std::collections::BTreeMap::<Status, usize>::new();
+        for (s, st) in &pairs {
+            hash.update(format!("{s}={st}\n"));
+            *counts.entry(*st).or_default() += 1;
+        }
+        let digest = hash.finalize();
+        let hash = u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"));
+        let counts: Vec<String> =
+            counts.iter().map(|(st, n)| format!("{n} {} {st}", if *n == 1 { "says" } else { "say" })).collect();
+        let (n, more) = (pairs.len(), pairs.len() - named.len());
+        (
+            format!("disagree:{crossing}:{n} sources:{hash:032x}"),
+            format!("{n} sources, {}: {}, and {more} more", counts.join(", "), parts.join(", ")),
+        )
+    };
     let mut a = base(
         AlertKind::SourcesDisagree,
         Severity::Warning,
         key,
         now,
-        format!("{}: sources disagree — {}", first.name, parts.join(", ")),
+        format!("{}: sources disagree — {message}", first.name),
     );
     a.crossing = Some(crossing.to_string());
     a.name = Some(first.name.clone());
@@ -449,6 +473,40 @@ mod tests {
         assert_eq!(a.key, "disagree:torkham:cbp=closed,news=open");
         assert_eq!(a.message, "Torkham: sources disagree — cbp says closed, news says open");
         assert_eq!(sources_disagree("torkham", &[closed, open], now).unwrap().key, a.key, "order does not matter");
+    }
+
+    #[test]
+    fn a_disagreement_of_many_sources_keys_on_a_hash_and_names_the_first_few() {
+        let now = Utc.with_ymd_and_hms(2025, 4, 9, 12, 0, 0).unwrap();
+        let said = |closed: usize| -> Vec<Said> {
+            (0..1000)
+                .map(|i| {
+                    let mut r = torkham(None);
+                    r.source = format!("feed-{i:04}");
+                    if i < closed {
+                        r.status = Status::Closed;
+                    }
+                    Said::from(&r)
+                })
+                .collect()
+        };
+        let a = sources_disagree("torkham", &said(1), now).unwrap();
+        assert!(a.key.starts_with("disagree:torkham:1000 sources:"), "{}", a.key);
+        assert!(a.key.len() < 80, "{}", a.key);
+        assert_eq!(
+            a.message,
+            "Torkham: sources disagree — 1000 sources, 999 say open, 1 says closed: feed-0000 says closed, \
+             feed-0001 says open, feed-0002 says open, feed-0003 says open, feed-0004 says open, feed-0005 says open, \
+             feed-0006 says open, feed-0007 says open, and 992 more"
+        );
+        let mut reversed = said(1);
+        reversed.reverse();
+        assert_eq!(sources_disagree("torkham", &reversed, now).unwrap().key, a.key, "order does not matter");
+        let b = sources_disagree("torkham", &said(2), now).unwrap();
+        assert_ne!(b.key, a.key, "another disagreement fires again");
+        let mut last_differs = said(1);
+        last_differs[999].status = Status::Restricted;
+        assert_ne!(sources_disagree("torkham", &last_differs, now).unwrap().key, a.key, "every source counts");
     }
 
     #[test]

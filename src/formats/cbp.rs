@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde_json::Value;
 
 use super::{LaneClosure, ParseError, RawRecord};
@@ -36,9 +36,35 @@ const LANES: &[(&str, &str, &str)] = &[
     ("ready_lanes", "Ready", ".ready"),
 ];
 
+/// A port as the rules read it: a JSON port object, or a `<port>` element of the XML
+/// read straight from the document. The XML reader keeps only the elements named in
+/// `cbp_xml::READ`: a field these rules start reading must be added there too.
+pub(super) trait Port {
+    /// True for an object (an element with child elements).
+    fn is_object(&self) -> bool;
+    /// The member `key` of an object.
+    fn get(&self, key: &str) -> Option<&Self>;
+    /// The string, when this is one.
+    fn as_str(&self) -> Option<&str>;
+}
+
+impl Port for Value {
+    fn is_object(&self) -> bool {
+        Value::is_object(self)
+    }
+
+    fn get(&self, key: &str) -> Option<&Self> {
+        Value::get(self, key)
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        Value::as_str(self)
+    }
+}
+
 /// A CBP string value: `""`, `"N/A"`, `{}` and `null` are absent.
-fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("n/a"))
+fn text<'a, P: Port>(v: &'a P, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Port::as_str).map(str::trim).filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("n/a"))
 }
 
 /// The zone a lane's `update_time` label names (`At 10:00 am PDT`).
@@ -88,7 +114,7 @@ pub(super) fn outside_hours(hours: &str, at: NaiveTime) -> Option<bool> {
     let (fh, fm) = clock(from)?;
     let (th, tm) = clock(to)?;
     let minutes = |h: u32, m: u32| h * 60 + m;
-    let now = minutes(at.format("%H").to_string().parse().ok()?, at.format("%M").to_string().parse().ok()?);
+    let now = minutes(at.hour(), at.minute());
     Some(now < minutes(fh, fm) || now >= minutes(th, tm))
 }
 
@@ -108,16 +134,16 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
 /// Records from port objects (the JSON ports, or the XML `<port>` elements read into the
 /// same shape). `stamp` is the snapshot's Eastern wall-clock time when the ports carry no
 /// `time` of their own (the XML feed).
-pub(super) fn ports_to_records(
+pub(super) fn ports_to_records<P: Port>(
     feed: &str,
     format: &'static str,
-    ports: &[&Value],
+    ports: &[&P],
     stamp: Option<NaiveDateTime>,
     gazetteer: &Gazetteer,
 ) -> Result<Vec<RawRecord>, ParseError> {
     let err = |place: String, message: String| ParseError { feed: feed.to_string(), format, place, message };
     let mut out = Vec::new();
-    for (i, p) in ports.iter().enumerate() {
+    for (i, &p) in ports.iter().enumerate() {
         let place = |field: &str| format!("[{i}].{field}");
         if !p.is_object() {
             return Err(err(format!("[{i}]"), "expected a port object".into()));
@@ -137,9 +163,9 @@ pub(super) fn ports_to_records(
         let mut values = BTreeMap::new();
         let mut pending = false;
         for (group_key, group) in LANE_GROUPS {
-            let Some(g) = p.get(*group_key).filter(|g| g.is_object()) else { continue };
+            let Some(g) = p.get(group_key).filter(|g| g.is_object()) else { continue };
             for (lane_key, lane, suffix) in LANES {
-                let Some(l) = g.get(*lane_key).filter(|l| l.is_object()) else { continue };
+                let Some(l) = g.get(lane_key).filter(|l| l.is_object()) else { continue };
                 if zone.is_none() {
                     zone = text(l, "update_time").and_then(zone_of);
                 }

@@ -9,6 +9,7 @@
 //! (`wait.passenger`, `wait.passenger.ready`, …). The channel `pubDate` says `EST` but is
 //! Eastern local time, so its wall-clock reading is taken in America/New_York.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -38,6 +39,39 @@ fn elements<'a>(text: &'a str, tag: &str) -> impl Iterator<Item = &'a str> {
         rest = &rest[start + len + close.len()..];
         Some(inner)
     })
+}
+
+/// A word character of ASCII text, as the regex `\b` sees it there.
+fn word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The `N` of the first `N min delay` (one to four digits, a word of their own) in a
+/// lowercased lane value. ASCII text is scanned by hand; other text goes through
+/// [`DELAY`], whose `\d` and `\b` are Unicode.
+fn delay(value: &str) -> Option<i64> {
+    if !value.is_ascii() {
+        return DELAY.captures(value).map(|d| d[1].parse().unwrap_or_default());
+    }
+    let b = value.as_bytes();
+    value.match_indices(" min delay").find_map(|(at, _)| {
+        let digits = b[..at].iter().rev().take_while(|c| c.is_ascii_digit()).count();
+        let start = at - digits;
+        let bounded = start == 0 || !word_byte(b[start - 1]);
+        ((1..=4).contains(&digits) && bounded).then(|| value[start..at].parse().unwrap_or_default())
+    })
+}
+
+/// The zone of the first US zone label (`CDT`, a word of its own) in a lane value; as
+/// [`delay`], ASCII is scanned by hand and other text goes through [`ZONE`].
+fn zone_in(value: &str) -> Option<&'static str> {
+    if !value.is_ascii() {
+        return ZONE.captures(value).map(|z| zone(&z[1]));
+    }
+    value
+        .split(|c: char| !word_byte(c as u8))
+        .find(|w| matches!(*w, "EDT" | "EST" | "CDT" | "CST" | "MDT" | "MST" | "PDT" | "PST"))
+        .map(zone)
 }
 
 /// A lane line, `General Lanes: At 1:00 pm CDT 40 min delay`: its type and its value.
@@ -79,7 +113,7 @@ fn lines(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut line = Line::default();
     let mut rest = html;
-    while let Some(i) = rest.find(['<', '&', '\n']) {
+    while let Some(i) = rest.bytes().position(|b| matches!(b, b'<' | b'&' | b'\n')) {
         line.push_str(&rest[..i]);
         rest = &rest[i..];
         if rest.starts_with('\n') {
@@ -125,15 +159,16 @@ struct Line {
 
 impl Line {
     fn push_str(&mut self, s: &str) {
-        for c in s.chars() {
-            if c.is_whitespace() {
+        for (i, word) in s.split(char::is_whitespace).enumerate() {
+            if i > 0 {
                 self.space = !self.text.is_empty();
-            } else {
+            }
+            if !word.is_empty() {
                 if self.space {
                     self.text.push(' ');
                     self.space = false;
                 }
-                self.text.push(c);
+                self.text.push_str(word);
             }
         }
     }
@@ -164,10 +199,16 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
     }
     let mut out = Vec::new();
     for (i, item) in elements(text, "item").enumerate() {
-        let field = |tag: &str| -> Option<String> {
-            elements(item, tag).next().map(|c| c.replace("<![CDATA[", "").replace("]]>", ""))
+        let field = |tag: &str| -> Option<Cow<'_, str>> {
+            let c = elements(item, tag).next()?;
+            Some(if c.contains("<![CDATA[") || c.contains("]]>") {
+                Cow::Owned(c.replace("<![CDATA[", "").replace("]]>", ""))
+            } else {
+                Cow::Borrowed(c)
+            })
         };
-        let title = field("title").map(|t| t.replace("&amp;", "&")).unwrap_or_default();
+        let title = field("title").unwrap_or_default();
+        let title = if title.contains("&amp;") { Cow::Owned(title.replace("&amp;", "&")) } else { title };
         let title = title.trim().trim_end_matches('-').trim().to_string();
         if title.is_empty() {
             return Err(err(format!("item[{i}].title"), "missing".into()));
@@ -189,7 +230,7 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
                 notice = Some(n.trim().to_string());
             } else if let Some((kind, value)) = lane(l) {
                 if tz.is_none() {
-                    tz = ZONE.captures(value).map(|z| zone(&z[1]));
+                    tz = zone_in(value);
                 }
                 let value = value.to_ascii_lowercase();
                 reported += usize::from(value != "n/a");
@@ -197,8 +238,8 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
                     closed.push(format!("{group} {kind}").trim().to_string());
                 } else if value.starts_with("update pending") {
                     pending = true;
-                } else if let (Some(d), Some(field)) = (DELAY.captures(&value), wait_field(&group, kind)) {
-                    values.insert(field, d[1].parse().unwrap_or_default());
+                } else if let (Some(d), Some(field)) = (delay(&value), wait_field(&group, kind)) {
+                    values.insert(field, d);
                 }
             } else if !l.contains(':') {
                 group = l.to_ascii_lowercase();
@@ -253,7 +294,30 @@ pub(super) fn parse(feed: &str, body: &[u8], gazetteer: &Gazetteer) -> Result<Ve
 
 #[cfg(test)]
 mod tests {
-    use super::lines;
+    use super::{delay, lines, zone, zone_in, DELAY, ZONE};
+
+    #[test]
+    fn the_hand_scans_read_ascii_as_the_regexes_do() {
+        let delays = [
+            "at noon cdt 40 min delay 2 lane(s) open",
+            "12345 min delay",
+            "x12 min delay",
+            "_5 min delay",
+            "-7 min delay",
+            "12345 min delay, 0009 min delay",
+            "3 min delayed",
+            "3  min delay",
+            "min delay",
+            "no delay",
+        ];
+        for v in delays {
+            assert_eq!(delay(v), DELAY.captures(v).map(|d| d[1].parse().unwrap_or_default()), "{v}");
+        }
+        let zones = ["At Noon CDT 5 min", "XCDT PDT", "CDT_ MST", "EDT-PST", "MST1", "pdt", "EST"];
+        for v in zones {
+            assert_eq!(zone_in(v), ZONE.captures(v).map(|z| zone(&z[1])), "{v}");
+        }
+    }
 
     #[test]
     fn lines_break_at_br_and_h4_drop_other_tags_and_decode_the_feeds_entities() {

@@ -231,46 +231,51 @@ impl Store {
             params![a.feed, a.validators.etag, a.validators.last_modified, a.content_hash, now],
         )
         .map_err(e("update feed"))?;
-        for r in a.changes.iter().filter_map(|c| c.current.as_ref()) {
-            tx.execute(
+        // Each statement is prepared once per commit, each record serialized once.
+        let current: Vec<Option<String>> = a.changes.iter().map(|c| c.current.as_ref().map(json)).collect();
+        {
+            let mut upsert = tx
+            .prepare_cached(
                 "INSERT INTO records (feed, crossing, json, first_seen, missing, status, source, name)
                  VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7)
                  ON CONFLICT (feed, crossing) DO UPDATE SET json = ?3, missing = 0, status = ?5, source = ?6, name = ?7",
-                params![a.feed, r.crossing, json(r), now, r.status.as_str(), r.source, r.name],
             )
             .map_err(e("store record"))?;
-        }
-        for r in a.refreshed {
-            tx.execute(
-                "UPDATE records SET json = ?3 WHERE feed = ?1 AND crossing = ?2",
-                params![a.feed, r.crossing, json(r)],
-            )
-            .map_err(e("refresh record values"))?;
-        }
-        for (crossing, missing) in a.recount {
-            tx.execute(
-                "UPDATE records SET missing = ?3 WHERE feed = ?1 AND crossing = ?2",
-                params![a.feed, crossing, missing],
-            )
-            .map_err(e("count missing record"))?;
-        }
-        for c in a.changes {
-            if c.current.is_none() {
-                tx.execute("DELETE FROM records WHERE feed = ?1 AND crossing = ?2", params![a.feed, c.crossing])
-                    .map_err(e("remove record"))?;
+            for (r, text) in
+                a.changes.iter().zip(&current).filter_map(|(c, j)| Some((c.current.as_ref()?, j.as_ref()?)))
+            {
+                upsert
+                    .execute(params![a.feed, r.crossing, text, now, r.status.as_str(), r.source, r.name])
+                    .map_err(e("store record"))?;
             }
-            tx.execute(
+            let mut refresh = tx
+                .prepare_cached("UPDATE records SET json = ?3 WHERE feed = ?1 AND crossing = ?2")
+                .map_err(e("refresh record values"))?;
+            for r in a.refreshed {
+                refresh.execute(params![a.feed, r.crossing, json(r)]).map_err(e("refresh record values"))?;
+            }
+            let mut recount = tx
+                .prepare_cached("UPDATE records SET missing = ?3 WHERE feed = ?1 AND crossing = ?2")
+                .map_err(e("count missing record"))?;
+            for (crossing, missing) in a.recount {
+                recount.execute(params![a.feed, crossing, missing]).map_err(e("count missing record"))?;
+            }
+            let mut remove = tx
+                .prepare_cached("DELETE FROM records WHERE feed = ?1 AND crossing = ?2")
+                .map_err(e("remove record"))?;
+            let mut history = tx
+            .prepare_cached(
                 "INSERT INTO history (at, feed, crossing, change, previous, current) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    now,
-                    a.feed,
-                    c.crossing,
-                    c.kind.as_str(),
-                    c.previous.as_ref().map(json),
-                    c.current.as_ref().map(json)
-                ],
             )
             .map_err(e("append history"))?;
+            for (c, text) in a.changes.iter().zip(&current) {
+                if c.current.is_none() {
+                    remove.execute(params![a.feed, c.crossing]).map_err(e("remove record"))?;
+                }
+                history
+                    .execute(params![now, a.feed, c.crossing, c.kind.as_str(), c.previous.as_ref().map(json), text])
+                    .map_err(e("append history"))?;
+            }
         }
         super::watches::write(&tx, a.watches).map_err(e("store watch states"))?;
         let fresh = insert_alerts(&tx, a.alerts).map_err(e("queue alerts"))?;
