@@ -216,7 +216,11 @@ fn cleared(w: &WatchConfig, s: &WatchState, now: DateTime<Utc>) -> Alert {
         shown(f, w.level)
     );
     let key = format!("threshold_cleared:{}:{}:{}", w.id, s.crossing, format_instant(&s.since));
-    alert(w, s, AlertKind::ThresholdCleared, key, now, message)
+    let mut a = alert(w, s, AlertKind::ThresholdCleared, key, now, message);
+    // It ends the episode its `threshold_crossed` opened: resolved, under that fingerprint.
+    a.incident = Some(format!("threshold:{}:{}:{}", w.id, s.crossing, format_instant(&s.since)));
+    a.resolved = true;
+    a
 }
 
 #[cfg(test)]
@@ -259,6 +263,25 @@ mod tests {
             fired.extend(a.into_iter().map(|a| format!("{minute}: {}", a.message)));
         }
         fired
+    }
+
+    #[test]
+    fn the_cleared_alert_resolves_the_crossed_one_under_its_fingerprint() {
+        let t0 = Utc.with_ymd_and_hms(2025, 4, 9, 10, 0, 0).unwrap();
+        let w = watch(0);
+        let mut states = Vec::new();
+        let mut fired = Vec::new();
+        for (minute, wait) in [(0, 210), (10, 90)] {
+            let (s, a) =
+                observe_all(std::slice::from_ref(&w), "cbp", &snap(wait), &states, t0 + Duration::minutes(minute));
+            states = s;
+            fired.extend(a);
+        }
+        let [crossed, cleared] = fired.as_slice() else { panic!("{fired:?}") };
+        assert_eq!((crossed.alert, crossed.resolved), (AlertKind::ThresholdCrossed, false));
+        assert_eq!((cleared.alert, cleared.resolved), (AlertKind::ThresholdCleared, true));
+        assert_eq!(cleared.incident.as_deref(), Some(crossed.key.as_str()));
+        assert_eq!(super::super::webhook::fingerprint(crossed), super::super::webhook::fingerprint(cleared));
     }
 
     #[test]
