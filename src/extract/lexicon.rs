@@ -442,7 +442,7 @@ pub(crate) static HABITUAL: LazyLock<Regex> = LazyLock::new(|| {
 /// A status that is only a possibility: "could be closed again if necessary", "if it
 /// continues, we will close the crossing", "threatened to shut".
 pub(crate) static HYPOTHETICAL: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:if|unless|could|might|hopes?|hoped|hoping|(?:asks?|asked|asking|calls?|called|calling|urges?|urged|urging)\s+(?:\w+\s+){0,6}?to|suggest(?:s|ed)?|threaten(?:s|ed|ing)?\s+to|warn(?:s|ed|ing)?\s+(?:it|of)|(?:cannot|can't|could\s+not|couldn't|unable\s+to|did\s+not|didn't|would\s+not)\s+say|unclear|uncertain|not\s+(?:yet\s+)?known|no\s+(?:word|indication|date|timeline)\s+(?:on|of|for|as\s+to))\b")
+    ascii_words(r"(?i)\b(?:if|unless|could|might|possible|potential|hopes?|hoped|hoping|(?:asks?|asked|asking|calls?|called|calling|urges?|urged|urging)\s+(?:\w+\s+){0,6}?to|suggest(?:s|ed)?|threaten(?:s|ed|ing)?\s+to|warn(?:s|ed|ing)?\s+(?:it|of)|(?:cannot|can't|could\s+not|couldn't|unable\s+to|did\s+not|didn't|would\s+not)\s+say|unclear|uncertain|not\s+(?:yet\s+)?known|no\s+(?:word|indication|date|timeline)\s+(?:on|of|for|as\s+to))\b")
         .expect("hypothetical regex")
 });
 

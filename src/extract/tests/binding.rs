@@ -250,3 +250,8 @@ fn a_reopening_that_happened_cuts_a_stated_end_short() {
     let r = ex("The Petrapole land port is suspended till October 24. It will resume on October 22.", "2024-10-20");
     assert!(r.contains(&("petrapole".into(), "closed".into(), Some("2024-10-24".into()))), "{r:?}");
 }
+
+#[test]
+fn a_possible_reopening_is_not_a_statement() {
+    assert_eq!(ex("Pilgrims are waiting for a possible reopening of the Mehran border crossing.", "2016-11-17"), []);
+}
