@@ -277,7 +277,7 @@ pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that name a crossing without naming which one ("the crossing", "the border").
 static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:bridge|pass|border\s+post)|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage|traffic|movement))\b",
+        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|bcps?|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:bridge|pass|border\s+post)|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage|traffic|movement))\b",
     )
     .expect("generic regex")
 });

@@ -25,6 +25,12 @@ pub(super) fn resolve_unnamed(
             continue;
         }
         let sent = e.order.0;
+        let listed = listed_below(sent, sents, mentions);
+        if !listed.is_empty() {
+            e.why.borrow_target(listed.first().map(|(i, _)| *i), sent);
+            out.extend(listed.into_iter().map(|(_, target)| Event { target, ..e.clone() }));
+            continue;
+        }
         let before = mentions.iter().rev().find(|(i, _)| *i <= sent);
         let after = mentions.iter().find(|(i, _)| *i > sent);
         let targets: Vec<Target> = match (before.or(after), border) {
@@ -43,6 +49,23 @@ pub(super) fn resolve_unnamed(
         };
         e.why.borrow_target(before.or(after).map(|(i, _)| *i), sent);
         out.extend(targets.into_iter().map(|target| Event { target, ..e.clone() }));
+    }
+    out
+}
+
+/// The crossings of the list items right after a sentence that ends with a colon: "The
+/// following checkpoints resumed operations on March 1:" then "- BCP Jarteppa …", "- …".
+fn listed_below(sent: usize, sents: &[&str], mentions: &[(usize, Target)]) -> Vec<(usize, Target)> {
+    if !sents.get(sent).is_some_and(|s| s.trim_end().ends_with(':')) {
+        return Vec::new();
+    }
+    let item = |s: &str| s.trim_start().starts_with(['-', '–', '—', '•', '*', '·']);
+    let last = (sent + 1..sents.len()).take_while(|i| item(sents[*i])).last().unwrap_or(sent);
+    let mut out: Vec<(usize, Target)> = Vec::new();
+    for (i, t) in mentions.iter().filter(|(i, _)| *i > sent && *i <= last) {
+        if !out.iter().any(|(_, o)| o.key() == t.key()) {
+            out.push((*i, t.clone()));
+        }
     }
     out
 }

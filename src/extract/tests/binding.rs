@@ -255,3 +255,19 @@ fn a_reopening_that_happened_cuts_a_stated_end_short() {
 fn a_possible_reopening_is_not_a_statement() {
     assert_eq!(ex("Pilgrims are waiting for a possible reopening of the Mehran border crossing.", "2016-11-17"), []);
 }
+
+#[test]
+fn a_sentence_ending_in_a_colon_speaks_of_the_crossings_listed_below_it() {
+    let r = since(
+        "The following BCPs officially resumed operations on March 1:\n\n- BCP “Jarteppa” between Panjakent and \
+         Samarqand;\n\n- BCP “Bekabad” between Tajikistan and Uzbekistan.\n\nTrade at the Torkham crossing was normal.",
+        "2018-03-01",
+    );
+    assert_eq!(
+        r,
+        [
+            ("jartepa".into(), "open".into(), Some("2018-03-01".into())),
+            ("bekabad".into(), "open".into(), Some("2018-03-01".into()))
+        ]
+    );
+}
