@@ -10,7 +10,7 @@ use super::explain::{Rule, Why};
 use super::lexicon::{self, Country, CLOSURE_BEFORE, COUNTRY_BORDER, SCOPE, TRIGGER};
 use super::mentions::Mention;
 use super::timeline::ended_by;
-use super::{ascii_words, End, Event, Target};
+use super::{ascii_words, starts_with_lower, End, Event, Target};
 use crate::model::Status;
 
 pub(super) fn sentence_events(
@@ -92,7 +92,7 @@ pub(super) fn sentence_events(
                 }
             }
         }
-        if after.to_ascii_lowercase().trim_start_matches([',', ' ']).starts_with("with exception")
+        if starts_with_lower(after.trim_start_matches([',', ' ']), "with exception")
             || (status == Status::Open && lexicon::limits(after))
         {
             status = Status::Restricted;
@@ -109,7 +109,7 @@ pub(super) fn sentence_events(
         {
             status = Status::Restricted;
         }
-        let object_follows = !["to ", "for "].iter().any(|p| after.trim_start().to_ascii_lowercase().starts_with(p));
+        let object_follows = !["to ", "for "].iter().any(|p| starts_with_lower(after.trim_start(), p));
         // What a verb lets through or stops: "resume Afghan exports", "suspended freight
         // traffic". A closure's object must name traffic: "halting trade" may be only what
         // a full closure stopped.

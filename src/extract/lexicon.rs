@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::ascii_words;
+use super::{ascii_words, ends_with_lower};
 
 /// `(ISO code, display name, zone, names and demonyms)`.
 const COUNTRIES: &[(&str, &str, &str, &[&str])] = &[
@@ -310,8 +310,8 @@ static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
 /// True when `s` speaks of a crossing without naming it; "cross-border trains" does not.
 pub(crate) fn names_a_crossing(s: &str) -> bool {
     GENERIC_CROSSING.find_iter(s).any(|m| {
-        let before = s[..m.start()].to_ascii_lowercase();
-        !(before.ends_with("cross-") || before.ends_with("trans-"))
+        let before = &s[..m.start()];
+        !(ends_with_lower(before, "cross-") || ends_with_lower(before, "trans-"))
     })
 }
 

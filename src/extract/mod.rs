@@ -189,6 +189,18 @@ pub(crate) fn ascii_words(pattern: &str) -> Result<regex::Regex, regex::Error> {
     regex::Regex::new(&format!("(?-u){pattern}")).or_else(|_| regex::Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")))
 }
 
+/// True when `s` starts with `prefix` (lowercase ASCII), ASCII case ignored: the test
+/// `s.to_ascii_lowercase().starts_with(prefix)` without copying `s`.
+pub(crate) fn starts_with_lower(s: &str, prefix: &str) -> bool {
+    s.as_bytes().get(..prefix.len()).is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// True when `s` ends with `suffix` (lowercase ASCII), ASCII case ignored: the test
+/// `s.to_ascii_lowercase().ends_with(suffix)` without copying `s`.
+pub(crate) fn ends_with_lower(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len() && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
 fn record(e: Event, sents: &[&str], published: NaiveDate, source: &str) -> Option<Record> {
     let (crossing, name, countries, tz) = match e.target {
         Target::Crossing { id, name, countries, tz } => (id, name, countries, tz),
