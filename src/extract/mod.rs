@@ -170,7 +170,7 @@ fn border_of(
     before: &[Country],
     last: Option<(Country, Country)>,
 ) -> Option<(Country, Country)> {
-    if !COUNTRY_BORDER.is_match(s) {
+    if !may_name_a_border(s) || !COUNTRY_BORDER.is_match(s) {
         return None;
     }
     match here {
@@ -179,6 +179,19 @@ fn border_of(
         [x] => before.iter().rev().find(|c| c != &x).map(|c| (*c, *x)).or(last).or(Some((*x, *x))),
         [] => last,
     }
+}
+
+/// False when `s` holds none of the words every match of [`COUNTRY_BORDER`] holds, so
+/// that most sentences skip it. Its case-insensitive match reads `ſ` as `s` and `K`
+/// (Kelvin) as `k`, so text with either still goes to the regex.
+fn may_name_a_border(s: &str) -> bool {
+    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["border", "crossing", "checkpoint", "entry", "frontier"])
+            .expect("border words")
+    });
+    WORDS.is_match(s) || s.contains(['ſ', '\u{212a}'])
 }
 
 /// Compiles a pattern in ASCII mode: every word these patterns look for is ASCII, and
