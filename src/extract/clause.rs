@@ -10,7 +10,7 @@ use super::explain::{Rule, Why};
 use super::lexicon::{self, Country, CLOSURE_BEFORE, COUNTRY_BORDER, SCOPE, TRIGGER};
 use super::mentions::Mention;
 use super::timeline::ended_by;
-use super::{ascii_words, End, Event, Target};
+use super::{ascii_words, starts_with_lower, End, Event, Target};
 use crate::model::Status;
 
 pub(super) fn sentence_events(
@@ -25,15 +25,7 @@ pub(super) fn sentence_events(
     if !TRIGGER.is_match(s) {
         return;
     }
-    let consumed: Vec<(usize, usize, Span)> = CLOSURE_BEFORE
-        .captures_iter(s)
-        .filter_map(|c| {
-            let m = c.get(0)?;
-            let n = c.name("n1").or(c.name("n2"))?;
-            let u = c.name("u1").or(c.name("u2"))?;
-            Some((m.start(), m.end(), dates::span(dates::number(n.as_str())?, u.as_str())))
-        })
-        .collect();
+    let consumed = closures_before(s);
     let triggers: Vec<regex::Captures<'_>> = TRIGGER
         .captures_iter(s)
         .filter(|c| !lexicon::NEGATED.is_match(before(s, c.get(0).expect("match").start())))
@@ -92,7 +84,7 @@ pub(super) fn sentence_events(
                 }
             }
         }
-        if after.to_ascii_lowercase().trim_start_matches([',', ' ']).starts_with("with exception")
+        if starts_with_lower(after.trim_start_matches([',', ' ']), "with exception")
             || (status == Status::Open && lexicon::limits(after))
         {
             status = Status::Restricted;
@@ -109,7 +101,7 @@ pub(super) fn sentence_events(
         {
             status = Status::Restricted;
         }
-        let object_follows = !["to ", "for "].iter().any(|p| after.trim_start().to_ascii_lowercase().starts_with(p));
+        let object_follows = !["to ", "for "].iter().any(|p| starts_with_lower(after.trim_start(), p));
         // What a verb lets through or stops: "resume Afghan exports", "suspended freight
         // traffic". A closure's object must name traffic: "halting trade" may be only what
         // a full closure stopped.
@@ -401,6 +393,31 @@ fn before(s: &str, at: usize) -> &str {
         from += 1;
     }
     &s[from..at]
+}
+
+/// The closures `s` tells as over, by their length ("after a 27-day closure"): each
+/// match's span and the length. [`CLOSURE_BEFORE`] runs only when `s` holds a word that
+/// every match of it starts with; most sentences hold none, and the capture search cost
+/// more than the word search (docs/benchmarks.md).
+fn closures_before(s: &str) -> Vec<(usize, usize, Span)> {
+    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["after", "following", "ending", "ended"])
+            .expect("closure words")
+    });
+    if !WORDS.is_match(s) {
+        return Vec::new();
+    }
+    CLOSURE_BEFORE
+        .captures_iter(s)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let n = c.name("n1").or(c.name("n2"))?;
+            let u = c.name("u1").or(c.name("u2"))?;
+            Some((m.start(), m.end(), dates::span(dates::number(n.as_str())?, u.as_str())))
+        })
+        .collect()
 }
 
 /// [`lexicon::SUBJECT_SCOPE`] on `text`, run only when `text` holds a traffic word that

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime, Weekday};
 use regex::Regex;
 
-use super::ascii_words;
+use super::{ascii_words, ends_with_lower};
 
 /// What a date phrase does in its sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -363,7 +363,7 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
         let role = match out.last() {
             Some(prev)
                 if text[prev.end..start].trim() == "and"
-                    && text[..prev.start].trim_end().to_ascii_lowercase().ends_with("between") =>
+                    && ends_with_lower(text[..prev.start].trim_end(), "between") =>
             {
                 Some(Role::Until)
             }
@@ -387,7 +387,7 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
         let Some(mut phrase) = phrase else { continue };
         // "Blocked since March 18": "since" looks back, whatever day is nearer.
         if let Phrase::Date(Role::Since, When::Day(d, t)) = phrase {
-            let since = text[..start].trim_end().to_ascii_lowercase().ends_with("since");
+            let since = ends_with_lower(text[..start].trim_end(), "since");
             if since && d > published && !text[start..end].contains(&d.year().to_string()) {
                 if let Some(back) = d.with_year(d.year() - 1) {
                     phrase = Phrase::Date(Role::Since, When::Day(back, t));
@@ -441,7 +441,7 @@ fn range(c: &regex::Captures<'_>, text: &str, role: Option<Role>, published: Nai
     let month = month_num(pick("xm", "ym")?.as_str());
     let year = pick("xy", "yy").map(|y| y.as_str());
     let day = |d: regex::Match<'_>| day_of(month, d.as_str().parse().ok(), year, published);
-    let between = text[..c.get(0)?.start()].to_ascii_lowercase().trim_end().ends_with("between");
+    let between = ends_with_lower(text[..c.get(0)?.start()].trim_end(), "between");
     let (from, to) = match (link.as_str(), between) {
         ("and", false) => (role.unwrap_or(Role::On), Role::On),
         (_, true) => (Role::Since, Role::Until),
@@ -576,10 +576,10 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
     if let Some(t) = g("tm") {
         // "until 10.00 pm": the end of the day the sentence is about.
         // Not "from 8 am to 11.30 pm": hours of the day, not an end.
-        let before = text[..start].trim_end().to_ascii_lowercase();
+        let before = text[..start].trim_end();
         if bound
             && (!matches!(role, Some(Role::Until | Role::UntilAtLeast))
-                || !(before.ends_with("until") || before.ends_with("till")))
+                || !(ends_with_lower(before, "until") || ends_with_lower(before, "till")))
         {
             return None;
         }

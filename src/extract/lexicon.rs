@@ -1,11 +1,13 @@
 //! Words the extractor knows: countries and their demonyms, status triggers, and the
 //! phrases that mark a restriction or a country-wide border.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::ascii_words;
+use super::{ascii_words, ends_with_lower};
 
 /// `(ISO code, display name, zone, names and demonyms)`.
 const COUNTRIES: &[(&str, &str, &str, &[&str])] = &[
@@ -180,8 +182,31 @@ pub(crate) struct Country {
 }
 
 /// Country names and demonyms (folded, one to three words) → index into `COUNTRIES`.
-static COUNTRY_WORDS: LazyLock<std::collections::HashMap<&'static str, usize>> =
+static COUNTRY_WORDS: LazyLock<HashMap<&'static str, usize, BuildHasherDefault<Fnv>>> =
     LazyLock::new(|| COUNTRIES.iter().enumerate().flat_map(|(i, c)| c.3.iter().map(move |w| (*w, i))).collect());
+
+/// FNV-1a, for `COUNTRY_WORDS`: `countries_in` looks up every phrase of every sentence,
+/// and on such short keys the default SipHash cost more than the rest of the lookup
+/// (docs/benchmarks.md). The keys are fixed words, not attacker-chosen.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
 
 /// Countries named in folded text, in order of first mention, each once.
 pub(crate) fn countries_in(folded: &str) -> Vec<(usize, Country)> {
@@ -285,8 +310,8 @@ static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
 /// True when `s` speaks of a crossing without naming it; "cross-border trains" does not.
 pub(crate) fn names_a_crossing(s: &str) -> bool {
     GENERIC_CROSSING.find_iter(s).any(|m| {
-        let before = s[..m.start()].to_ascii_lowercase();
-        !(before.ends_with("cross-") || before.ends_with("trans-"))
+        let before = &s[..m.start()];
+        !(ends_with_lower(before, "cross-") || ends_with_lower(before, "trans-"))
     })
 }
 

@@ -2,6 +2,7 @@
 //! and punctuation do not matter), and names found by pattern for crossings the
 //! gazetteer does not know ("the Nowhere border crossing", "X Port of Entry").
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -96,7 +97,7 @@ const NOT_NAMES: &[&str] = &[
 /// the document named before `s`: an ambiguous name of a crossing between two of them
 /// counts ("trucks crossed at Oybek" in a report on Uzbekistan and Tajikistan).
 pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mention> {
-    let words: Vec<(usize, usize, String)> = word_spans(s);
+    let words: Vec<(usize, usize, Cow<'_, str>)> = word_spans(s);
     let mut taken = vec![false; words.len()];
     let mut out = Vec::new();
     // Leftmost first, then longest: a name covers its words, and a shorter name at the
@@ -174,7 +175,10 @@ fn in_dateline(s: &str, start: usize, end: usize) -> bool {
 
 /// The gazetteer names that are whole words of `words`, by first word and then longest
 /// first: (first word, word count, folded name, crossing).
-fn names<'g>(words: &[(usize, usize, String)], gazetteer: &'g Gazetteer) -> Vec<(usize, usize, &'g str, &'g Crossing)> {
+fn names<'g>(
+    words: &[(usize, usize, Cow<'_, str>)],
+    gazetteer: &'g Gazetteer,
+) -> Vec<(usize, usize, &'g str, &'g Crossing)> {
     // The folded words joined by single spaces, as names are folded, with each word's span
     // in it. A word that folds to more than one ("½" to "1 2") stays one word, as names
     // are matched word by word: its inner spaces become a byte no name holds.
@@ -221,8 +225,8 @@ const CROSSING_WORDS: &[&str] = &[
 ];
 
 /// An ambiguous name counts when a crossing word follows it within two words.
-fn called_a_crossing(after: &[(usize, usize, String)]) -> bool {
-    after.iter().take(2).any(|(_, _, w)| CROSSING_WORDS.contains(&w.as_str()))
+fn called_a_crossing(after: &[(usize, usize, Cow<'_, str>)]) -> bool {
+    after.iter().take(2).any(|(_, _, w)| CROSSING_WORDS.contains(&w.as_ref()))
 }
 
 /// An ambiguous name counts in a sentence that names one of the crossing's countries.
@@ -260,7 +264,7 @@ fn is_country_word(w: &str) -> bool {
 }
 
 /// Words of `s` with their byte spans, each folded.
-fn word_spans(s: &str) -> Vec<(usize, usize, String)> {
+fn word_spans(s: &str) -> Vec<(usize, usize, Cow<'_, str>)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
@@ -268,7 +272,15 @@ fn word_spans(s: &str) -> Vec<(usize, usize, String)> {
             (true, None) => start = Some(i),
             (false, Some(a)) => {
                 let w = &s[a..i];
-                out.push((a, i, if w.is_ascii() { w.to_ascii_lowercase() } else { fold(w) }));
+                // Most words are lowercase ASCII already: those are borrowed, not copied.
+                let folded = if !w.is_ascii() {
+                    Cow::Owned(fold(w))
+                } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(w.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(w)
+                };
+                out.push((a, i, folded));
                 start = None;
             }
             _ => {}

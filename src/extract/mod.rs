@@ -170,7 +170,7 @@ fn border_of(
     before: &[Country],
     last: Option<(Country, Country)>,
 ) -> Option<(Country, Country)> {
-    if !COUNTRY_BORDER.is_match(s) {
+    if !may_name_a_border(s) || !COUNTRY_BORDER.is_match(s) {
         return None;
     }
     match here {
@@ -181,12 +181,37 @@ fn border_of(
     }
 }
 
+/// False when `s` holds none of the words every match of [`COUNTRY_BORDER`] holds, so
+/// that most sentences skip it. Its case-insensitive match reads `ſ` as `s` and `K`
+/// (Kelvin) as `k`, so text with either still goes to the regex.
+fn may_name_a_border(s: &str) -> bool {
+    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["border", "crossing", "checkpoint", "entry", "frontier"])
+            .expect("border words")
+    });
+    WORDS.is_match(s) || s.contains(['ſ', '\u{212a}'])
+}
+
 /// Compiles a pattern in ASCII mode: every word these patterns look for is ASCII, and
 /// Unicode-aware classes and `\b` cost a table lookup per character. A pattern that
 /// cannot be ASCII-only on text (a negated class could match inside a UTF-8 sequence)
 /// keeps Unicode classes with ASCII word boundaries.
 pub(crate) fn ascii_words(pattern: &str) -> Result<regex::Regex, regex::Error> {
     regex::Regex::new(&format!("(?-u){pattern}")).or_else(|_| regex::Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")))
+}
+
+/// True when `s` starts with `prefix` (lowercase ASCII), ASCII case ignored: the test
+/// `s.to_ascii_lowercase().starts_with(prefix)` without copying `s`.
+pub(crate) fn starts_with_lower(s: &str, prefix: &str) -> bool {
+    s.as_bytes().get(..prefix.len()).is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// True when `s` ends with `suffix` (lowercase ASCII), ASCII case ignored: the test
+/// `s.to_ascii_lowercase().ends_with(suffix)` without copying `s`.
+pub(crate) fn ends_with_lower(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len() && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 fn record(e: Event, sents: &[&str], published: NaiveDate, source: &str) -> Option<Record> {
