@@ -20,6 +20,7 @@ mod tense;
 mod tests;
 pub mod time;
 mod timeline;
+mod when;
 
 use std::collections::BTreeSet;
 
