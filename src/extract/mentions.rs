@@ -52,6 +52,18 @@ const NOT_NAMES: &[&str] = &[
     "our",
     "one",
     "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "several",
+    "both",
+    "many",
+    "some",
     "second",
     "third",
     "first",
@@ -368,5 +380,12 @@ mod tests {
         let g = Gazetteer::built_in();
         let found = find("The Qatar-Saudi Arabia crossing reopens", &g, &[]);
         assert!(found.iter().all(|m| !matches!(&m.target, Target::Crossing { name, .. } if name == "Arabia")));
+    }
+
+    #[test]
+    fn a_count_is_not_a_crossing_name() {
+        let g = Gazetteer::built_in();
+        assert!(find("Ten border crossing points have reopened.", &g, &[]).is_empty());
+        assert!(find("Several Border Posts were closed.", &g, &[]).is_empty());
     }
 }
