@@ -9,6 +9,7 @@ use regex::Regex;
 
 use super::ascii_words;
 
+use super::when::number;
 use super::Target;
 use crate::gazetteer::{fold, slug, Gazetteer};
 use crate::model::Crossing;
@@ -50,16 +51,6 @@ const NOT_NAMES: &[&str] = &[
     "his",
     "her",
     "our",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
     "several",
     "both",
     "many",
@@ -154,7 +145,9 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
             continue;
         }
         let mut name_words: Vec<&str> = m.as_str().split_whitespace().collect();
-        while name_words.first().is_some_and(|w| NOT_NAMES.contains(&fold(w).as_str()) || is_country_word(w)) {
+        // A count is no name either: "Ten border crossing points", "Two checkpoints".
+        let not_a_name = |w: &str| NOT_NAMES.contains(&fold(w).as_str()) || number(w).is_some() || is_country_word(w);
+        while name_words.first().is_some_and(|w| not_a_name(w)) {
             name_words.remove(0);
         }
         if name_words.is_empty() || name_words.iter().all(|w| is_country_word(w)) {
