@@ -180,6 +180,11 @@ fn alert(w: &WatchConfig, s: &WatchState, kind: AlertKind, key: String, at: Date
     a
 }
 
+/// The key of an episode's `threshold_crossed`, which its `threshold_cleared` resolves.
+fn crossed_key(w: &WatchConfig, s: &WatchState) -> String {
+    format!("threshold:{}:{}:{}", w.id, s.crossing, format_instant(&s.since))
+}
+
 /// `threshold_crossed`: "Otay Mesa commercial wait 3h 30m (up from 1h), above 3h for 30m".
 fn crossed(w: &WatchConfig, s: &WatchState, at: DateTime<Utc>, now: DateTime<Utc>) -> Alert {
     let f = &w.field;
@@ -193,8 +198,7 @@ fn crossed(w: &WatchConfig, s: &WatchState, at: DateTime<Utc>, now: DateTime<Utc
         w.direction.as_str(),
         shown(f, w.level)
     );
-    let key = format!("threshold:{}:{}:{}", w.id, s.crossing, format_instant(&s.since));
-    let mut a = alert(w, s, AlertKind::ThresholdCrossed, key, at, message);
+    let mut a = alert(w, s, AlertKind::ThresholdCrossed, crossed_key(w, s), at, message);
     a.late = (now - at).num_seconds() > ON_TIME;
     a
 }
@@ -218,7 +222,7 @@ fn cleared(w: &WatchConfig, s: &WatchState, now: DateTime<Utc>) -> Alert {
     let key = format!("threshold_cleared:{}:{}:{}", w.id, s.crossing, format_instant(&s.since));
     let mut a = alert(w, s, AlertKind::ThresholdCleared, key, now, message);
     // It ends the episode its `threshold_crossed` opened: resolved, under that fingerprint.
-    a.incident = Some(format!("threshold:{}:{}:{}", w.id, s.crossing, format_instant(&s.since)));
+    a.incident = Some(crossed_key(w, s));
     a.resolved = true;
     a
 }
