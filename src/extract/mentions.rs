@@ -127,7 +127,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
             end: words[i + n - 1].1,
             target: Target::Crossing {
                 id: crossing.id.clone(),
-                name: crossing.name.clone(),
+                name: as_written(crossing, &s[words[i].0..words[i + n - 1].1]),
                 countries: crossing.countries.clone(),
                 tz: crossing.tz.name().to_string(),
             },
@@ -176,6 +176,25 @@ fn in_dateline(s: &str, start: usize, end: usize) -> bool {
         && !name.chars().any(char::is_lowercase)
         && name.chars().filter(|c| c.is_alphabetic()).count() > 2
         && s[end..].trim_start().starts_with(',')
+}
+
+/// The crossing's name, followed by the name as the text wrote it when that spelling has
+/// words the gazetteer name lacks ("Panitanki–Kakarbhitta (Kakadbhitta)"): a reader
+/// checking the record against its source sees the source's spelling.
+fn as_written(crossing: &Crossing, written: &str) -> String {
+    let own = fold(&crossing.name);
+    let own: Vec<&str> = own.split(|c: char| !c.is_alphanumeric()).collect();
+    let folded = fold(written);
+    let generic = ["border", "crossing", "checkpoint", "post", "gate", "port", "bridge", "international", "the"];
+    if folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !generic.contains(w))
+        .all(|w| own.contains(&w))
+    {
+        crossing.name.clone()
+    } else {
+        format!("{} ({written})", crossing.name)
+    }
 }
 
 /// The gazetteer names that are whole words of `words`, by first word and then longest
@@ -380,5 +399,16 @@ mod tests {
         let g = Gazetteer::built_in();
         assert!(find("Ten border crossing points have reopened.", &g, &[]).is_empty());
         assert!(find("Several Border Posts were closed.", &g, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_name_spelled_otherwise_in_the_text_keeps_the_texts_spelling_beside_the_gazetteers() {
+        let g = Gazetteer::built_in();
+        let name = |s: &str| match &find(s, &g, &[])[0].target {
+            Target::Crossing { name, .. } => name.clone(),
+            _ => String::new(),
+        };
+        assert_eq!(name("The Torkham crossing reopened."), "Torkham");
+        assert_eq!(name("The Kakadbhitta border was sealed."), "Panitanki–Kakarbhitta (Kakadbhitta)");
     }
 }
