@@ -61,7 +61,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?:{WEEKDAY},?\s+)?(?P<m1>{MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?
       | \b(?:{WEEKDAY},?\s+(?:the\s+)?)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?
       | \b(?:the\s+)?(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<rm>last|this|next|the\s+current|the\s+previous|the\s+coming)\s+month\b
-      | \b(?P<m3>{MONTH})\.?\s+(?P<y3>\d{{4}})\b
+      | \b(?:(?:early|mid|late)[\s-]+)?(?P<m3>{MONTH})\.?,?\s+(?P<y3>\d{{4}})\b
       | \b(?P<ea>\d{{1,2}})\.(?P<eb>\d{{1,2}})\.(?P<ec>\d{{4}})\b
       | \b(?P<da>\d{{1,2}})\.(?P<db>\d{{2}})\.
       | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b

@@ -26,7 +26,7 @@ pub(crate) struct Mention {
 static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        \b(?P<a>(?:\p{Lu}[\p{L}’'\-]+\s+){1,3}?)(?:border\s+|land\s+|road\s+|trade\s+)?(?:crossing(?:\s+point)?|checkpoint|checkpost|check\s+post|port\s+of\s+entry|Port\s+of\s+Entry|border\s+post|gate|Gate)\b
+        \b(?P<a>(?:\p{Lu}[\p{L}’'\-]+\s+){1,3}?)(?:border\s+|land\s+|road\s+|trade\s+)?(?P<kind>crossing(?:\s+point)?|checkpoint|checkpost|check\s+post|port\s+of\s+entry|Port\s+of\s+Entry|border\s+post|gate|Gate)(?P<plural>s)?\b
       | \b(?:crossing(?:\s+point)?|checkpoint|checkpost|border\s+post)\s+(?:at|in|of)\s+(?P<b>\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}[\p{L}’'\-]+)?)",
     )
     .expect("mention regex")
@@ -61,6 +61,11 @@ const NOT_NAMES: &[&str] = &[
     "last",
     "busy",
     "busiest",
+    "temporary",
+    "permanent",
+    "official",
+    "unofficial",
+    "informal",
     "major",
     "international",
     "eastern",
@@ -153,7 +158,11 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
         if name_words.is_empty() || name_words.iter().all(|w| is_country_word(w)) {
             continue;
         }
-        let name = name_words.join(" ");
+        // "The Gaza crossings": the group is one record, named with its noun.
+        let name = match (c.name("plural"), c.name("kind")) {
+            (Some(_), Some(kind)) => format!("{} {}s", name_words.join(" "), kind.as_str().to_lowercase()),
+            _ => name_words.join(" "),
+        };
         let pos = m.start() + m.as_str().find(name_words[0]).unwrap_or(0);
         let covered = words.iter().zip(&taken).any(|((a, b, _), t)| *t && pos >= *a && pos < *b);
         if covered || out.iter().any(|x: &Mention| x.pos == pos) {
@@ -410,5 +419,19 @@ mod tests {
         };
         assert_eq!(name("The Torkham crossing reopened."), "Torkham");
         assert_eq!(name("The Kakadbhitta border was sealed."), "Panitanki–Kakarbhitta (Kakadbhitta)");
+    }
+
+    #[test]
+    fn a_plural_names_a_group_of_crossings_as_one() {
+        let g = Gazetteer::built_in();
+        let names: Vec<String> = find("The Lang Son border gates were closed on Monday.", &g, &[])
+            .into_iter()
+            .filter_map(|m| match m.target {
+                Target::Crossing { name, .. } => Some(name),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, ["Lang Son gates"]);
+        assert!(find("Temporary checkpoints were closed.", &g, &[]).is_empty());
     }
 }

@@ -271,3 +271,15 @@ fn a_sentence_ending_in_a_colon_speaks_of_the_crossings_listed_below_it() {
         ]
     );
 }
+
+#[test]
+fn a_month_with_its_year_after_a_comma_or_early_or_late_is_that_month() {
+    for text in [
+        "The Torkham crossing has been closed since early April, 2021.",
+        "The Torkham crossing has been closed since April, 2021.",
+        "The Torkham crossing has been closed since late-April 2021.",
+    ] {
+        let r = since(text, "2022-01-05");
+        assert_eq!(r, [("torkham".into(), "closed".into(), Some("2021-04".into()))], "{text}");
+    }
+}
