@@ -26,7 +26,7 @@ pub(crate) struct Mention {
 static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        \b(?P<a>(?:\p{Lu}[\p{L}’'\-]+\s+){1,3}?)(?:border\s+|land\s+|road\s+|trade\s+)?(?P<kind>crossing(?:\s+point)?|checkpoint|checkpost|check\s+post|port\s+of\s+entry|Port\s+of\s+Entry|border\s+post|gate|Gate)(?P<plural>s)?\b
+        \b(?P<a>(?:\p{Lu}[\p{L}’'\-]+\s+){1,3}?)(?:[Ii]nternational\s+)?(?:[Bb]order\s+|[Ll]and\s+|[Rr]oad\s+|[Tt]rade\s+)?(?P<kind>crossing(?:\s+point)?|checkpoint|checkpost|check\s+post|port\s+of\s+entry|Port\s+of\s+Entry|border\s+post|gate|Gate)(?P<plural>s)?\b
       | \b(?:crossing(?:\s+point)?|checkpoint|checkpost|border\s+post)\s+(?:at|in|of)\s+(?P<b>\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}[\p{L}’'\-]+)?)",
     )
     .expect("mention regex")
@@ -433,5 +433,15 @@ mod tests {
             .collect();
         assert_eq!(names, ["Lang Son gates"]);
         assert!(find("Temporary checkpoints were closed.", &g, &[]).is_empty());
+    }
+
+    #[test]
+    fn international_border_gate_ends_a_name_of_any_case() {
+        let g = Gazetteer::built_in();
+        let found = find("Kim Thanh II International Border Gate was closed on Monday.", &g, &[]);
+        assert!(
+            matches!(&found[..], [Mention { target: Target::Crossing { name, .. }, .. }] if name == "Kim Thanh II"),
+            "{found:?}"
+        );
     }
 }
