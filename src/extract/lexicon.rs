@@ -321,7 +321,7 @@ pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
         r"(?ix)\b(?:
             (?:its|their|the|our|all|\w+['’]s)\s+(?:\w+,?\s+){0,4}?(?:land\s+)?borders?\s+with
-          | border\s+between
+          | borders?\s+between
           | (?:its|their)\s+(?:\w+,?\s+){0,4}?borders\b
           | their\s+(?:common\s+|shared\s+|mutual\s+)?(?:land\s+)?border\b
           | (?:shared|common|mutual)\s+(?:land\s+)?border

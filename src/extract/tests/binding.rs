@@ -283,3 +283,9 @@ fn a_month_with_its_year_after_a_comma_or_early_or_late_is_that_month() {
         assert_eq!(r, [("torkham".into(), "closed".into(), Some("2021-04".into()))], "{text}");
     }
 }
+
+#[test]
+fn the_borders_between_two_countries_are_their_border() {
+    let r = ex("Borders Between Mauritania and Senegal are Officially Closed", "2020-03-22");
+    assert_eq!(r, [("mr-sn-border".into(), "closed".into(), None)]);
+}
