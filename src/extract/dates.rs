@@ -233,6 +233,16 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
             }
             _ => role,
         };
+        // "11 pm Tuesday - 6 am Wednesday": a dash between two dates makes them a period.
+        let role = match out.last_mut() {
+            Some(Found { end: prev_end, phrase: Phrase::Date(r @ (Role::On | Role::Since), _), .. })
+                if matches!(text[*prev_end..start].trim(), "-" | "–" | "—") =>
+            {
+                *r = Role::Since;
+                Some(Role::Until)
+            }
+            _ => role,
+        };
         if let Some(pair) = range(&c, text, role, published) {
             out.extend(pair);
             continue;
@@ -371,7 +381,9 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
         // A bare weekday ("said Monday") or one in parentheses after a date is not a date
         // of the event.
         let which = g("wn").map(str::to_ascii_lowercase);
-        if bound && ((role.is_none() && which.is_none()) || text[..start].trim_end().ends_with('(')) {
+        // A time of day makes it the time of an event: "11 pm Tuesday".
+        let bare = role.is_none() && which.is_none() && g("tb").is_none();
+        if bound && (bare || text[..start].trim_end().ends_with('(')) {
             return None;
         }
         // "until Monday" after "from Friday" or "on Friday" is the Monday after that day;

@@ -246,7 +246,7 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)
         (?:
           (?P<restricted>\b(?:only\s+(?:[\w,-]+\s+){1,8}?(?:(?:would|will|are|is|were|was|be|been|being)\s+)+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel|use)|(?:cars|trucks|lorries|motorcycles|motorcyclists|motorbikes|pedestrians|buses|passengers|travell?ers|foreigners|tourists|foreign\s+nationals|(?:cargo|heavy|commercial|private)\s+vehicles)\s+(?:will|would|are|is|were|was|shall)\s+(?:not|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted)\s+to|restricted|restricts?|restricting|(?:lane|traffic|border|travel)\s+restrictions?|reduced\s+to\s+(?:one|two|three|a\s+single|\d+)\s+lanes?|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
-        | (?P<closed>\b(?:unusable|impassable|unpassable|not\s+passable|(?:no\s+one|nobody|no\s+(?:vehicles?|traffic|trucks|cars|people|travell?ers|passengers))\s+(?:was|were|is|are|will\s+be|would\s+be|has\s+been|have\s+been)\s+(?:allowed|permitted)\s+(?:to\s+(?:cross|pass|enter|use|travel)|in|into|out|through|across)|closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?|cut\s+off|cutting\s+off|(?:traffic|movement|crossings?|operations?)\s+(?:was|were|has\s+been|have\s+been|is|are)\s+stopped|stopped\s+for\s+all)\b)
+        | (?P<closed>\b(?:unusable|impassable|unpassable|not\s+passable|(?:no\s+one|nobody|no\s+(?:vehicles?|traffic|trucks|cars|people|travell?ers|passengers))\s+(?:was|were|is|are|will\s+be|would\s+be|has\s+been|have\s+been)\s+(?:allowed|permitted)\s+(?:to\s+(?:cross|pass|enter|use|travel)|in|into|out|through|across|at|via)|closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?|cut\s+off|cutting\s+off|(?:traffic|movement|crossings?|operations?)\s+(?:was|were|has\s+been|have\s+been|is|are)\s+stopped|stopped\s+for\s+all)\b)
         | (?P<open>\b(?:re-?opened|re-?opens?|re-?opening|resumed|resumes?|resuming|resumption|opened|opens?|opening|unblocked|unblocking)\b
                   |\b(?:cleared|released)\s+for\s+(?:traffic|crossings?|travel)\b
                   |\b(?:were|was|are|is|be|been)\s+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel)\b
@@ -439,7 +439,7 @@ pub(crate) fn part_of_day(text: &str) -> bool {
 /// terminal"): the crossing is restricted, not closed.
 pub(crate) static PART_OF_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:westbound|eastbound|northbound|southbound|inbound|outbound|one\s+lane|lanes?|span|one\s+of\s+the\s+(?:two|three|four))\b[^.;]{0,60}$",
+        r"(?i)\b(?:westbound|eastbound|northbound|southbound|inbound|outbound|one\s+lane|lanes?|span|(?:inspection\s+)?booths|entrances?|(?:one|some|half|part)\s+of\s+the)\b[^.;]{0,60}$",
     )
     .expect("part-of-crossing regex")
 });

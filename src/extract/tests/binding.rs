@@ -289,3 +289,23 @@ fn the_borders_between_two_countries_are_their_border() {
     let r = ex("Borders Between Mauritania and Senegal are Officially Closed", "2020-03-22");
     assert_eq!(r, [("mr-sn-border".into(), "closed".into(), None)]);
 }
+
+#[test]
+fn a_dash_between_two_timed_weekdays_is_a_period() {
+    let r =
+        since("No vehicles will be allowed at the Kapikule crossing, 11 pm Tuesday - 6 am Wednesday.", "2012-11-19");
+    assert_eq!(r, [("kapikule".into(), "closed".into(), Some("2012-11-20T23:00".into()))]);
+    let r = ex("No vehicles will be allowed at the Kapikule crossing, 11 pm Tuesday - 6 am Wednesday.", "2012-11-19");
+    assert_eq!(r, [("kapikule".into(), "closed".into(), Some("2012-11-21T06:00".into()))]);
+}
+
+#[test]
+fn a_closed_entrance_or_half_the_booths_restrict_the_crossing() {
+    for text in [
+        "One of the US-bound entrances to the Ambassador Bridge is closed for resurfacing.",
+        "At the Ambassador Bridge, roughly half of the inspection booths will be closed.",
+    ] {
+        let r = ex(text, "2019-10-20");
+        assert_eq!(r, [("detroit".into(), "restricted".into(), None)], "{text}");
+    }
+}
