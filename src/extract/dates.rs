@@ -72,7 +72,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?:for|of|to\s+last|lasting|(?:will|would|shall)\s+last)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+|an?\s+(?:initial|further|additional|extra)\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year|hour)s?\b
       | \b(?P<dn2>{NUMBER})-(?P<du2>day|week|month)(?:-long)?\s+(?:closure|shutdown|suspension|halt|ban|lockdown|blockade)\b
       | \bfor\s+the\s+(?:next|coming|following)\s+(?P<du3>day|week|month)\b
-      | \b(?P<tt>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\d{{1,2}}:\d\d(?:\s*(?:hrs|h)\b)?)(?:\s+[a-z]+\s+time)?\s*(?:,\s*|\(\s*|on\s+|of\s+)?(?:the\s+)?
+      | \b(?P<tt>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\d{{1,2}}[:h]\d\d(?:\s*(?:hrs|h)\b)?)(?:\s+[a-z]+\s+time)?\s*(?:,\s*|\(\s*|on\s+|of\s+)?(?:the\s+)?
         (?:(?P<tm1>{MONTH})\.?\s+(?P<td1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<ty1>\d{{4}})\b)?
           |(?P<td2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<tm2>{MONTH})\b\.?(?:,?\s+(?P<ty2>\d{{4}})\b)?
           |(?P<trel>today|tomorrow|yesterday|tonight|this\s+morning|this\s+afternoon|this\s+evening)\b)
@@ -84,7 +84,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)^[\s,]*(?P<pre>from|at|as of)?\s*(?:(?:about|around|approximately|roughly|some)\s+)?(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?|hrs|h\b)?",
+        r"(?i)^[\s,]*(?P<pre>from|at|as of)?\s*(?:(?:about|around|approximately|roughly|some)\s+)?(?P<h>\d{1,2})(?:(?P<sep>[:.h])(?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?|hrs|h\b)?",
     )
         .expect("time regex")
 });
@@ -95,6 +95,12 @@ static APPOSITION: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^\s*\(\s*(?:\d{{1,2}}\s*(?:[./]|(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTH}))|(?:{MONTH})\.?\s+\d)"
     ))
     .expect("apposition regex")
+});
+
+/// A date after a comma: "8 pm Thursday, July 9" says which Thursday.
+static COMMA_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(&format!(r"(?i)^\s*,\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTH})|(?:{MONTH})\.?\s+\d)"))
+        .expect("comma-date regex")
 });
 
 /// Noon or midnight right after a date: "tomorrow at midnight", "Friday noon".
@@ -406,6 +412,15 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
             _ if since.is_none() && role == Some(Role::Until) && is_past(&text[..start]) => Toward::OnOrAfter,
             _ if since.is_some() || matches!(role, Some(Role::Until | Role::UntilAtLeast)) => Toward::After,
             _ if is_future(&text[..start]) => Toward::OnOrAfter,
+            // "Open for three days starting Saturday": a start told in a sentence with no
+            // past tense is ahead; "closed since Saturday" looks back.
+            _ if role == Some(Role::Since)
+                && !ends_with_lower(text[..start].trim_end(), "since")
+                && !is_past(text)
+                && !COMMA_DATE.is_match(&text[c.get(0).map_or(start, |m| m.end())..]) =>
+            {
+                Toward::OnOrAfter
+            }
             _ => Toward::OnOrBefore,
         };
         let day = resolve_weekday(weekday(w)?, since.unwrap_or(published), toward);
@@ -466,11 +481,24 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
         return Some(When::Day(day, Some(time_after(t)?.0)));
     }
     if let Some(y) = g("yo") {
+        // "Close to 2000 trucks": a number of things, not a year.
+        if bound && counts_things(&text[start + y.len()..]) {
+            return None;
+        }
         if !bound || matches!(role, Some(Role::Since | Role::Until | Role::UntilAtLeast | Role::On)) {
             return Some(When::Year(y.parse().ok()?));
         }
     }
     None
+}
+
+/// True when the word after a number is a plural noun: "2000 trucks", "1500 people".
+fn counts_things(rest: &str) -> bool {
+    const NOT_NOUNS: &[&str] =
+        &["was", "has", "is", "as", "this", "thus", "plus", "across", "unless", "whereas", "besides"];
+    let word = rest.strip_prefix(' ').unwrap_or("").split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+    let plural = word.len() > 3 && word.ends_with('s') && word.bytes().all(|b| b.is_ascii_lowercase());
+    (plural && !NOT_NOUNS.contains(&word)) || ["people", "vehicles", "men", "women", "children"].contains(&word)
 }
 
 /// `today`, `tomorrow`, `yesterday`, `tonight`, `this morning`.
@@ -487,7 +515,7 @@ fn time_after(rest: &str) -> Option<(NaiveTime, usize)> {
     let t = TIME.captures(rest)?;
     // Without "am" or "hrs", a time needs "at"/"from" or a colon: "15/04, 15.04." is a
     // second date, not a quarter past three.
-    let marked = t.name("pre").is_some() || t.name("sep").is_some_and(|x| x.as_str() == ":");
+    let marked = t.name("pre").is_some() || t.name("sep").is_some_and(|x| matches!(x.as_str(), ":" | "h"));
     if t.name("ap").is_none() && (t.name("m").is_none() || !marked) {
         return None;
     }

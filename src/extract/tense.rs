@@ -9,7 +9,7 @@ use super::ascii_words;
 
 /// Words before a position that make what follows planned, not past.
 static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(will|would|shall|plans?|planned|planning|to\s+be|is\s+to|are\s+to|set\s+to|going\s+to|scheduled|expected\s+to|(?:decided|agreed|poised|due|ready|preparing|prepares|intends?|aims?|hopes?)\s+to|from\s+tomorrow|next)\b")
+    ascii_words(r"(?i)\b(will|would|shall|plans?|planned|planning|to\s+be|is\s+to|are\s+to|set\s+to|going\s+to|scheduled|expected\s+to|expect(?:s|ing)?\s+(?:\w+\s+)?to\s+(?:re-?open|resume|close|be|remain|last)|(?:decided|agreed|poised|due|ready|preparing|prepares|intends?|aims?|hopes?)\s+to|from\s+tomorrow|next)\b")
         .expect("future regex")
 });
 

@@ -309,3 +309,27 @@ fn a_closed_entrance_or_half_the_booths_restrict_the_crossing() {
         assert_eq!(r, [("detroit".into(), "restricted".into(), None)], "{text}");
     }
 }
+
+#[test]
+fn a_start_told_without_a_past_tense_lies_ahead() {
+    let r = since("Opening Rafah Crossing for Three Days Starting Saturday", "2016-12-09");
+    assert!(r.iter().any(|(c, _, s)| c == "rafah" && s.as_deref() == Some("2016-12-10")), "{r:?}");
+    let r = since("The Rafah crossing has been closed since Saturday.", "2016-12-09");
+    assert_eq!(r, [("rafah".into(), "closed".into(), Some("2016-12-03".into()))]);
+    let r = since("As of 8 pm Thursday, July 9, 2020, the Pharr bridge resumed operations.", "2020-07-10");
+    assert!(r.iter().any(|(c, _, s)| c == "pharr" && s.as_deref() == Some("2020-07-09T20:00")), "{r:?}");
+}
+
+#[test]
+fn a_number_of_things_is_not_a_year() {
+    let r = ex("Close to 2000 trucks crossed the Malaba border, which was reopened.", "2023-05-17");
+    assert!(r.iter().all(|(_, _, u)| u.is_none()), "{r:?}");
+}
+
+#[test]
+fn hours_written_with_an_h_and_an_expected_resumption_are_read() {
+    let r = since("The Lebombo border post will temporarily close from 13h00 today.", "2020-07-15");
+    assert_eq!(r, [("lebombo".into(), "closed".into(), Some("2020-07-15T13:00".into()))]);
+    let r = since("At the Lebombo border post, SARS is expecting operations to resume by Thursday.", "2020-07-15");
+    assert_eq!(r, [("lebombo".into(), "open".into(), Some("2020-07-16".into()))]);
+}
