@@ -182,7 +182,8 @@ pub(super) fn sentence_events(
             scope,
             sentences: BTreeSet::from([sent]),
             order: (sent, m.start()),
-            ended: false,
+            // "Had been closed": a closure told as the past of a later event.
+            ended: status == Status::Closed && PAST_PERFECT.is_match(before(s, m.start())),
             planned: Some(future).filter(|_| !is_headline(s, sent)),
             others,
             reopening: future && status != Status::Closed && lexicon::REOPENING.is_match(m.as_str()),
@@ -470,6 +471,10 @@ static TIME_OF_DAY: std::sync::LazyLock<regex::Regex> =
 /// "all other crossings", "the remaining checkpoints": those not named.
 static OTHERS: std::sync::LazyLock<regex::Regex> =
     std::sync::LazyLock::new(|| ascii_words(r"(?i)\b(?:other|remaining|rest\s+of\s+the)\b").expect("regex"));
+
+/// A past perfect right before a status word: "had been closed", "had closed".
+static PAST_PERFECT: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| ascii_words(r"(?i)\bhad\s+(?:been\s+)?$").expect("past-perfect regex"));
 
 /// "opening hours", "closing ceremony", "restricted areas": the word is not about the
 /// crossing's status.

@@ -214,3 +214,14 @@ fn the_same_day_told_again_with_its_time_of_day_keeps_the_time() {
     );
     assert!(r.contains(&("mae-sot".into(), "closed".into(), Some("2023-01-12T09:30".into()))), "{r:?}");
 }
+
+#[test]
+fn a_closure_in_the_past_perfect_ended_at_the_reopening_told_with_it() {
+    let r = ex(
+        "The Khosravi border crossing was reopened on Monday morning for pilgrims. \
+         The border crossing had been closed at the request of Iraqi officials.",
+        "2019-10-07",
+    );
+    assert!(r.contains(&("khosravi".into(), "closed".into(), Some("2019-10-06".into()))), "{r:?}");
+    assert!(r.iter().any(|(c, s, u)| c == "khosravi" && s == "restricted" && u.is_none()), "{r:?}");
+}
