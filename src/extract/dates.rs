@@ -67,6 +67,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?P<na>\d{{1,2}})/(?P<nb>\d{{1,2}})(?:/(?P<nc>\d{{2,4}}))?\b
       | \b(?:(?P<tb>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|noon|midday)\s+(?:on\s+)?)?(?:(?P<wn>(?:the\s+)?(?:next|following)|(?:this\s+)?coming|last|this(?:\s+past)?)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
       | \b(?:the\s+)?end\s+of\s+(?P<eo>the\s+month|this\s+month|next\s+month|the\s+year|this\s+year|next\s+year|(?:19|20)\d\d)\b
+      | \b(?:the\s+)?end\s+of\s+(?P<em>{MONTH})\b\.?(?:,?\s+(?P<ey>\d{{4}})\b)?
       | \b(?P<rel>today|tonight|tomorrow|yesterday|this\s+(?:morning|afternoon|evening))\b
       | (?P<fn>\buntil\s+further\s+notice\b|\bindefinitely\b|\bopen-ended\b)
       | \b(?:for|of|to\s+last|lasting|(?:will|would|shall)\s+last)\s+(?:the\s+next\s+|another\s+|a\s+period\s+of\s+|up\s+to\s+|an?\s+(?:initial|further|additional|extra)\s+)?(?P<dn>{NUMBER})[\s-](?P<du>day|week|month|year|hour)s?\b
@@ -429,6 +430,16 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
             _ => g("tb").and_then(time_after).map(|(t, _)| t),
         };
         return Some(When::Day(day, time));
+    }
+    if let Some(mo) = g("em") {
+        // "Until the end of March": its last day, in the year nearest the report.
+        let month = month_num(mo)?;
+        let year = match g("ey") {
+            Some(y) => y.parse().ok()?,
+            None => nearest_year(month, 1, published)?.year(),
+        };
+        let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+        return (first + Months::new(1)).pred_opt().map(|d| When::Day(d, None));
     }
     if let Some(eo) = g("eo") {
         let eo = eo.to_ascii_lowercase();

@@ -333,3 +333,11 @@ fn hours_written_with_an_h_and_an_expected_resumption_are_read() {
     let r = since("At the Lebombo border post, SARS is expecting operations to resume by Thursday.", "2020-07-15");
     assert_eq!(r, [("lebombo".into(), "open".into(), Some("2020-07-16".into()))]);
 }
+
+#[test]
+fn the_end_of_a_named_month_is_its_last_day() {
+    let r = ex("Lane closures at the Peace Arch crossing are expected until the end of March.", "2019-03-18");
+    assert_eq!(r, [("blaine".into(), "restricted".into(), Some("2019-03-31".into()))]);
+    let r = ex("The Peace Arch crossing will stay closed until the end of February 2024.", "2023-12-01");
+    assert_eq!(r, [("blaine".into(), "closed".into(), Some("2024-02-29".into()))]);
+}
