@@ -130,7 +130,7 @@ pub(super) fn sentence_events(
             continue;
         }
         let mut targets: Vec<Target> =
-            found.iter().filter(|x| x.pos >= lo && x.pos < m.start()).map(|x| x.target.clone()).collect();
+            found.iter().filter(|x| x.pos >= lo && x.pos < m.end()).map(|x| x.target.clone()).collect();
         let after_list = listed_after(s, m.end(), hi, found);
         if targets.is_empty() {
             let after: Vec<&Mention> = found.iter().filter(|x| x.pos >= m.end() && x.pos < hi).collect();

@@ -240,12 +240,14 @@ pub(crate) fn countries_in(folded: &str) -> Vec<(usize, Country)> {
     found
 }
 
-/// Status words. Group `closed`, `open` or `restricted` says which.
+/// Status words. Group `closed`, `open` or `restricted` says which; `lifted` ("the ban will be
+/// lifted") is an opening that ends a block.
 pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
         r"(?ix)
         (?:
-          (?P<restricted>\b(?:only\s+(?:[\w,-]+\s+){1,8}?(?:(?:would|will|are|is|were|was|be|been|being)\s+)+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel|use)|(?:cars|trucks|lorries|motorcycles|motorcyclists|motorbikes|pedestrians|buses|passengers|travell?ers|foreigners|tourists|foreign\s+nationals|(?:cargo|heavy|commercial|private)\s+vehicles)\s+(?:will|would|are|is|were|was|shall)\s+(?:not|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted)\s+to|restricted|restricts?|restricting|(?:lane|traffic|border|travel)\s+restrictions?|reduced\s+to\s+(?:one|two|three|a\s+single|\d+)\s+lanes?|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
+          (?P<lifted>\b(?:(?:lane|traffic|border|travel)\s+)?(?:closures?|blockades?|bans?|suspensions?|restrictions?)\s+(?:[\w-]+\s+){0,4}?(?:will|would|might|may|could|shall|is|are|was|were|has|have|had|to)\s+(?:be\s+|been\s+|being\s+)?(?:lifted|eased|removed)\b)
+        | (?P<restricted>\b(?:only\s+(?:[\w,-]+\s+){1,8}?(?:(?:would|will|are|is|were|was|be|been|being)\s+)+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel|use)|(?:cars|trucks|lorries|motorcycles|motorcyclists|motorbikes|pedestrians|buses|passengers|travell?ers|foreigners|tourists|foreign\s+nationals|(?:cargo|heavy|commercial|private)\s+vehicles)\s+(?:will|would|are|is|were|was|shall)\s+(?:not|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted)\s+to|restricted|restricts?|restricting|(?:lane|traffic|border|travel)\s+restrictions?|reduced\s+to\s+(?:one|two|three|a\s+single|\d+)\s+lanes?|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
         | (?P<closed>\b(?:unusable|impassable|unpassable|not\s+passable|(?:no\s+one|nobody|no\s+(?:vehicles?|traffic|trucks|cars|people|travell?ers|passengers))\s+(?:was|were|is|are|will\s+be|would\s+be|has\s+been|have\s+been)\s+(?:allowed|permitted)\s+(?:to\s+(?:cross|pass|enter|use|travel)|in|into|out|through|across|at|via)|closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?|cut\s+off|cutting\s+off|(?:traffic|movement|crossings?|operations?)\s+(?:was|were|has\s+been|have\s+been|is|are)\s+stopped|stopped\s+for\s+all)\b)
         | (?P<open>\b(?:re-?opened|re-?opens?|re-?opening|resumed|resumes?|resuming|resumption|opened|opens?|opening|unblocked|unblocking)\b
                   |\b(?:cleared|released)\s+for\s+(?:traffic|crossings?|travel)\b
@@ -272,6 +274,7 @@ pub(crate) static REOPENING: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) fn ends_a_block(word: &str) -> bool {
     let w = word.as_bytes();
     ["unblock", "lift"].iter().any(|p| w.len() >= p.len() && w[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+        || ["lifted", "eased", "removed"].iter().any(|s| ends_with_lower(word, s))
 }
 
 /// Words just before a status word that negate it: `not closed`, `no longer open`.

@@ -341,3 +341,15 @@ fn the_end_of_a_named_month_is_its_last_day() {
     let r = ex("The Peace Arch crossing will stay closed until the end of February 2024.", "2023-12-01");
     assert_eq!(r, [("blaine".into(), "closed".into(), Some("2024-02-29".into()))]);
 }
+
+#[test]
+fn a_closure_or_ban_that_will_be_lifted_on_a_day_opens_then() {
+    for text in [
+        "The Torkham closure will be lifted on November 27.",
+        "Torkham border restriction might be lifted on November 27",
+        "Restrictions at Torkham will be lifted on November 27.",
+    ] {
+        let r = since(text, "2021-11-19");
+        assert_eq!(r, [("torkham".into(), "open".into(), Some("2021-11-27".into()))], "{text}");
+    }
+}
