@@ -339,6 +339,13 @@ pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("country border regex")
 });
 
+/// A sentence that names the crossings the one before spoke of: "These entry points are
+/// in Songkhla (Sadao) and Yala (Betong)", "The crossings include …".
+pub(crate) static THESE_ARE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)^\W*(?:these|the|those)\s+(?:\w+\s+)?(?:entry\s+points|crossings|checkpoints|crossing\s+points|border\s+posts|gates|ports)\s+(?:are|were|include|included)\b")
+        .expect("these-are regex")
+});
+
 /// A scope that limits who may cross: `for cargo vehicles`, `with exceptions for`.
 pub(crate) static SCOPE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)^\s*(?:(?:[\w'’-]+\s+){0,8}?)?for\s+(?P<scope>[^,;.]{3,80}?)\s*(?:,|;|\.|$|\bafter\b|\bfollowing\b|\bon\b|\bfrom\b|\buntil\b|\bsince\b|\bstarting\b|\bwith\b|\bby\b|\bwhile\b|\bas\b)")

@@ -55,12 +55,17 @@ pub(super) fn resolve_unnamed(
 
 /// The crossings of the list items right after a sentence that ends with a colon: "The
 /// following checkpoints resumed operations on March 1:" then "- BCP Jarteppa …", "- …".
+/// So are those of the next sentence when it says which they are: "… will be opened.
+/// These entry points are Sadao, Betong and Wang Kelian."
 fn listed_below(sent: usize, sents: &[&str], mentions: &[(usize, Target)]) -> Vec<(usize, Target)> {
-    if !sents.get(sent).is_some_and(|s| s.trim_end().ends_with(':')) {
+    let last = if sents.get(sent).is_some_and(|s| s.trim_end().ends_with(':')) {
+        let item = |s: &str| s.trim_start().starts_with(['-', '–', '—', '•', '*', '·']);
+        (sent + 1..sents.len()).take_while(|i| item(sents[*i])).last().unwrap_or(sent)
+    } else if sents.get(sent + 1).is_some_and(|s| lexicon::THESE_ARE.is_match(s)) {
+        sent + 1
+    } else {
         return Vec::new();
-    }
-    let item = |s: &str| s.trim_start().starts_with(['-', '–', '—', '•', '*', '·']);
-    let last = (sent + 1..sents.len()).take_while(|i| item(sents[*i])).last().unwrap_or(sent);
+    };
     let mut out: Vec<(usize, Target)> = Vec::new();
     for (i, t) in mentions.iter().filter(|(i, _)| *i > sent && *i <= last) {
         if !out.iter().any(|(_, o)| o.key() == t.key()) {

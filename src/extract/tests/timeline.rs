@@ -225,3 +225,15 @@ fn a_closure_in_the_past_perfect_ended_at_the_reopening_told_with_it() {
     assert!(r.contains(&("khosravi".into(), "closed".into(), Some("2019-10-06".into()))), "{r:?}");
     assert!(r.iter().any(|(c, s, u)| c == "khosravi" && s == "restricted" && u.is_none()), "{r:?}");
 }
+
+#[test]
+fn the_next_sentence_saying_which_entry_points_names_them() {
+    let r = ex(
+        "One entry point in each district will be opened on Monday. \
+         These entry points are in Narathiwat (Sungai Golok) and Yala (Betong–Pengkalan Hulu).",
+        "2020-03-23",
+    );
+    for id in ["sungai-kolok", "betong"] {
+        assert!(r.iter().any(|(c, s, _)| c == id && s == "open"), "{id}: {r:?}");
+    }
+}
