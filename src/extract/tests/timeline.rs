@@ -229,7 +229,7 @@ fn a_closure_in_the_past_perfect_ended_at_the_reopening_told_with_it() {
 #[test]
 fn the_next_sentence_saying_which_entry_points_names_them() {
     let r = ex(
-        "One entry point in each district will be opened on Monday. \
+        "Thailand closed its border with Malaysia. One entry point in each district will be opened on Monday. \
          These entry points are in Narathiwat (Sungai Golok) and Yala (Betong–Pengkalan Hulu).",
         "2020-03-23",
     );
