@@ -203,6 +203,9 @@ pub(super) fn sentence_events(
                 starts.push((p.start, p.end, *w));
             }
             let between = if p.start >= m.end() { &s[m.end()..p.start] } else { &s[p.end.min(m.start())..m.start()] };
+            // "… sealed before the elections and it will continue till May 4": the
+            // closure is taken up again, and the date after is its own.
+            let between = lexicon::TAKEN_UP.find_iter(between).last().map_or(between, |t| &between[t.end()..]);
             // "On Friday officials said the crossing …": the date is the saying's.
             let said = (p.end <= m.start() && lexicon::SAID.is_match(between))
                 || (matches!(p.phrase, Phrase::Date(Role::On, _))

@@ -305,7 +305,7 @@ pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that name a crossing without naming which one ("the crossing", "the border").
 static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|bcps?|checkposts?|gates?|port of entry|entry points?|frontier|terminal|(?:the|this)\s+(?:bridge|pass|border\s+post)|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage|traffic|movement))\b",
+        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|bcps?|checkposts?|gates?|port of entry|(?:entry|transit|border)\s+points?|frontier|terminal|(?:the|this)\s+(?:bridge|pass|border\s+post)|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage|traffic|movement))\b",
     )
     .expect("generic regex")
 });
@@ -463,7 +463,7 @@ pub(crate) static IT: LazyLock<Regex> = LazyLock::new(|| {
 /// A sentence that speaks of several crossings named before it: "Their operations
 /// will resume", "both checkpoints", "they will reopen", "the borders have been sealed".
 pub(crate) static PLURAL: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^\W*(?:their|they|both|the\s+two|the\s+three|all\s+(?:of\s+)?them|these)\b|\b(?:the|these|those|both)\s+(?:two\s+|three\s+|four\s+)?(?:(?:road|rail|land|border)\s+)*(?:borders|crossings|checkpoints|checkposts|points|crossing\s+points|gates|bridges)\b|\b(?:close|closed|closing|shut|shutting|reopen|reopened|reopening|open|opened|opening)\s+them\b")
+    ascii_words(r"(?i)^\W*(?:their|they|both|the\s+two|the\s+three|all\s+(?:of\s+)?them|these)\b|\b(?:the|these|those|both)\s+(?:two\s+|three\s+|four\s+)?(?:(?:road|rail|land|border|transit|entry)\s+)*(?:borders|crossings|checkpoints|checkposts|points|crossing\s+points|gates|bridges)\b|\b(?:close|closed|closing|shut|shutting|reopen|reopened|reopening|open|opened|opening)\s+them\b")
         .expect("plural regex")
 });
 
@@ -493,6 +493,13 @@ pub(crate) static CALLED_OFF: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static OTHER_THING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r"(?i)\b(?:ceasefire|cease-fire|truce|deadline|visit|visited|talks|negotiations|agreement|deal|curfew|election|elections|summit|meeting|holiday|festival|exams?|season|which|that\s+(?:runs|lasts|expires|ends)|prompting|forcing|causing|leading\s+to|that\s+led\s+to|in\s+response\s+to|in\s+retaliation\s+for|whereas)\b|,\s*while\b")
         .expect("other-thing regex")
+});
+
+/// A status taken up again after words about something else: "and it will continue",
+/// "the closure will last".
+pub(crate) static TAKEN_UP: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:it|this|the\s+(?:closure|sealing|shutdown|ban|suspension))\s+(?:will|would|shall)\s+(?:continue|last|remain\s+in\s+(?:force|place)|run)\b")
+        .expect("taken-up regex")
 });
 
 /// Another thing named by the date just before it: "the Jan. 25 uprising", "the May 4

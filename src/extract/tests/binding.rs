@@ -353,3 +353,15 @@ fn a_closure_or_ban_that_will_be_lifted_on_a_day_opens_then() {
         assert_eq!(r, [("torkham".into(), "open".into(), Some("2021-11-27".into()))], "{text}");
     }
 }
+
+#[test]
+fn a_closure_taken_up_again_after_another_thing_owns_the_date_after() {
+    let r = ex(
+        "The Belahiya point is to remain closed from 6:00 pm today. The transit points will be sealed \
+         before 48 hours of the elections and it will continue till 6:00 pm of May 4.",
+        "2023-05-02",
+    );
+    assert_eq!(r, [("sunauli".into(), "closed".into(), Some("2023-05-04T18:00".into()))]);
+    let r = ex("The Belahiya point will be sealed until the elections on May 4.", "2023-05-02");
+    assert_eq!(r, [("sunauli".into(), "closed".into(), None)]);
+}
