@@ -246,7 +246,8 @@ pub(super) fn sentence_events(
             }
         }
         // "Is now open": open at publication.
-        if status == Status::Open && ev.since.is_none() && lexicon::NOW.is_match(before(s, m.start())) {
+        let just = lexicon::REOPENING.is_match(m.as_str()) && lexicon::JUST.is_match(before(s, m.start()));
+        if status == Status::Open && ev.since.is_none() && (lexicon::NOW.is_match(before(s, m.start())) || just) {
             ev.since = Some(When::Day(published, None));
         }
         // "Opened in 1938": the crossing's history, not its status.

@@ -513,6 +513,12 @@ pub(crate) static OTHER_THING_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static NOW: LazyLock<Regex> =
     LazyLock::new(|| ascii_words(r"(?i)\b(?:is|are|has|have)\s+now\s+(?:been\s+|fully\s+)?$").expect("now regex"));
 
+/// A present perfect before a reopening word: "has reopened", "have now resumed". Told
+/// with no date, the reopening is the report's news: it happened on the day of the report.
+pub(crate) static JUST: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:has|have)\s+(?:now\s+|just\s+|fully\s+)?(?:been\s+)?$").expect("just regex")
+});
+
 /// A status word followed by where it holds: "was halted at the", "closed via".
 pub(crate) static LOCATIVE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r#"(?i)^\s*(?:at|via|through|across|on)\s+(?:the\s+|all\s+|both\s+)?(?:[\w-]+\s+){0,2}?["“'«]?$"#)

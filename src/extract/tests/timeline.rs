@@ -237,3 +237,15 @@ fn the_next_sentence_saying_which_entry_points_names_them() {
         assert!(r.iter().any(|(c, s, _)| c == id && s == "open"), "{id}: {r:?}");
     }
 }
+
+#[test]
+fn an_undated_reopening_in_the_present_perfect_is_the_reports_news() {
+    let r =
+        ex("The Ambassador Bridge has reopened after a demonstration blocked traffic on Monday evening.", "2022-02-08");
+    assert!(r.contains(&("detroit".into(), "closed".into(), Some("2022-02-07".into()))), "{r:?}");
+    let r = ex("The Ambassador Bridge has reopened. It was closed on Monday evening.", "2022-02-08");
+    assert!(r.contains(&("detroit".into(), "closed".into(), Some("2022-02-07".into()))), "{r:?}");
+    assert!(ex("The Ambassador Bridge reopened. It was closed on Monday evening.", "2022-02-08")
+        .iter()
+        .all(|(_, _, u)| u.is_none()));
+}
