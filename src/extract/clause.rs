@@ -187,6 +187,7 @@ pub(super) fn sentence_events(
             planned: Some(future).filter(|_| !is_headline(s, sent)),
             others,
             reopening: future && status != Status::Closed && lexicon::REOPENING.is_match(m.as_str()),
+            at: None,
             why: Why::of(m.as_str()),
         };
         let mut span = None;
@@ -236,7 +237,12 @@ pub(super) fn sentence_events(
                 Phrase::Date(..) => {}
                 Phrase::For(sp) => span = Some(sp),
                 Phrase::OpenEnded => ev.open_ended = true,
+                Phrase::Time(t) => ev.at = Some(t),
             }
+        }
+        // "Reopened from 8 am, starting from 8th January": the day takes the time.
+        if let (Some(When::Day(d, None)), Some(t)) = (ev.since, ev.at) {
+            ev.since = Some(When::Day(d, Some(t)));
         }
         // "Closed beginning Friday until Tuesday, Sept. 24": the Friday before that end.
         if let (true, Some(When::Day(d, t)), Some((u, _))) = (since_weekday, ev.since, ev.until) {
@@ -306,6 +312,7 @@ pub(super) fn sentence_events(
                         planned: Some(false),
                         others: false,
                         reopening: false,
+                        at: None,
                         why: ev.why.closure_ended(sent),
                     });
                 }

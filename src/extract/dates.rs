@@ -38,6 +38,8 @@ pub(crate) enum Phrase {
     For(Span),
     /// "until further notice", "indefinitely".
     OpenEnded,
+    /// A time of day told without its day: "resumed at about 7am".
+    Time(NaiveTime),
 }
 
 /// A phrase and where it stands.
@@ -250,6 +252,12 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
             }
             _ => role,
         };
+        if let (Keep::Bound, Some(t), Some(Role::On | Role::Since)) = (keep, c.name("tm"), role) {
+            if let Some((t, _)) = time_after(t.as_str()) {
+                out.push(Found { start, end, phrase: Phrase::Time(t) });
+            }
+            continue;
+        }
         if let Some(pair) = range(&c, text, role, published) {
             out.extend(pair);
             continue;

@@ -212,5 +212,6 @@ fn phrase(text: &str, p: &Phrase) -> String {
         Phrase::For(Span::Months(n)) => format!("\"{text}\" = {n} months (length)"),
         Phrase::For(Span::Years(n)) => format!("\"{text}\" = {n} years (length)"),
         Phrase::OpenEnded => format!("\"{text}\" = no end (open-ended)"),
+        Phrase::Time(t) => format!("\"{text}\" = {} (a time of day; its day is told elsewhere)", t.format("%H:%M")),
     }
 }

@@ -24,7 +24,7 @@ mod when;
 
 use std::collections::BTreeSet;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 
 use self::clause::sentence_events;
 use self::dates::When;
@@ -91,6 +91,8 @@ struct Event {
     others: bool,
     /// An opening told as the end of a closure: "reopened", "resumed", "lifted".
     reopening: bool,
+    /// A time of day told without its day, which the same period told elsewhere gives.
+    at: Option<NaiveTime>,
     /// What its dates and crossing rest on: the confidence of its end.
     why: Why,
 }

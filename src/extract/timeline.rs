@@ -124,6 +124,11 @@ pub(super) fn merge(events: Vec<Event>) -> Vec<Event> {
             o.since = e.since;
             o.why.since.clone_from(&e.why.since);
         }
+        // "Reopened on Saturday … traffic had resumed at about 7am": the day and its time.
+        if let (Some(When::Day(d, None)), Some(t)) = (o.since, e.at.or(o.at)) {
+            o.since = Some(When::Day(d, Some(t)));
+        }
+        o.at = o.at.or(e.at);
         let had = o.until;
         o.until = match (o.until, e.until, e.open_ended) {
             (_, _, true) => None,
@@ -164,6 +169,7 @@ pub(super) fn imply_closures(mut events: Vec<Event>) -> Vec<Event> {
             scope: None,
             ended: true,
             reopening: false,
+            at: None,
             ..e.clone()
         });
     }

@@ -249,3 +249,18 @@ fn an_undated_reopening_in_the_present_perfect_is_the_reports_news() {
         .iter()
         .all(|(_, _, u)| u.is_none()));
 }
+
+#[test]
+fn a_time_of_day_told_apart_from_its_day_joins_the_reopening_of_that_day() {
+    let r = ex(
+        "Qatar and Saudi Arabia on Saturday reopened the Abu Samra crossing, shut in June 2017. \
+         Traffic at the Abu Samra crossing had resumed at about 7am.",
+        "2021-01-11",
+    );
+    assert!(r.contains(&("abu-samra".into(), "closed".into(), Some("2021-01-09T07:00".into()))), "{r:?}");
+    let r = ex(
+        "The Muse border gates, closed since April 2021, would be reopened from 8 am to 11.30 pm, starting from 8th January.",
+        "2023-01-05",
+    );
+    assert!(r.iter().any(|(_, s, u)| s == "closed" && u.as_deref() == Some("2023-01-08T08:00")), "{r:?}");
+}

@@ -181,7 +181,7 @@ fn from_phrase(s: &str, f: &Found) -> Option<Timex> {
     }
     let words = s[start..end].to_ascii_lowercase();
     let (kind, value) = match f.phrase {
-        Phrase::For(_) => return None,
+        Phrase::For(_) | Phrase::Time(_) => return None,
         Phrase::OpenEnded => {
             if let Some(rest) = words.strip_prefix("until ") {
                 start += words.len() - rest.len();
