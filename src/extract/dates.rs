@@ -270,7 +270,8 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
         } else if let Some(u) = g("du3") {
             Some(Phrase::For(span(1, u)))
         } else {
-            let ctx = Context { text, start, role, prev: out.last(), published, keep };
+            let prev = out.iter().rev().find(|f| !matches!(f.phrase, Phrase::Time(_)));
+            let ctx = Context { text, start, role, prev, published, keep };
             resolve(&c, &ctx).map(|w| Phrase::Date(role.unwrap_or(Role::On), w))
         };
         let Some(mut phrase) = phrase else { continue };
