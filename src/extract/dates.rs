@@ -118,7 +118,7 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
         | (?P<since>\b(?:from|since|between|starting(?:\s+(?:from|on))?|beginning(?:\s+on)?|as\s+of|effective(?:\s+from)?|with\s+effect\s+from)(?:\s+(?:on|the))?)
         | (?P<by>\bby)
         | (?P<ignore>\b(?:(?:first|last|only)\s+time\s+since|beyond|after|past|before|prior\s+to|except(?:\s+on)?|said|says|announced|reported|told|stated|tweeted|added|confirmed|decided|informed|noted|declared|issued|published|signed|held)(?:\s+(?:on|in|that))?)
-        | (?P<on>\b(?:on|in|at|during|this|next|last|coming)(?:\s+the)?)
+        | (?P<on>\b(?:on|in|at|during|this|next|last|coming)(?:\s+the)?(?:\s+(?:early\s+|small\s+|late\s+)?(?:hours|morning|night|evening|afternoon)\s+of)?)
         | (?P<verb>\b(?:re-?open(?:ed|s)?|closed|closes|shut|shuts|resumed|resumes|suspended|halted|opened|opens|sealed|blocked|lifted)\s+(?:again\s+)?)
         | (?P<apposition>\bi\.\s?e\.,?|\bnamely|\bthat\s+is,?)
         )(?:\s+(?:about|around|approximately|roughly))?[\s,(]*$",

@@ -365,3 +365,9 @@ fn a_closure_taken_up_again_after_another_thing_owns_the_date_after() {
     let r = ex("The Belahiya point will be sealed until the elections on May 4.", "2023-05-02");
     assert_eq!(r, [("sunauli".into(), "closed".into(), None)]);
 }
+
+#[test]
+fn the_early_hours_of_a_weekday_date_the_event() {
+    let r = since("The Tarajal crossing reopened in the early hours of Tuesday morning.", "2022-05-18");
+    assert_eq!(r, [("tarajal".into(), "open".into(), Some("2022-05-17".into()))]);
+}
