@@ -371,3 +371,15 @@ fn the_early_hours_of_a_weekday_date_the_event() {
     let r = since("The Tarajal crossing reopened in the early hours of Tuesday morning.", "2022-05-18");
     assert_eq!(r, [("tarajal".into(), "open".into(), Some("2022-05-17".into()))]);
 }
+
+#[test]
+fn a_checkpoint_that_will_not_work_is_closed() {
+    let r = since("Automobile checkpoints Nur Zholy and Bakhty will not work on May 1, 2021.", "2021-04-29");
+    assert_eq!(
+        r,
+        [
+            ("khorgos".into(), "closed".into(), Some("2021-05-01".into())),
+            ("bakhty".into(), "closed".into(), Some("2021-05-01".into()))
+        ]
+    );
+}
