@@ -79,7 +79,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         (?:(?P<tm1>{MONTH})\.?\s+(?P<td1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<ty1>\d{{4}})\b)?
           |(?P<td2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<tm2>{MONTH})\b\.?(?:,?\s+(?P<ty2>\d{{4}})\b)?
           |(?P<trel>today|tomorrow|yesterday|tonight|this\s+morning|this\s+afternoon|this\s+evening)\b)
-      | \b(?P<tm>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?))
+      | \b(?P<tm>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\d{{1,2}}:\d\d\b(?:\s*(?:hrs|h)\b)?)
       | \b(?P<yo>(?:19|20)\d{{2}})\b"
     );
     ascii_words(&p).expect("date regex")

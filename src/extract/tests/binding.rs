@@ -383,3 +383,12 @@ fn a_checkpoint_that_will_not_work_is_closed() {
         ]
     );
 }
+
+#[test]
+fn a_twenty_four_hour_time_told_alone_joins_the_day_of_its_sentence() {
+    let r =
+        since("Yesterday, November 21, traffic blocking began at 13:30 at the Vyšné Nemecké checkpoint.", "2023-11-22");
+    assert_eq!(r, [("vysne-nemecke".into(), "closed".into(), Some("2023-11-21T13:30".into()))]);
+    let r = ex("The Vyšné Nemecké checkpoint will be closed on Monday until 22:00.", "2023-11-22");
+    assert_eq!(r, [("vysne-nemecke".into(), "closed".into(), Some("2023-11-27T22:00".into()))]);
+}
