@@ -406,7 +406,7 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
     const PEOPLE: &[&str] =
         &["pedestrian", "passenger", "traveller", "traveler", "people", "cars", "buses", "citizens", "tourists"];
     const GOODS: &[&str] =
-        &["cargo", "goods", "truck", "freight", "commercial", "trade", "lorries", "lorry", "export", "import"];
+        &["cargo", "goods", "truck", "freight", "commercial", "trade", "lorries", "lorry", "export", "import", "motor"];
     let people = PEOPLE.iter().any(|w| s.contains(w));
     let goods = GOODS.iter().any(|w| s.contains(w));
     people != goods

@@ -192,19 +192,17 @@ fn in_dateline(s: &str, start: usize, end: usize) -> bool {
         && s[end..].trim_start().starts_with(',')
 }
 
-/// The crossing's name, followed by the name as the text wrote it when that spelling has
-/// words the gazetteer name lacks ("Panitanki–Kakarbhitta (Kakadbhitta)"): a reader
+/// The crossing's name, followed by the name as the text wrote it when that shares no
+/// word with the gazetteer's name ("Panitanki–Kakarbhitta (Kakadbhitta)"): a reader
 /// checking the record against its source sees the source's spelling.
 fn as_written(crossing: &Crossing, written: &str) -> String {
+    const GENERIC: &[&str] =
+        &["border", "crossing", "checkpoint", "post", "gate", "port", "bridge", "international", "the"];
     let own = fold(&crossing.name);
-    let own: Vec<&str> = own.split(|c: char| !c.is_alphanumeric()).collect();
+    let own: Vec<&str> = own.split(|c: char| !c.is_alphanumeric()).filter(|w| !GENERIC.contains(w)).collect();
     let folded = fold(written);
-    let generic = ["border", "crossing", "checkpoint", "post", "gate", "port", "bridge", "international", "the"];
-    if folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !generic.contains(w))
-        .all(|w| own.contains(&w))
-    {
+    let mut words = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && !GENERIC.contains(w));
+    if words.any(|w| own.contains(&w)) {
         crossing.name.clone()
     } else {
         format!("{} ({written})", crossing.name)

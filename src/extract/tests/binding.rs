@@ -392,3 +392,14 @@ fn a_twenty_four_hour_time_told_alone_joins_the_day_of_its_sentence() {
     let r = ex("The Vyšné Nemecké checkpoint will be closed on Monday until 22:00.", "2023-11-22");
     assert_eq!(r, [("vysne-nemecke".into(), "closed".into(), Some("2023-11-27T22:00".into()))]);
 }
+
+#[test]
+fn the_bridges_of_one_city_are_separate_crossings() {
+    let r = ex(
+        "The Gateway International Bridge will be closed to motor and pedestrian traffic beginning Friday. \
+         The Veterans International Bridge at Los Tomates will stay open.",
+        "2024-09-22",
+    );
+    assert!(r.iter().any(|(c, s, _)| c == "brownsville" && s == "closed"), "{r:?}");
+    assert!(r.iter().any(|(c, s, _)| c == "brownsville-veterans" && s == "open"), "{r:?}");
+}
