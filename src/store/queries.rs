@@ -377,7 +377,8 @@ impl Store {
     /// A [`StoreError`] when the query fails.
     pub fn fired(&self, key: &str) -> Result<bool, StoreError> {
         self.conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM alerts WHERE key = ?1)", [key], |r| r.get(0))
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM alerts WHERE key = ?1)")
+            .and_then(|mut stmt| stmt.query_row([key], |r| r.get(0)))
             .map_err(self.err("read alert ledger"))
     }
 
@@ -393,16 +394,23 @@ impl Store {
         let mut end = prefix.to_string();
         let last = end.pop().map_or('\u{0}', |c| char::from_u32(u32::from(c) + 1).unwrap_or(char::MAX));
         end.push(last);
-        let js: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT json FROM alerts WHERE key > ?1 AND key < ?2
-                 AND (?3 IS NULL OR json_extract(json, '$.source') = ?3) ORDER BY rowid DESC LIMIT 1",
-                params![prefix, end, source],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(self.err("read alert ledger"))?;
+        // The newest row is picked by rowid before its JSON is read: sorting whole rows
+        // read every alert ever raised under the prefix. Without a source, the index
+        // alone finds it.
+        let newest = match source {
+            None => "SELECT json FROM alerts WHERE rowid = (SELECT max(rowid) FROM alerts WHERE key > ?1 AND key < ?2)",
+            Some(_) => {
+                "SELECT json FROM alerts WHERE rowid = (SELECT rowid FROM alerts WHERE key > ?1 AND key < ?2
+                 AND json_extract(json, '$.source') = ?3 ORDER BY rowid DESC LIMIT 1)"
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(newest).map_err(self.err("read alert ledger"))?;
+        let js: Option<String> = match source {
+            None => stmt.query_row(params![prefix, end], |r| r.get(0)),
+            Some(source) => stmt.query_row(params![prefix, end, source], |r| r.get(0)),
+        }
+        .optional()
+        .map_err(self.err("read alert ledger"))?;
         js.map(|js| self.stored(&js, "alert")).transpose()
     }
 
