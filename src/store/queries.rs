@@ -29,25 +29,6 @@ pub struct FeedState {
     pub missing: bool,
 }
 
-/// One line of the change log.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct HistoryRow {
-    /// Row id (increasing).
-    pub id: i64,
-    /// When the change was seen.
-    pub at: String,
-    /// The feed that reported it.
-    pub feed: String,
-    /// The crossing.
-    pub crossing: String,
-    /// `added`, `removed`, `status_changed`, `until_changed` or `scope_changed`.
-    pub change: String,
-    /// The record before.
-    pub previous: Option<Record>,
-    /// The record after.
-    pub current: Option<Record>,
-}
-
 /// A good snapshot ready to be committed.
 #[derive(Debug)]
 pub struct Apply<'a> {
@@ -264,16 +245,22 @@ impl Store {
                 .prepare_cached("DELETE FROM records WHERE feed = ?1 AND crossing = ?2")
                 .map_err(e("remove record"))?;
             let mut history = tx
-            .prepare_cached(
-                "INSERT INTO history (at, feed, crossing, change, previous, current) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .map_err(e("append history"))?;
+                .prepare_cached(
+                    "INSERT INTO history (at, feed, crossing, change, previous, current, previous_changes)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(e("append history"))?;
             for (c, text) in a.changes.iter().zip(&current) {
                 if c.current.is_none() {
                     remove.execute(params![a.feed, c.crossing]).map_err(e("remove record"))?;
                 }
+                // The record before is kept whole only when there is none after it.
+                let (whole, changed) = match (&c.previous, &c.current) {
+                    (Some(p), Some(r)) => (None, Some(super::history::changed_fields(p, r))),
+                    (p, _) => (p.as_ref().map(json), None),
+                };
                 history
-                    .execute(params![now, a.feed, c.crossing, c.kind.as_str(), c.previous.as_ref().map(json), text])
+                    .execute(params![now, a.feed, c.crossing, c.kind.as_str(), whole, text, changed])
                     .map_err(e("append history"))?;
             }
         }
@@ -486,42 +473,6 @@ impl Store {
             .execute("INSERT OR IGNORE INTO filtered (key, sink) VALUES (?1, ?2)", params![key, sink])
             .map(drop)
             .map_err(self.err("record filtered alert"))
-    }
-
-    /// The change log, oldest first, optionally for one crossing.
-    ///
-    /// # Errors
-    /// A [`StoreError`] when rows cannot be read.
-    pub fn history(&self, crossing: Option<&str>) -> Result<Vec<HistoryRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, at, feed, crossing, change, previous, current FROM history
-                 WHERE ?1 IS NULL OR crossing = ?1 ORDER BY id",
-            )
-            .map_err(self.err("read history"))?;
-        let rows = stmt
-            .query_map([crossing], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                ))
-            })
-            .map_err(self.err("read history"))?;
-        let parse = |s: Option<String>| -> Result<Option<Record>, StoreError> {
-            s.map(|s| self.stored(&s, "history")).transpose()
-        };
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, at, feed, crossing, change, prev, cur) = row.map_err(self.err("read history"))?;
-            out.push(HistoryRow { id, at, feed, crossing, change, previous: parse(prev)?, current: parse(cur)? });
-        }
-        Ok(out)
     }
 }
 
