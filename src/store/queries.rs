@@ -401,6 +401,19 @@ impl Store {
         js.map(|js| self.stored(&js, "alert")).transpose()
     }
 
+    /// [`Store::latest_alert`] (any source) of each of `prefixes`, in order, read in one
+    /// transaction: a poll's status alerts look up their incidents together, without a
+    /// read lock taken and released per lookup.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when a row cannot be read.
+    pub fn latest_alerts(&self, prefixes: &[String]) -> Result<Vec<Option<Alert>>, StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(self.err("read alert ledger"))?;
+        let found = prefixes.iter().map(|p| self.latest_alert(p, None)).collect::<Result<_, _>>()?;
+        tx.commit().map_err(self.err("read alert ledger"))?;
+        Ok(found)
+    }
+
     /// Alerts not yet delivered to `sink`, oldest first.
     ///
     /// # Errors
