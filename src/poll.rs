@@ -350,9 +350,11 @@ impl Poller {
 /// (what was firing is known from the store, across restarts): a reopening resolves the
 /// closure it ends.
 fn in_incidents(store: &Store, feed: &str, mut alerts: Vec<Alert>) -> Result<Vec<Alert>, StoreError> {
-    for a in &mut alerts {
-        let Some(crossing) = a.crossing.clone() else { continue };
-        let last = store.latest_alert(&format!("status:{crossing}:{feed}:"), None)?;
+    let prefixes: Vec<String> =
+        alerts.iter().filter_map(|a| a.crossing.as_ref()).map(|c| format!("status:{c}:{feed}:")).collect();
+    let mut last = store.latest_alerts(&prefixes)?.into_iter();
+    for a in alerts.iter_mut().filter(|a| a.crossing.is_some()) {
+        let last = last.next().flatten();
         rules::join_incident(a, last.as_ref().and_then(rules::open_incident));
     }
     Ok(alerts)

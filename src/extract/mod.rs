@@ -30,7 +30,7 @@ use self::clause::sentence_events;
 use self::dates::When;
 pub use self::explain::explain;
 use self::explain::Why;
-use self::lexicon::{Country, COUNTRY_BORDER};
+use self::lexicon::{Country, COUNTRY_BORDER, TRIGGER};
 use self::timeline::{complete, cut_short, extend_to_reopening, fold_borders, imply_closures, merge, resolve_unnamed};
 use crate::gazetteer::Gazetteer;
 use crate::model::Crossing;
@@ -125,6 +125,12 @@ fn statements<'t>(
     about: Option<&Crossing>,
 ) -> (Vec<Event>, Vec<&'t str>) {
     let sents = sentences::split(text);
+    // Every statement starts at a status word of its sentence ([`sentence_events`]): a
+    // text with none has none, and need not have its names, countries and borders found
+    // (most notices of the CBP feeds hold none).
+    if !sents.iter().any(|s| TRIGGER.is_match(s)) {
+        return (Vec::new(), sents);
+    }
     let mut events = Vec::new();
     let mut doc_mentions: Vec<(usize, Target)> = about
         .map(|c| {

@@ -12,6 +12,7 @@
 mod acks;
 mod board;
 mod figures;
+mod history;
 mod queries;
 mod watches;
 
@@ -22,7 +23,8 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use board::{FeedHealth, SentAlert};
 pub use figures::Figures;
-pub use queries::{Apply, FeedState, HistoryRow};
+pub use history::HistoryRow;
+pub use queries::{Apply, FeedState};
 pub use watches::{Phase, WatchState};
 
 /// Why the store failed.
@@ -155,6 +157,11 @@ CREATE TABLE filtered (
 CREATE TABLE acks (id TEXT PRIMARY KEY, json TEXT NOT NULL);
 ALTER TABLE alerts ADD COLUMN held_by TEXT;
 CREATE INDEX alerts_held_by ON alerts (held_by) WHERE held_by IS NOT NULL;
+",
+    r"
+-- A change's record before it is kept as the fields that differ from the record after
+-- it (previous_changes, with previous NULL); rows written before keep it whole.
+ALTER TABLE history ADD COLUMN previous_changes TEXT;
 ",
 ];
 

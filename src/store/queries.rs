@@ -29,25 +29,6 @@ pub struct FeedState {
     pub missing: bool,
 }
 
-/// One line of the change log.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct HistoryRow {
-    /// Row id (increasing).
-    pub id: i64,
-    /// When the change was seen.
-    pub at: String,
-    /// The feed that reported it.
-    pub feed: String,
-    /// The crossing.
-    pub crossing: String,
-    /// `added`, `removed`, `status_changed`, `until_changed` or `scope_changed`.
-    pub change: String,
-    /// The record before.
-    pub previous: Option<Record>,
-    /// The record after.
-    pub current: Option<Record>,
-}
-
 /// A good snapshot ready to be committed.
 #[derive(Debug)]
 pub struct Apply<'a> {
@@ -264,16 +245,22 @@ impl Store {
                 .prepare_cached("DELETE FROM records WHERE feed = ?1 AND crossing = ?2")
                 .map_err(e("remove record"))?;
             let mut history = tx
-            .prepare_cached(
-                "INSERT INTO history (at, feed, crossing, change, previous, current) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .map_err(e("append history"))?;
+                .prepare_cached(
+                    "INSERT INTO history (at, feed, crossing, change, previous, current, previous_changes)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(e("append history"))?;
             for (c, text) in a.changes.iter().zip(&current) {
                 if c.current.is_none() {
                     remove.execute(params![a.feed, c.crossing]).map_err(e("remove record"))?;
                 }
+                // The record before is kept whole only when there is none after it.
+                let (whole, changed) = match (&c.previous, &c.current) {
+                    (Some(p), Some(r)) => (None, Some(super::history::changed_fields(p, r))),
+                    (p, _) => (p.as_ref().map(json), None),
+                };
                 history
-                    .execute(params![now, a.feed, c.crossing, c.kind.as_str(), c.previous.as_ref().map(json), text])
+                    .execute(params![now, a.feed, c.crossing, c.kind.as_str(), whole, text, changed])
                     .map_err(e("append history"))?;
             }
         }
@@ -377,7 +364,8 @@ impl Store {
     /// A [`StoreError`] when the query fails.
     pub fn fired(&self, key: &str) -> Result<bool, StoreError> {
         self.conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM alerts WHERE key = ?1)", [key], |r| r.get(0))
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM alerts WHERE key = ?1)")
+            .and_then(|mut stmt| stmt.query_row([key], |r| r.get(0)))
             .map_err(self.err("read alert ledger"))
     }
 
@@ -393,17 +381,37 @@ impl Store {
         let mut end = prefix.to_string();
         let last = end.pop().map_or('\u{0}', |c| char::from_u32(u32::from(c) + 1).unwrap_or(char::MAX));
         end.push(last);
-        let js: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT json FROM alerts WHERE key > ?1 AND key < ?2
-                 AND (?3 IS NULL OR json_extract(json, '$.source') = ?3) ORDER BY rowid DESC LIMIT 1",
-                params![prefix, end, source],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(self.err("read alert ledger"))?;
+        // The newest row is picked by rowid before its JSON is read: sorting whole rows
+        // read every alert ever raised under the prefix. Without a source, the index
+        // alone finds it.
+        let newest = match source {
+            None => "SELECT json FROM alerts WHERE rowid = (SELECT max(rowid) FROM alerts WHERE key > ?1 AND key < ?2)",
+            Some(_) => {
+                "SELECT json FROM alerts WHERE rowid = (SELECT rowid FROM alerts WHERE key > ?1 AND key < ?2
+                 AND json_extract(json, '$.source') = ?3 ORDER BY rowid DESC LIMIT 1)"
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(newest).map_err(self.err("read alert ledger"))?;
+        let js: Option<String> = match source {
+            None => stmt.query_row(params![prefix, end], |r| r.get(0)),
+            Some(source) => stmt.query_row(params![prefix, end, source], |r| r.get(0)),
+        }
+        .optional()
+        .map_err(self.err("read alert ledger"))?;
         js.map(|js| self.stored(&js, "alert")).transpose()
+    }
+
+    /// [`Store::latest_alert`] (any source) of each of `prefixes`, in order, read in one
+    /// transaction: a poll's status alerts look up their incidents together, without a
+    /// read lock taken and released per lookup.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when a row cannot be read.
+    pub fn latest_alerts(&self, prefixes: &[String]) -> Result<Vec<Option<Alert>>, StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(self.err("read alert ledger"))?;
+        let found = prefixes.iter().map(|p| self.latest_alert(p, None)).collect::<Result<_, _>>()?;
+        tx.commit().map_err(self.err("read alert ledger"))?;
+        Ok(found)
     }
 
     /// Alerts not yet delivered to `sink`, oldest first.
@@ -478,42 +486,6 @@ impl Store {
             .execute("INSERT OR IGNORE INTO filtered (key, sink) VALUES (?1, ?2)", params![key, sink])
             .map(drop)
             .map_err(self.err("record filtered alert"))
-    }
-
-    /// The change log, oldest first, optionally for one crossing.
-    ///
-    /// # Errors
-    /// A [`StoreError`] when rows cannot be read.
-    pub fn history(&self, crossing: Option<&str>) -> Result<Vec<HistoryRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, at, feed, crossing, change, previous, current FROM history
-                 WHERE ?1 IS NULL OR crossing = ?1 ORDER BY id",
-            )
-            .map_err(self.err("read history"))?;
-        let rows = stmt
-            .query_map([crossing], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                ))
-            })
-            .map_err(self.err("read history"))?;
-        let parse = |s: Option<String>| -> Result<Option<Record>, StoreError> {
-            s.map(|s| self.stored(&s, "history")).transpose()
-        };
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, at, feed, crossing, change, prev, cur) = row.map_err(self.err("read history"))?;
-            out.push(HistoryRow { id, at, feed, crossing, change, previous: parse(prev)?, current: parse(cur)? });
-        }
-        Ok(out)
     }
 }
 
