@@ -317,7 +317,12 @@ pub(super) fn fold_borders(events: Vec<Event>, mentions: &[(usize, Target)]) -> 
                 }
             }
             if let (Some(w), true, None) = (b.since, e.status == b.status, e.since) {
-                e.since = Some(w);
+                // The crossing's own time of day on the border's day: "the border reopened
+                // on Saturday … traffic at the crossing resumed at about 7am".
+                e.since = Some(match (w, e.at) {
+                    (When::Day(d, None), Some(t)) => When::Day(d, Some(t)),
+                    _ => w,
+                });
                 e.sentences.extend(b.sentences.iter().copied());
             }
         }

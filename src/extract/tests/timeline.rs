@@ -264,3 +264,13 @@ fn a_time_of_day_told_apart_from_its_day_joins_the_reopening_of_that_day() {
     );
     assert!(r.iter().any(|(_, s, u)| s == "closed" && u.as_deref() == Some("2023-01-08T08:00")), "{r:?}");
 }
+
+#[test]
+fn a_crossings_time_of_day_joins_the_day_its_border_reopened() {
+    let r = ex(
+        "Qatar and Saudi Arabia on Saturday reopened their land border. Saudi Arabia shut its side of \
+         the land border in June 2017. Traffic at the Abu Samrah crossing had resumed at about 7am.",
+        "2021-01-11",
+    );
+    assert!(r.contains(&("abu-samra".into(), "closed".into(), Some("2021-01-09T07:00".into()))), "{r:?}");
+}
