@@ -277,9 +277,10 @@ pub(crate) fn ends_a_block(word: &str) -> bool {
         || ["lifted", "eased", "removed"].iter().any(|s| ends_with_lower(word, s))
 }
 
-/// Words just before a status word that negate it: `not closed`, `no longer open`.
+/// Words just before a status word that negate it (`not closed`, `no longer open`) or
+/// make it a time of something else (`during the closure`).
 pub(crate) static NEGATED: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:not|never|no\s+longer)\s+(?:be\s+|been\s+|being\s+)?$").expect("negation regex")
+    ascii_words(r"(?i)\b(?:not|never|no\s+longer)\s+(?:be\s+|been\s+|being\s+)?$|\b(?:during|throughout|for\s+the\s+duration\s+of)\s+(?:the|this|its|that)\s+$").expect("negation regex")
 });
 
 /// Words just before a status word that make it a state that continues ("remained

@@ -403,3 +403,12 @@ fn the_bridges_of_one_city_are_separate_crossings() {
     assert!(r.iter().any(|(c, s, _)| c == "brownsville" && s == "closed"), "{r:?}");
     assert!(r.iter().any(|(c, s, _)| c == "brownsville-veterans" && s == "open"), "{r:?}");
 }
+
+#[test]
+fn during_the_closure_is_a_time_not_a_statement() {
+    let r = ex(
+        "To accommodate traffic during the closure, the Veterans International Bridge will be open 24 hours.",
+        "2024-09-22",
+    );
+    assert_eq!(r, [("brownsville-veterans".into(), "open".into(), None)]);
+}
