@@ -241,9 +241,7 @@ pub(super) fn sentence_events(
             }
         }
         // "Reopened from 8 am, starting from 8th January": the day takes the time.
-        if let (Some(When::Day(d, None)), Some(t)) = (ev.since, ev.at) {
-            ev.since = Some(When::Day(d, Some(t)));
-        }
+        ev.since = ev.since.map(|w| w.with_time(ev.at));
         // "Closed beginning Friday until Tuesday, Sept. 24": the Friday before that end.
         if let (true, Some(When::Day(d, t)), Some((u, _))) = (since_weekday, ev.since, ev.until) {
             let week_before = d - chrono::Days::new(7);

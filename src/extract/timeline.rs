@@ -125,10 +125,8 @@ pub(super) fn merge(events: Vec<Event>) -> Vec<Event> {
             o.why.since.clone_from(&e.why.since);
         }
         // "Reopened on Saturday … traffic had resumed at about 7am": the day and its time.
-        if let (Some(When::Day(d, None)), Some(t)) = (o.since, e.at.or(o.at)) {
-            o.since = Some(When::Day(d, Some(t)));
-        }
         o.at = o.at.or(e.at);
+        o.since = o.since.map(|w| w.with_time(o.at));
         let had = o.until;
         o.until = match (o.until, e.until, e.open_ended) {
             (_, _, true) => None,
@@ -319,10 +317,7 @@ pub(super) fn fold_borders(events: Vec<Event>, mentions: &[(usize, Target)]) -> 
             if let (Some(w), true, None) = (b.since, e.status == b.status, e.since) {
                 // The crossing's own time of day on the border's day: "the border reopened
                 // on Saturday … traffic at the crossing resumed at about 7am".
-                e.since = Some(match (w, e.at) {
-                    (When::Day(d, None), Some(t)) => When::Day(d, Some(t)),
-                    _ => w,
-                });
+                e.since = Some(w.with_time(e.at));
                 e.sentences.extend(b.sentences.iter().copied());
             }
         }

@@ -23,6 +23,14 @@ impl When {
         }
     }
 
+    /// The day with a time of day told apart from it, when it has none of its own.
+    pub(crate) fn with_time(self, time: Option<NaiveTime>) -> When {
+        match (self, time) {
+            (When::Day(d, None), Some(t)) => When::Day(d, Some(t)),
+            _ => self,
+        }
+    }
+
     pub(crate) fn format(self) -> String {
         match self {
             When::Day(d, None) => d.format("%Y-%m-%d").to_string(),
