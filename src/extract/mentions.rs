@@ -135,12 +135,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
         out.push(Mention {
             pos: words[i].0,
             end: words[i + n - 1].1,
-            target: Target::Crossing {
-                id: crossing.id.clone(),
-                name: as_written(crossing, &s[words[i].0..words[i + n - 1].1]),
-                countries: crossing.countries.clone(),
-                tz: crossing.tz.name().to_string(),
-            },
+            target: known(crossing, &s[words[i].0..words[i + n - 1].1]),
         });
         next = i + n;
     }
@@ -173,11 +168,86 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
         if covered || out.iter().any(|x: &Mention| x.pos == pos) {
             continue;
         }
-        let countries = super::lexicon::countries_in(&fold(s)).into_iter().map(|(_, c)| c.code.to_string()).collect();
-        let end = m.end();
-        out.push(Mention { pos, end, target: Target::Crossing { id: slug(&name), name, countries, tz: "UTC".into() } });
+        out.push(Mention { pos, end: m.end(), target: by_pattern(name, s, gazetteer) });
+    }
+    for (pos, end) in quoted_names(s) {
+        let covered = words.iter().zip(&taken).any(|((a, b, _), t)| *t && pos < *b && end > *a);
+        if covered || out.iter().any(|x: &Mention| x.pos == pos) {
+            continue;
+        }
+        out.push(Mention { pos, end, target: by_pattern(s[pos..end].to_string(), s, gazetteer) });
     }
     out.sort_by_key(|m| m.pos);
+    out
+}
+
+/// The gazetteer's crossing, named as `written` says.
+fn known(crossing: &Crossing, written: &str) -> Target {
+    Target::Crossing {
+        id: crossing.id.clone(),
+        name: as_written(crossing, written),
+        countries: crossing.countries.clone(),
+        tz: crossing.tz.name().to_string(),
+    }
+}
+
+/// A name found by pattern: the gazetteer's crossing when it is one of its names spelled
+/// otherwise, else a crossing of its own between the countries the sentence names.
+fn by_pattern(name: String, s: &str, gazetteer: &Gazetteer) -> Target {
+    if let Some(crossing) = gazetteer.lookup_spelled(&name) {
+        return known(crossing, &name);
+    }
+    let countries = super::lexicon::countries_in(&fold(s)).into_iter().map(|(_, c)| c.code.to_string()).collect();
+    Target::Crossing { id: slug(&name), name, countries, tz: "UTC".into() }
+}
+
+/// A name in quotes.
+static QUOTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"[“"«]\s*(\p{Lu}[^”"»“«\n]{1,40}?)\s*[”"»]"#).expect("quoted regex"));
+
+/// A crossing's noun just before a quoted name: "checkpoint “Dostyk”".
+static NOUN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:BCPs?|checkpoints?|check-?posts?|crossing\s+points?|border\s+posts?|border\s+points?|crossings?)\s*$")
+        .expect("noun-before regex")
+});
+
+/// A crossing's noun just after a quoted name: "“Oybek” border crossing point".
+static NOUN_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:(?:international|border|road|railway|automobile)\s+)*(?:BCPs?|checkpoints?|check-?posts?|crossing\s+points?|crossings?|border\s+posts?)\b",
+    )
+    .expect("noun-after regex")
+});
+
+/// Names in quotes beside a crossing's noun, as translated reports write them:
+/// "BCPs “Qushkent” and “Uchturgan”", "“Abdarkhon” and “Patar” border crossing points".
+/// A run of quoted names joined by commas or "and" shares the noun before or after it.
+fn quoted_names(s: &str) -> Vec<(usize, usize)> {
+    if !s.contains(['“', '"', '«']) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut run: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut flush = |run: &mut Vec<(usize, usize, usize, usize)>| {
+        if let (Some(first), Some(last)) = (run.first(), run.last()) {
+            if NOUN_BEFORE.is_match(&s[..first.0]) || NOUN_AFTER.is_match(&s[last.1..]) {
+                out.extend(run.iter().map(|r| (r.2, r.3)).filter(|(a, b)| s[*a..*b].split_whitespace().count() <= 4));
+            }
+        }
+        run.clear();
+    };
+    for c in QUOTED.captures_iter(s) {
+        let (whole, name) = (c.get(0).expect("match"), c.get(1).expect("name"));
+        let joined = run.last().is_some_and(|r| {
+            let between = s[r.1..whole.start()].trim();
+            between.is_empty() || matches!(between, "," | "and" | "or" | ", and" | "&")
+        });
+        if !joined {
+            flush(&mut run);
+        }
+        run.push((whole.start(), whole.end(), name.start(), name.end()));
+    }
+    flush(&mut run);
     out
 }
 
@@ -338,6 +408,27 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_quoted_name_beside_a_crossing_noun_is_a_crossing() {
+        let g = Gazetteer::built_in();
+        let all = |s: &str| -> Vec<String> {
+            find(s, &g, &[])
+                .into_iter()
+                .filter_map(|m| match m.target {
+                    Target::Crossing { name, .. } => Some(name),
+                    Target::Border(..) | Target::Unresolved => None,
+                })
+                .collect()
+        };
+        // The noun before a run of names, or after it; one spelled as the gazetteer does not.
+        assert_eq!(all("BCPs “Qushkent” and “Uchturgan” reopened."), ["Qushkent", "Uchturgan"]);
+        assert_eq!(all("The \"Zarya\", \"Bereg\" border crossing points shut."), ["Zarya", "Bereg"]);
+        assert_eq!(all("Trucks queued at the checkpoint «Vishne-Nemecke»."), ["Vyšné Nemecké–Uzhhorod"]);
+        // Quotes with no crossing noun beside them, or words that are no name.
+        assert!(all("The minister called it “Progress” at the checkpoint.").is_empty());
+        assert!(all("Officials said the checkpoint was “temporarily closed”.").is_empty());
     }
 
     #[test]

@@ -70,6 +70,36 @@ pub fn slug(s: &str) -> String {
     fold(s).replace(' ', "-")
 }
 
+/// A name's skeleton: its folded letters, with the spellings that transliterations vary
+/// on made one ("sh" and "š", "y" and "i", "kh" and "h", a doubled letter and a single
+/// one), so "Vishne-Nemecke" and "Vyšné Nemecké" are one name.
+#[must_use]
+pub fn skeleton(s: &str) -> String {
+    let letters: Vec<u8> = fold(s).bytes().filter(u8::is_ascii_alphanumeric).collect();
+    let mut out = String::with_capacity(letters.len());
+    let mut i = 0;
+    while i < letters.len() {
+        let c = match (letters[i], letters.get(i + 1)) {
+            (b's' | b'c' | b'z', Some(b'h')) => {
+                i += 1;
+                letters[i - 1]
+            }
+            (b'k', Some(b'h')) => {
+                i += 1;
+                b'h'
+            }
+            (b'y', _) => b'i',
+            (b'w', _) => b'v',
+            (c, _) => c,
+        };
+        if out.as_bytes().last() != Some(&c) {
+            out.push(char::from(c));
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Crossings by id, with an index of every folded name and alias. The index of the
 /// built-in crossings (over a thousand, some milliseconds and a few MiB to build) is made
 /// the first time a name is looked up: a poll whose bodies did not change never needs it.
@@ -94,6 +124,9 @@ struct Index {
     shared: HashSet<String>,
     /// The built-in rows, by id: both sides' names, kind, second zone.
     rows: HashMap<String, Row>,
+    /// Crossings by the [`skeleton`] of a name of six letters or more that no other
+    /// crossing's name shares (`None` where two do).
+    by_skeleton: HashMap<String, Option<usize>>,
 }
 
 impl Index {
@@ -107,6 +140,7 @@ impl Index {
             ambiguous: HashSet::new(),
             shared: HashSet::new(),
             rows: HashMap::new(),
+            by_skeleton: HashMap::new(),
         };
         for row in data::rows() {
             let mut aliases = Vec::new();
@@ -158,6 +192,16 @@ impl Index {
 
     fn index_names(&mut self) {
         self.names = NameIndex::new(&self.by_name);
+        self.by_skeleton.clear();
+        for (name, &i) in &self.by_name {
+            let k = skeleton(name);
+            if k.len() >= 6 && !self.ambiguous.contains(name) && !self.shared.contains(name) {
+                let e = self.by_skeleton.entry(k).or_insert(Some(i));
+                if *e != Some(i) {
+                    *e = None;
+                }
+            }
+        }
     }
 }
 
@@ -211,6 +255,14 @@ impl Gazetteer {
     pub fn lookup(&self, name: &str) -> Option<&Crossing> {
         let ix = self.ix();
         self.get(name).or_else(|| ix.by_name.get(&fold(name)).map(|&i| &ix.crossings[i]))
+    }
+
+    /// The one crossing with a name of the same [`skeleton`]: `name` as another
+    /// transliteration spells it ("Vishne-Nemecke" for "Vyšné Nemecké").
+    #[must_use]
+    pub fn lookup_spelled(&self, name: &str) -> Option<&Crossing> {
+        let ix = self.ix();
+        ix.by_skeleton.get(&skeleton(name)).copied().flatten().map(|i| &ix.crossings[i])
     }
 
     /// Every crossing, built-in and configured.
@@ -276,6 +328,18 @@ mod tests {
         assert_eq!(g.lookup("Friendship Gate").unwrap().id, "chaman");
         assert_eq!(g.lookup("torkham").unwrap().tz, chrono_tz::Asia::Karachi);
         assert!(g.lookup("Atlantis").is_none());
+    }
+
+    #[test]
+    fn a_name_spelled_by_another_transliteration_is_found_by_its_skeleton() {
+        assert_eq!(skeleton("Vishne-Nemecke"), skeleton("Vyšné Nemecké"));
+        assert_eq!(skeleton("Khorgos"), skeleton("Horgos"));
+        assert_ne!(skeleton("Torkham"), skeleton("Torkam Gate"));
+        let g = Gazetteer::built_in();
+        assert_eq!(g.lookup_spelled("Vishne-Nemecke").unwrap().id, g.lookup("Vyšné Nemecké").unwrap().id);
+        // Too short to tell apart, or no crossing's name at all.
+        assert!(g.lookup_spelled("Pap").is_none());
+        assert!(g.lookup_spelled("Qushkent").is_none());
     }
 
     #[test]
