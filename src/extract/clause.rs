@@ -84,6 +84,12 @@ pub(super) fn sentence_events(
                 }
             }
         }
+        if status == Status::Closed && scope.is_none() {
+            if let Some(x) = EXCEPT.captures(after).and_then(|x| x.name("who")) {
+                status = Status::Restricted;
+                scope = Some(format!("closed except {}", x.as_str()));
+            }
+        }
         if starts_with_lower(after.trim_start_matches([',', ' ']), "with exception")
             || (status == Status::Open && lexicon::limits(after))
         {
@@ -490,4 +496,15 @@ static PAST_PERFECT: std::sync::LazyLock<regex::Regex> =
 static NOT_A_STATUS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     ascii_words(r#"(?i)^[\s"”’']+(?:hours|times|ceremony|fire|letter|remarks|statement|question|market|date|areas?|zones?|military\s+zones?)\b"#)
         .expect("regex")
+});
+
+/// A closure that lets some traffic through: "closed the border, with an exception for
+/// cargo trucks", "except for returning citizens". A time ("except on Sundays") is no
+/// such exception.
+static EXCEPT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    ascii_words(
+        r"(?ix)^[^.;]*?\b(?:with\s+(?:an?\s+|the\s+)?exceptions?\s+(?:made\s+)?(?:for|of)|except(?:ing)?(?:\s+for)?|excluding|save\s+for|apart\s+from|other\s+than)\s+
+        (?P<who>(?:the\s+|those\s+of\s+)?(?:[\w'’-]+\s+){0,3}?(?:cargo|trucks?|lorries|goods|freight|commercial|vehicles|citizens|nationals|residents|diplomats|humanitarian|emergenc(?:y|ies)|medical|essential|pedestrians|students|workers|returnees|trade|food|fuel|supplies|aid))\b",
+    )
+    .expect("except regex")
 });

@@ -306,7 +306,7 @@ pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that name a crossing without naming which one ("the crossing", "the border").
 static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|bcps?|checkposts?|gates?|port of entry|(?:entry|transit|border)\s+points?|frontier|terminal|(?:the|this)\s+(?:bridge|pass|border\s+post)|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage|traffic|movement))\b",
+        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|bcps?|checkposts?|gates?|ports?\s+of\s+entry|(?:land|border|dry)\s+ports?|border\s+posts?|(?:entry|transit|border)\s+points?|frontier|terminal|(?:the|this)\s+(?:bridge|pass|border\s+post)|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage|traffic|movement))\b",
     )
     .expect("generic regex")
 });
@@ -341,9 +341,9 @@ pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A sentence that names the crossings the one before spoke of: "These entry points are
-/// in Songkhla (Sadao) and Yala (Betong)", "The crossings include …".
+/// in Songkhla (Sadao) and Yala (Betong)", "The crossings include …", "This includes …".
 pub(crate) static THESE_ARE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)^\W*(?:these|the|those)\s+(?:\w+\s+)?(?:entry\s+points|crossings|checkpoints|crossing\s+points|border\s+posts|gates|ports)\s+(?:are|were|include|included)\b")
+    ascii_words(r"(?i)^\W*(?:(?:these|the|those)\s+(?:\w+\s+)?(?:entry\s+points|crossings|checkpoints|crossing\s+points|border\s+posts|gates|ports)\s+(?:are|were|include|included)|(?:this|these|they|that|it)\s+(?:includes?|included))\b")
         .expect("these-are regex")
 });
 

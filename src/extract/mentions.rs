@@ -26,7 +26,7 @@ pub(crate) struct Mention {
 static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        \b(?P<a>(?:\p{Lu}[\p{L}’'\-]+\s+){1,3}?)(?:[Ii]nternational\s+)?(?:[Bb]order\s+|[Ll]and\s+|[Rr]oad\s+|[Tt]rade\s+)?(?P<kind>crossing(?:\s+point)?|checkpoint|checkpost|check\s+post|port\s+of\s+entry|Port\s+of\s+Entry|border\s+post|gate|Gate)(?P<plural>s)?\b
+        \b(?P<a>(?:\p{Lu}[\p{L}’'\-]+\s+){1,3}?)(?:[Ii]nternational\s+)?(?:[Bb]order\s+|[Ll]and\s+|[Rr]oad\s+|[Tt]rade\s+)?(?P<kind>crossing(?:\s+point)?|checkpoint|checkpost|check\s+post|port\s+of\s+entry|Port\s+of\s+Entry|border\s+post|gate|Gate|[Ll]and\s+[Pp]ort|[Dd]ry\s+[Pp]ort)(?P<plural>s)?\b
       | \b(?:crossing(?:\s+point)?|checkpoint|checkpost|border\s+post)\s+(?:at|in|of)\s+(?P<b>\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}[\p{L}’'\-]+)?)",
     )
     .expect("mention regex")
@@ -140,9 +140,19 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
         next = i + n;
     }
     let lower = s.to_ascii_lowercase();
-    let may_name = ["crossing", "checkpoint", "checkpost", "check post", "port of entry", "border post", "gate"]
-        .iter()
-        .any(|k| lower.contains(k));
+    let may_name = [
+        "crossing",
+        "checkpoint",
+        "checkpost",
+        "check post",
+        "port of entry",
+        "border post",
+        "gate",
+        "land port",
+        "dry port",
+    ]
+    .iter()
+    .any(|k| lower.contains(k));
     for c in PATTERN.captures_iter(if may_name { s } else { "" }) {
         let Some(m) = c.name("a").or(c.name("b")) else { continue };
         let whole = c.get(0).expect("match");

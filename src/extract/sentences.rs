@@ -23,6 +23,10 @@ pub(crate) fn split(text: &str) -> Vec<&str> {
             }
             let Some(&(_, space)) = chars.get(j) else { continue };
             if !space.is_whitespace() {
+                if c == '.' && run_together(&line[start..i], &chars[j..]) {
+                    push(&mut out, &line[start..chars[j].0]);
+                    start = chars[j].0;
+                }
                 continue;
             }
             let next = chars[j..].iter().map(|(_, x)| *x).find(|x| !x.is_whitespace());
@@ -51,6 +55,17 @@ pub(crate) fn split(text: &str) -> Vec<&str> {
         push(&mut out, &line[start..]);
     }
     out
+}
+
+/// Two sentences a copied page ran together: "until 15 February.Ramaphosa announced":
+/// a lower-case word of three letters or more, its period, and a capitalized word.
+fn run_together(before: &str, next: &[(usize, char)]) -> bool {
+    let word = before.rsplit(|x: char| !x.is_alphabetic()).next().unwrap_or("");
+    word.chars().count() >= 3
+        && word.chars().all(|x| x.is_lowercase())
+        && !ABBREVIATIONS.contains(&word)
+        && next.first().is_some_and(|(_, x)| x.is_uppercase())
+        && next.get(1).is_some_and(|(_, x)| x.is_lowercase())
 }
 
 /// "6 a.m. Monday", "6 p.m. Friday": the period of a time of day before the day it
@@ -106,5 +121,15 @@ mod tests {
         );
         let s = split("“Chaman-Boldak Gate is now open. Pedestrian & trade vehicles started crossing.”\nNew line");
         assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn sentences_a_page_ran_together_are_two() {
+        assert_eq!(
+            split("It shut until 15 February.Ramaphosa spoke."),
+            ["It shut until 15 February.", "Ramaphosa spoke."]
+        );
+        // Not an abbreviation, a domain or an initial.
+        assert_eq!(split("See cbp.gov and U.S.Customs or Jan.Smith now.").len(), 1);
     }
 }

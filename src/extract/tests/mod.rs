@@ -593,5 +593,6 @@ fn the_next_weekday_follows_the_day_named_before_it() {
 
 mod binding;
 mod confidence;
+mod naming;
 mod scope;
 mod timeline;
