@@ -258,7 +258,7 @@ pub(super) fn sentence_events(
         // "Is now open": open at publication.
         let just = lexicon::REOPENING.is_match(m.as_str()) && lexicon::JUST.is_match(before(s, m.start()));
         if status == Status::Open && ev.since.is_none() && (lexicon::NOW.is_match(before(s, m.start())) || just) {
-            ev.since = Some(When::Day(published, None));
+            ev.since = Some(When::Day(published, None).with_time(ev.at));
         }
         // "Opened in 1938": the crossing's history, not its status.
         if let (Status::Open, Some(When::Year(y))) = (status, ev.since) {

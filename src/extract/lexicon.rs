@@ -517,7 +517,8 @@ pub(crate) static NOW: LazyLock<Regex> =
 /// A present perfect before a reopening word: "has reopened", "have now resumed". Told
 /// with no date, the reopening is the report's news: it happened on the day of the report.
 pub(crate) static JUST: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(r"(?i)\b(?:has|have)\s+(?:now\s+|just\s+|fully\s+)?(?:been\s+)?$").expect("just regex")
+    ascii_words(r"(?i)\b(?:has|have)\s+(?:now\s+|just\s+|fully\s+|since\s+|already\s+|finally\s+)?(?:been\s+)?$")
+        .expect("just regex")
 });
 
 /// A status word followed by where it holds: "was halted at the", "closed via".

@@ -31,7 +31,9 @@ use self::dates::When;
 pub use self::explain::explain;
 use self::explain::Why;
 use self::lexicon::{Country, COUNTRY_BORDER, TRIGGER};
-use self::timeline::{complete, cut_short, extend_to_reopening, fold_borders, imply_closures, merge, resolve_unnamed};
+use self::timeline::{
+    complete, cut_short, extend_to_reopening, fold_borders, imply_closures, lend_to_covered, merge, resolve_unnamed,
+};
 use crate::gazetteer::Gazetteer;
 use crate::model::Crossing;
 use crate::model::{Record, Status};
@@ -165,7 +167,7 @@ fn statements<'t>(
             }
         }
     }
-    let events = resolve_unnamed(events, &sents, &doc_mentions, last_border);
+    let events = lend_to_covered(resolve_unnamed(events, &sents, &doc_mentions, last_border), &sents);
     let merged = imply_closures(merge(events));
     let completed = complete(merged);
     (cut_short(extend_to_reopening(complete(fold_borders(completed, &doc_mentions)))), sents)

@@ -53,6 +53,36 @@ pub(super) fn resolve_unnamed(
     out
 }
 
+/// A sentence whose subject is a closure told before, naming what it covers: "The
+/// closure comprised the crossings of Jarablus, al-Rai and Tel Abyad".
+static COVERED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    super::ascii_words(
+        r"(?i)^\W*(?:the|this|that)\s+(?:closure|shutdown|suspension|ban|blockade|sealing)\s+(?:comprised|comprises|includes?|included|covers|covered|affects|affected|applies\s+to|applied\s+to|concerns|concerned|extends\s+to|extended\s+to|involves|involved)\b",
+    )
+    .expect("covered regex")
+});
+
+/// The crossings a closure covers, named in a sentence after it ([`COVERED`]), take its
+/// dates when their sentence tells none.
+pub(super) fn lend_to_covered(mut events: Vec<Event>, sents: &[&str]) -> Vec<Event> {
+    for k in 0..events.len() {
+        let e = &events[k];
+        if e.since.is_some() || e.until.is_some() || !sents.get(e.order.0).is_some_and(|s| COVERED.is_match(s)) {
+            continue;
+        }
+        let told = events[..k]
+            .iter()
+            .rev()
+            .find(|o| o.order.0 < e.order.0 && o.status == e.status && (o.since.is_some() || o.until.is_some()));
+        let Some(told) = told else { continue };
+        let (since, until, why_since, why_until) =
+            (told.since, told.until, told.why.since.clone(), told.why.until.clone());
+        let e = &mut events[k];
+        (e.since, e.until, e.why.since, e.why.until) = (since, until, why_since, why_until);
+    }
+    events
+}
+
 /// The crossings of the list items right after a sentence that ends with a colon: "The
 /// following checkpoints resumed operations on March 1:" then "- BCP Jarteppa …", "- …".
 /// So are those of the next sentence when it says which they are: "… will be opened.

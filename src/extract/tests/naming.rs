@@ -40,3 +40,32 @@ fn quoted_names_beside_a_crossing_noun_share_the_status_of_their_list() {
         assert!(r.iter().any(|(c, s, _)| c == id && s == "open"), "{id}: {r:?}");
     }
 }
+
+#[test]
+fn the_closure_comprised_names_the_crossings_that_take_its_dates() {
+    let r = ex(
+        "The Bab al-Hawa crossing on the Syria–Turkey border was closed on Saturday and the closure will last till Monday. \
+         The closure comprised the crossings of Jarablus and Kobani, the source said.",
+        "2023-05-27",
+    );
+    for id in ["bab-al-hawa", "jarabulus", "kobani"] {
+        assert!(
+            r.iter().any(|(c, s, u)| c == id && s == "closed" && u.as_deref() == Some("2023-05-29")),
+            "{id}: {r:?}"
+        );
+    }
+}
+
+#[test]
+fn a_reopening_that_has_since_happened_at_a_time_happened_that_day() {
+    let r = ex("Traffic has since resumed at the Torkham crossing starting at 2:35 p.m.", "2019-02-25");
+    let published = chrono::NaiveDate::from_ymd_opt(2019, 2, 25).unwrap();
+    let records = super::super::extract(
+        "Traffic has since resumed at the Torkham crossing starting at 2:35 p.m.",
+        published,
+        &crate::gazetteer::Gazetteer::built_in(),
+        "test",
+    );
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(records[0].since.as_deref(), Some("2019-02-25T14:35"), "{records:?}");
+}
