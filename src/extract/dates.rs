@@ -126,7 +126,7 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("role regex")
 });
 
-pub(crate) use super::tense::{is_future, is_past};
+pub(crate) use super::tense::{is_future, is_past, tells_a_past_change};
 
 fn month_num(s: &str) -> Option<u32> {
     let s = s.trim_end_matches('.');
@@ -426,7 +426,7 @@ fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
             // past tense is ahead; "closed since Saturday" looks back.
             _ if role == Some(Role::Since)
                 && !ends_with_lower(text[..start].trim_end(), "since")
-                && !is_past(text)
+                && !tells_a_past_change(text)
                 && !COMMA_DATE.is_match(&text[c.get(0).map_or(start, |m| m.end())..]) =>
             {
                 Toward::OnOrAfter

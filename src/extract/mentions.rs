@@ -120,6 +120,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
         if in_dateline(s, words[i].0, words[i + n - 1].1) {
             continue;
         }
+        let crossing = told_apart(gazetteer, name, s, named).unwrap_or(crossing);
         let place = gazetteer.is_ambiguous(name)
             && (REGION.is_match(&s[words[i + n - 1].1..]) || PLACE_OF.is_match(&s[..words[i].0]));
         if i < next
@@ -339,6 +340,18 @@ const CROSSING_WORDS: &[&str] = &[
     "crossings",
     "checkpoints",
 ];
+
+/// Of the crossings that share a name, the one both of whose countries the document or
+/// the sentence names: "Horgos" in a report on China and Kazakhstan.
+fn told_apart<'g>(gazetteer: &'g Gazetteer, name: &str, s: &str, named: &[&str]) -> Option<&'g Crossing> {
+    if !gazetteer.is_shared(name) {
+        return None;
+    }
+    let here: Vec<&str> = super::lexicon::countries_in(&fold(s)).into_iter().map(|(_, c)| c.code).collect();
+    gazetteer
+        .sharing(name)
+        .find(|c| c.countries.iter().all(|k| named.contains(&k.as_str()) || here.contains(&k.as_str())))
+}
 
 /// An ambiguous name counts when a crossing word follows it within two words.
 fn called_a_crossing(after: &[(usize, usize, Cow<'_, str>)]) -> bool {

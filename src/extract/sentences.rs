@@ -58,12 +58,13 @@ pub(crate) fn split(text: &str) -> Vec<&str> {
 }
 
 /// Two sentences a copied page ran together: "until 15 February.Ramaphosa announced":
-/// a lower-case word of three letters or more, its period, and a capitalized word.
+/// a word of three letters or more written in lower case after its first letter, its
+/// period, and a capitalized word.
 fn run_together(before: &str, next: &[(usize, char)]) -> bool {
     let word = before.rsplit(|x: char| !x.is_alphabetic()).next().unwrap_or("");
     word.chars().count() >= 3
-        && word.chars().all(|x| x.is_lowercase())
-        && !ABBREVIATIONS.contains(&word)
+        && word.chars().skip(1).all(|x| x.is_lowercase())
+        && !ABBREVIATIONS.contains(&word.to_lowercase().as_str())
         && next.first().is_some_and(|(_, x)| x.is_uppercase())
         && next.get(1).is_some_and(|(_, x)| x.is_lowercase())
 }

@@ -16,6 +16,13 @@ static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
 /// A past tense before a date: "was closed until Sunday".
 static PAST: LazyLock<Regex> = LazyLock::new(|| ascii_words(r"(?i)\b(?:was|were|had|did)\b").expect("past regex"));
 
+/// A verb in the simple past that tells a change happened: "resumed starting Monday",
+/// "saw traffic resume". ("Closed" is left out: "remain closed" is no past.)
+static PAST_SIMPLE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(r"(?i)\b(?:saw|witnessed|resumed|reopened|re-opened|opened|began|started|restarted|lifted)\b")
+        .expect("past-simple regex")
+});
+
 /// "To be" after a verb of the past or of seeming: "began to be blocked", "appears to
 /// be closed" tell no future.
 static NOT_FUTURE: LazyLock<Regex> = LazyLock::new(|| {
@@ -26,6 +33,12 @@ static NOT_FUTURE: LazyLock<Regex> = LazyLock::new(|| {
 /// True when the words before a position are in a past tense ("was", "had").
 pub(crate) fn is_past(before: &str) -> bool {
     PAST.is_match(before)
+}
+
+/// True when the words before a position are in a past tense, a simple past of a
+/// change ("resumed", "saw") included.
+pub(crate) fn tells_a_past_change(before: &str) -> bool {
+    PAST.is_match(before) || PAST_SIMPLE.is_match(before)
 }
 
 /// True when the words before a position speak of the future ("will", "plans to").

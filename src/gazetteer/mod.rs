@@ -120,8 +120,8 @@ struct Index {
     /// Folded names that also name a place or another crossing (`~` in the data): text
     /// must call them a crossing before they count.
     ambiguous: HashSet<String>,
-    /// Folded names that more than one crossing has.
-    shared: HashSet<String>,
+    /// Folded names that more than one crossing has, with every crossing that has it.
+    shared: HashMap<String, Vec<usize>>,
     /// The built-in rows, by id: both sides' names, kind, second zone.
     rows: HashMap<String, Row>,
     /// Crossings by the [`skeleton`] of a name of six letters or more that no other
@@ -138,7 +138,7 @@ impl Index {
             by_name: HashMap::new(),
             names: NameIndex::new(&HashMap::new()),
             ambiguous: HashSet::new(),
-            shared: HashSet::new(),
+            shared: HashMap::new(),
             rows: HashMap::new(),
             by_skeleton: HashMap::new(),
         };
@@ -184,7 +184,12 @@ impl Index {
         self.by_id.insert(c.id.clone(), idx);
         for n in std::iter::once(&c.name).chain(&c.aliases).chain(std::iter::once(&c.id)) {
             if let Some(other) = self.by_name.insert(fold(n), idx).filter(|&o| o != idx) {
-                self.shared.insert(fold(n));
+                let all = self.shared.entry(fold(n)).or_default();
+                for i in [other, idx] {
+                    if !all.contains(&i) {
+                        all.push(i);
+                    }
+                }
                 self.by_name.insert(fold(n), other.min(idx));
             }
         }
@@ -195,7 +200,7 @@ impl Index {
         self.by_skeleton.clear();
         for (name, &i) in &self.by_name {
             let k = skeleton(name);
-            if k.len() >= 6 && !self.ambiguous.contains(name) && !self.shared.contains(name) {
+            if k.len() >= 6 && !self.ambiguous.contains(name) && !self.shared.contains_key(name) {
                 let e = self.by_skeleton.entry(k).or_insert(Some(i));
                 if *e != Some(i) {
                     *e = None;
@@ -234,7 +239,13 @@ impl Gazetteer {
     /// Whether more than one crossing has this folded name.
     #[must_use]
     pub fn is_shared(&self, folded: &str) -> bool {
-        self.ix().shared.contains(folded)
+        self.ix().shared.contains_key(folded)
+    }
+
+    /// Every crossing with this folded name, when more than one has it.
+    pub fn sharing(&self, folded: &str) -> impl Iterator<Item = &Crossing> {
+        let ix = self.ix();
+        ix.shared.get(folded).into_iter().flatten().map(|&i| &ix.crossings[i])
     }
 
     /// The built-in row of a crossing: both sides' names, kind and zones.

@@ -69,3 +69,27 @@ fn a_reopening_that_has_since_happened_at_a_time_happened_that_day() {
     assert_eq!(r.len(), 1, "{r:?}");
     assert_eq!(records[0].since.as_deref(), Some("2019-02-25T14:35"), "{records:?}");
 }
+
+#[test]
+fn a_name_two_crossings_share_is_the_one_whose_countries_the_text_names() {
+    let r = ex("Traffic at the Horgos crossing between Serbia and Hungary was halted.", "2023-05-27");
+    assert_eq!(r, [("roszke".to_string(), "closed".to_string(), None)]);
+    let r = ex("The Horgos port on the China–Kazakhstan border reopened.", "2023-05-27");
+    assert_eq!(r, [("khorgos".to_string(), "open".to_string(), None)]);
+}
+
+#[test]
+fn a_start_after_a_simple_past_of_a_change_looks_back() {
+    let published = chrono::NaiveDate::from_ymd_opt(2023, 2, 21).unwrap();
+    let since = |text: &str| {
+        super::super::extract(text, published, &crate::gazetteer::Gazetteer::built_in(), "test")
+            .into_iter()
+            .map(|r| r.since)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        since("The region saw clearance resumed at Torugart starting Monday."),
+        [Some("2023-02-20".to_string())]
+    );
+    assert_eq!(since("Torugart will be open for three days starting Monday."), [Some("2023-02-27".to_string())]);
+}
