@@ -27,9 +27,19 @@ static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
         \b(?P<a>(?:\p{Lu}[\p{L}’'\-]+\s+){1,3}?)(?:[Ii]nternational\s+)?(?:[Bb]order\s+|[Ll]and\s+|[Rr]oad\s+|[Tt]rade\s+)?(?P<kind>crossing(?:\s+point)?|checkpoint|checkpost|check\s+post|port\s+of\s+entry|Port\s+of\s+Entry|border\s+post|gate|Gate|[Ll]and\s+[Pp]ort|[Dd]ry\s+[Pp]ort)(?P<plural>s)?\b
+      | \b(?P<a2>(?:\p{Lu}[\p{L}’'\-]+\s+){1,3}?)(?:ports\s+of\s+entry|Ports\s+of\s+Entry|points)\b
       | \b(?:crossing(?:\s+point)?|checkpoint|checkpost|border\s+post)\s+(?:at|in|of)\s+(?P<b>\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}[\p{L}’'\-]+)?)",
     )
     .expect("mention regex")
+});
+
+/// A plural crossing's noun and then a list of names: "checkpoints in Beldandi and
+/// Tribhuvan Basti".
+static AT_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:crossing(?:\s+point)?|checkpoint|checkpost|border\s+post)(?P<plural_b>s)\s+(?:at|in|of)\s+(?P<b>\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}[\p{L}’'\-]+)?)",
+    )
+    .expect("mention-at regex")
 });
 
 /// Capitalized words that start sentences or describe, rather than name, a crossing.
@@ -147,6 +157,8 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
         "checkpost",
         "check post",
         "port of entry",
+        "ports of entry",
+        "points",
         "border post",
         "gate",
         "land port",
@@ -154,8 +166,9 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
     ]
     .iter()
     .any(|k| lower.contains(k));
-    for c in PATTERN.captures_iter(if may_name { s } else { "" }) {
-        let Some(m) = c.name("a").or(c.name("b")) else { continue };
+    let text = if may_name { s } else { "" };
+    for c in PATTERN.captures_iter(text).chain(AT_PATTERN.captures_iter(text)) {
+        let Some(m) = c.name("a").or(c.name("a2")).or(c.name("b")) else { continue };
         let whole = c.get(0).expect("match");
         if describes(&s[..whole.start()]) || describes(whole.as_str()) || REGION.is_match(&s[whole.end()..]) {
             continue;
@@ -169,17 +182,40 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
         if name_words.is_empty() || name_words.iter().all(|w| is_country_word(w)) {
             continue;
         }
+        let pos = m.start() + m.as_str().find(name_words[0]).unwrap_or(0);
+        // "Sani Pass, Boesmansnek and Monontsha ports of entry", "checkpoints in Beldandi
+        // and Tribhuvan Basti": a plural noun with a list names each crossing of it.
+        let list = match (c.name("b"), c.name("plural").or(c.name("plural_b")).or(c.name("a2"))) {
+            (_, None) => Vec::new(),
+            (None, Some(_)) => listed(s, LIST_BEFORE.find(&s[..pos]).map_or(pos, |l| l.start()), pos),
+            (Some(_), Some(_)) => listed(s, m.end(), m.end() + LIST_AFTER.find(&s[m.end()..]).map_or(0, |l| l.end())),
+        };
+        // "Border posts in Herat and Nimruz provinces" name places, not crossings.
+        if list.last().is_some_and(|(_, b)| REGION.is_match(&s[*b..]))
+            || (c.name("plural_b").is_some() && list.is_empty())
+        {
+            continue;
+        }
+        let single = c.name("a2").is_some() || !list.is_empty();
         // "The Gaza crossings": the group is one record, named with its noun.
         let name = match (c.name("plural"), c.name("kind")) {
-            (Some(_), Some(kind)) => format!("{} {}s", name_words.join(" "), kind.as_str().to_lowercase()),
+            (Some(_), Some(kind)) if !single => format!("{} {}s", name_words.join(" "), kind.as_str().to_lowercase()),
             _ => name_words.join(" "),
         };
-        let pos = m.start() + m.as_str().find(name_words[0]).unwrap_or(0);
+        for (mut a, b) in list {
+            while let Some(w) = s[a..b].split_whitespace().next().filter(|w| not_a_name(w) && w.len() < b - a) {
+                a += w.len() + s[a + w.len()..b].len() - s[a + w.len()..b].trim_start().len();
+            }
+            let covered = words.iter().zip(&taken).any(|((x, y, _), t)| *t && a < *y && b > *x);
+            if !covered && !out.iter().any(|x: &Mention| x.pos == a) && !not_a_name(&s[a..b]) {
+                out.push(Mention { pos: a, end: b, target: by_pattern(s[a..b].to_string(), s, gazetteer) });
+            }
+        }
         let covered = words.iter().zip(&taken).any(|((a, b, _), t)| *t && pos >= *a && pos < *b);
         if covered || out.iter().any(|x: &Mention| x.pos == pos) {
             continue;
         }
-        out.push(Mention { pos, end: m.end(), target: by_pattern(name, s, gazetteer) });
+        out.push(Mention { pos, end: m.start() + m.as_str().trim_end().len(), target: by_pattern(name, s, gazetteer) });
     }
     for (pos, end) in quoted_names(s) {
         let covered = words.iter().zip(&taken).any(|((a, b, _), t)| *t && pos < *b && end > *a);
@@ -210,6 +246,25 @@ fn by_pattern(name: String, s: &str, gazetteer: &Gazetteer) -> Target {
     }
     let countries = super::lexicon::countries_in(&fold(s)).into_iter().map(|(_, c)| c.code.to_string()).collect();
     Target::Crossing { id: slug(&name), name, countries, tz: "UTC".into() }
+}
+
+/// A name in a list of crossings' names.
+const LISTED_NAME: &str = r"\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}[\p{L}’'\-]+){0,2}";
+
+/// The list before a plural's last name: "Sani Pass, Boesmansnek and ".
+static LIST_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?:{LISTED_NAME}\s*,\s*)*{LISTED_NAME}\s*,?\s+and\s+$")).expect("list-before regex")
+});
+
+/// The list after a plural's first name: " and Tribhuvan Basti".
+static LIST_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"^(?:\s*,\s*{LISTED_NAME})*\s*,?\s+and\s+{LISTED_NAME}")).expect("list-after regex")
+});
+
+/// The names of the list in `s[from..to]`.
+fn listed(s: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(LISTED_NAME).expect("listed-name regex"));
+    NAME.find_iter(&s[from..to]).map(|m| (from + m.start(), from + m.end())).collect()
 }
 
 /// A name in quotes.
@@ -380,7 +435,7 @@ static PLACE_OF: LazyLock<Regex> = LazyLock::new(|| {
 /// A name followed by these is a region, not a crossing.
 static REGION: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"^\s+(?:Agency|agency|province|Province|region|Region|district|District|valley|Valley|county|County)\b",
+        r"^\s+(?:Agency|agency|[Pp]rovinces?|[Rr]egions?|[Dd]istricts?|[Vv]alleys?|[Cc]ount(?:y|ies)|[Ss]tates)\b",
     )
     .expect("region regex")
 });
@@ -431,6 +486,29 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_plural_noun_with_a_list_names_each_crossing_of_it() {
+        let g = Gazetteer::built_in();
+        let all = |s: &str| -> Vec<String> {
+            find(s, &g, &[])
+                .into_iter()
+                .filter_map(|m| match m.target {
+                    Target::Crossing { name, .. } => Some(name),
+                    Target::Border(..) | Target::Unresolved => None,
+                })
+                .collect()
+        };
+        assert_eq!(
+            all("They closed Sani Pass, Zorin and Monontsha ports of entry."),
+            ["Sani Pass", "Zorin", "Monontsha"]
+        );
+        assert_eq!(all("The checkpoints in Beldandi and Tribhuvan Basti shut."), ["Beldandi", "Tribhuvan Basti"]);
+        assert_eq!(all("The Dodhara Chandani and Belauri points shut."), ["Dodhara Chandani", "Belauri"]);
+        // A plural with no list is one group; a count is no name.
+        assert_eq!(all("The Zorin crossings shut."), ["Zorin crossings"]);
+        assert!(all("Two points were made.").is_empty());
     }
 
     #[test]
