@@ -11,6 +11,7 @@
 
 mod acks;
 mod board;
+mod checkpoint;
 mod figures;
 mod history;
 mod queries;
@@ -171,6 +172,9 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// The state database.
 #[derive(Debug)]
 pub struct Store {
+    /// Declared before `conn`, so it is dropped first: its connection closes before the
+    /// store's, which (the last one) checkpoints and removes the WAL as before.
+    checkpointer: Option<checkpoint::Checkpointer>,
     conn: Connection,
     path: String,
 }
@@ -241,8 +245,17 @@ impl Store {
             });
         }
         set_wal(&conn).map_err(sql("switch to WAL"))?;
-        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;").map_err(sql("set pragmas"))?;
-        let mut store = Store { conn, path: name };
+        conn.execute_batch(&format!(
+            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint={};",
+            checkpoint::BACKSTOP_PAGES
+        ))
+        .map_err(sql("set pragmas"))?;
+        let checkpointer = checkpoint::Checkpointer::start(path).map_err(|source| StoreError::Io {
+            path: name.clone(),
+            action: "start the WAL checkpoint thread",
+            source,
+        })?;
+        let mut store = Store { checkpointer: Some(checkpointer), conn, path: name };
         store.migrate()?;
         Ok(store)
     }
@@ -262,7 +275,7 @@ impl Store {
             let backup = rusqlite::backup::Backup::new(&src, &mut conn).map_err(sql("copy"))?;
             backup.run_to_completion(256, std::time::Duration::ZERO, None).map_err(sql("copy"))?;
         }
-        let mut store = Store { conn, path: format!("{name} (dry-run copy)") };
+        let mut store = Store { checkpointer: None, conn, path: format!("{name} (dry-run copy)") };
         store.migrate()?;
         Ok(store)
     }

@@ -267,6 +267,8 @@ impl Store {
         super::watches::write(&tx, a.watches).map_err(e("store watch states"))?;
         let fresh = insert_alerts(&tx, a.alerts).map_err(e("queue alerts"))?;
         tx.commit().map_err(e("commit poll"))?;
+        // The pages it rewrote are copied into the database file off the poll's path.
+        self.checkpoint_if_due();
         Ok(fresh)
     }
 
