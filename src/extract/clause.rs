@@ -504,7 +504,7 @@ static NOT_A_STATUS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::ne
 static EXCEPT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     ascii_words(
         r"(?ix)^[^.;]*?\b(?:with\s+(?:an?\s+|the\s+)?exceptions?\s+(?:made\s+)?(?:for|of)|except(?:ing)?(?:\s+for)?|excluding|save\s+for|apart\s+from|other\s+than)\s+
-        (?P<who>(?:the\s+|those\s+of\s+)?(?:[\w'’-]+\s+){0,3}?(?:cargo|trucks?|lorries|goods|freight|commercial|vehicles|citizens|nationals|residents|diplomats|humanitarian|emergenc(?:y|ies)|medical|essential|pedestrians|students|workers|returnees|trade|food|fuel|supplies|aid))\b",
+        (?P<who>(?:the\s+|those\s+of\s+)?(?:[\w'’-]+\s+){0,3}?(?:cargo|trucks?|lorries|goods|freight|commercial|vehicles|citizens|nationals|residents|diplomats|humanitarian|emergenc(?:y|ies)|medical|essential|pedestrians|students|workers|returnees|trade|food|fuel|supplies|aid|individuals|persons|people|holders|travell?ers|passengers|patients|those))\b",
     )
     .expect("except regex")
 });

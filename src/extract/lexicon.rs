@@ -381,7 +381,9 @@ pub(crate) static SUBJECT_SCOPE: LazyLock<Regex> = LazyLock::new(|| {
 /// True when a scope phrase limits traffic rather than describing all of it.
 pub(crate) fn is_restrictive(scope: &str) -> bool {
     let s = scope.to_ascii_lowercase();
-    if ["only", "except", "exempt", "certain", "limited", "restricted", "humanitarian"].iter().any(|w| s.contains(w)) {
+    if ["only", "except", "exempt", "certain", "limited", "restricted", "humanitarian"].iter().any(|w| s.contains(w))
+        || s.split_whitespace().next() == Some("most")
+    {
         return true;
     }
     // Those with a purpose of their own: aid convoys, returning nationals, emergencies.
