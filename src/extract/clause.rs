@@ -204,6 +204,7 @@ pub(super) fn sentence_events(
         let near =
             |p: &dates::Found| if p.start >= m.end() { p.start - m.end() } else { m.start().saturating_sub(p.end) };
         let mut on_near = usize::MAX;
+        let mut on_end = 0;
         let mut since_weekday = false;
         for p in phrases.iter().filter(own) {
             if let (Phrase::Date(Role::Since, w), true) = (&p.phrase, p.start >= m.end()) {
@@ -238,6 +239,7 @@ pub(super) fn sentence_events(
                     let timed = ev.since.filter(|s| s.day() == w.day() && matches!(s, When::Day(_, Some(_))));
                     ev.since = timed.or(Some(w));
                     on_near = near(p);
+                    on_end = p.end;
                     since_weekday = !s[p.start..p.end].contains(|c: char| c.is_ascii_digit());
                 }
                 Phrase::Date(..) => {}
@@ -322,12 +324,67 @@ pub(super) fn sentence_events(
                 }
             }
         }
+        // "Will not work on May 1, 7 and 9": a closure on each day of a list, one day each.
+        let mut days = Vec::new();
+        if let (Status::Closed, None, Some(When::Day(first, None))) = (status, ev.until, ev.since) {
+            days = day_list(s, on_end, first, &phrases);
+            if !days.is_empty() {
+                ev.until = Some((When::Day(first, None), End::Stated));
+                ev.why.until = Some(ev.why.bound(Rule::Stated, sent));
+            }
+        }
         for t in targets {
             // Only a border's record is about "the other crossings"; a named one is itself.
             let others = ev.others && matches!(t, Target::Border(..));
+            for d in &days {
+                let day = Some(When::Day(*d, None));
+                out.push(Event {
+                    target: t.clone(),
+                    others,
+                    since: day,
+                    until: day.map(|w| (w, End::Stated)),
+                    ..ev.clone()
+                });
+            }
             out.push(Event { target: t, others, ..ev.clone() });
         }
     }
+}
+
+/// The days after the first of a list of days: "on May 1, 7 and 9" (the same month),
+/// "on May 30 and June 1". Empty when the date at `from` starts no list.
+fn day_list(s: &str, mut from: usize, first: NaiveDate, phrases: &[dates::Found]) -> Vec<NaiveDate> {
+    static BARE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+)(\d{1,2})(?:st|nd|rd|th)?\b")
+            .expect("day-list regex")
+    });
+    static JOIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+)$").expect("day-list join regex")
+    });
+    let mut out: Vec<NaiveDate> = Vec::new();
+    loop {
+        let last = out.last().copied().unwrap_or(first);
+        let next = phrases.iter().find(|p| p.start >= from && JOIN.is_match(&s[from..p.start]));
+        if let Some((p, &Phrase::Date(_, When::Day(d, None)))) = next.map(|p| (p, &p.phrase)) {
+            if d <= last {
+                break;
+            }
+            out.push(d);
+            from = p.end;
+        } else if let Some(c) = BARE.captures(&s[from..]) {
+            let after = &s[from + c.get(0).expect("match").end()..];
+            let Some(d) = c[1].parse().ok().and_then(|n| last.with_day(n)).filter(|d| *d > last) else { break };
+            // "May 1, 2021" is a year; "at 7:30", "7 pm" and "7 days" are no days.
+            if after.trim_start().starts_with([':', '.']) || !after.starts_with([' ', ',', '\0']) && !after.is_empty() {
+                break;
+            }
+            out.push(d);
+            from += c.get(0).expect("match").end();
+        } else {
+            break;
+        }
+    }
+    out
 }
 
 /// The crossings listed right after a status word that says where it holds: "was

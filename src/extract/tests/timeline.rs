@@ -274,3 +274,17 @@ fn a_crossings_time_of_day_joins_the_day_its_border_reopened() {
     );
     assert!(r.contains(&("abu-samra".into(), "closed".into(), Some("2021-01-09T07:00".into()))), "{r:?}");
 }
+
+#[test]
+fn a_closure_on_a_list_of_days_is_a_closure_on_each_day() {
+    let r = ex("The Torkham crossing will not work on May 1, 7 and 9, 2021.", "2021-04-29");
+    for d in ["2021-05-01", "2021-05-07", "2021-05-09"] {
+        assert!(r.contains(&("torkham".into(), "closed".into(), Some(d.into()))), "{d}: {r:?}");
+    }
+    assert_eq!(r.len(), 3, "{r:?}");
+    let r = ex("The Torkham crossing will be closed on May 30 and June 1.", "2021-04-29");
+    assert_eq!(r.len(), 2, "{r:?}");
+    // One day, a year after it, or a time: no list.
+    let r = ex("The Torkham crossing will be closed on May 1, 2021 and at 7 pm traffic stops.", "2021-04-29");
+    assert!(!r.is_empty() && r.iter().all(|(_, _, u)| u.is_none()), "{r:?}");
+}
