@@ -131,8 +131,11 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
             continue;
         }
         let crossing = told_apart(gazetteer, name, s, named).unwrap_or(crossing);
-        let place = gazetteer.is_ambiguous(name)
-            && (REGION.is_match(&s[words[i + n - 1].1..]) || PLACE_OF.is_match(&s[..words[i].0]));
+        let place = (gazetteer.is_ambiguous(name)
+            && (REGION.is_match(&s[words[i + n - 1].1..]) || PLACE_OF.is_match(&s[..words[i].0])))
+            || WHERE_IT_IS
+                .captures(&s[..words[i].0])
+                .is_some_and(|c| !["the", "a", "an", "this", "that", "its", "their"].contains(&fold(&c[1]).as_str()));
         if i < next
             || place
             || (gazetteer.is_ambiguous(name)
@@ -432,6 +435,13 @@ static PLACE_OF: LazyLock<Regex> = LazyLock::new(|| {
         .expect("place-of regex")
 });
 
+/// A name after a named crossing's noun and "in" is where that crossing is: "the Morley
+/// Pedestrian Port of Entry in Nogales", "the Rasuwagadhi checkpoint in Rasuwa".
+static WHERE_IT_IS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Lu}[\p{L}’'\-]*)\s+(?:[Bb]order\s+)?(?:[Cc]rossing|[Cc]heckpoint|[Pp]ort\s+of\s+[Ee]ntry|[Bb]ridge|[Gg]ate|[Pp]ost)\s+(?:in|near)\s+$")
+        .expect("where-it-is regex")
+});
+
 /// A name followed by these is a region, not a crossing.
 static REGION: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
@@ -486,6 +496,13 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_name_after_a_named_crossings_noun_and_in_is_where_it_is() {
+        let g = Gazetteer::built_in();
+        assert!(named("The Zorin Port of Entry in Torkham will reopen.", &g).is_empty());
+        assert_eq!(named("The checkpoint in Torkham will reopen.", &g).len(), 1);
     }
 
     #[test]
