@@ -395,7 +395,8 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
     // A direction of travel is half the traffic: "for those heading to Syria".
     const DIRECTION: &[&str] =
         &["heading", "bound for", "entering", "leaving", "exiting", "departing", "arriving", "outbound", "inbound"];
-    if DIRECTION.iter().any(|w| s.contains(w)) {
+    // "U.S.-bound", "southbound", "Canada-bound traffic".
+    if DIRECTION.iter().any(|w| s.contains(w)) || s.split_whitespace().any(|w| w.len() > 5 && w.ends_with("bound")) {
         return true;
     }
     let both = s.match_indices("both").any(|(i, _)| {
@@ -415,10 +416,11 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
     people != goods
 }
 
-/// Words after an opening that make it partial: `only`, `one direction`, `limited hours`.
+/// Words after an opening that make it partial: `only`, `one direction`, `limited hours`,
+/// `U.S.-bound`.
 static LIMITS: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?P<when>only\s+(?:after|when|if|once|until|from|on|in|at|by|then|as\s+of|to\s+(?:find|see|discover|learn|be|have))\b)|[.;]|\b(?:only|one[\s-]way|one\s+direction|limited\s+hours|partially|partly|some\s+traffic)\b",
+        r"(?i)\b(?P<when>only\s+(?:after|when|if|once|until|from|on|in|at|by|then|as\s+of|to\s+(?:find|see|discover|learn|be|have))\b)|\b(?:[\w.]+-|north|south|east|west)bound\b|[.;]|\b(?:only|one[\s-]way|one\s+direction|limited\s+hours|partially|partly|some\s+traffic)\b",
     )
     .expect("limits regex")
 });

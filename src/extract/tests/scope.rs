@@ -413,3 +413,11 @@ fn the_passage_refers_to_the_crossing_named_before() {
     );
     assert!(r.iter().any(|(c, s, _)| c.contains("gibraltar") && s == "open"), "{r:?}");
 }
+
+#[test]
+fn a_reopening_to_traffic_bound_one_way_restricts() {
+    let r = ex("The Ambassador Bridge has reopened to U.S.-bound traffic.", "2022-02-13");
+    assert!(!r.is_empty() && r.iter().all(|(_, s, _)| s == "restricted"), "{r:?}");
+    let r = ex("The Ambassador Bridge has reopened to all traffic.", "2022-02-13");
+    assert!(!r.is_empty() && r.iter().all(|(_, s, _)| s == "open"), "{r:?}");
+}
