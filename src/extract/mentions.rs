@@ -3,12 +3,15 @@
 //! gazetteer does not know ("the Nowhere border crossing", "X Port of Entry").
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::ascii_words;
 
+use super::lexicon::{countries_in, Country};
 use super::when::number;
 use super::Target;
 use crate::gazetteer::{fold, slug, Gazetteer};
@@ -30,6 +33,15 @@ static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?:crossing(?:\s+point)?|checkpoint|checkpost|border\s+post)\s+(?:at|in|of)\s+(?P<b>\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}[\p{L}’'\-]+)?)",
     )
     .expect("mention regex")
+});
+
+/// The words every match of [`PATTERN`] holds, ASCII case ignored: a sentence with none
+/// of them is not searched.
+static KINDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["crossing", "checkpoint", "checkpost", "check post", "port of entry", "border post", "gate"])
+        .expect("crossing kinds")
 });
 
 /// Capitalized words that start sentences or describe, rather than name, a crossing.
@@ -111,6 +123,9 @@ const NOT_NAMES: &[&str] = &[
 /// counts ("trucks crossed at Oybek" in a report on Uzbekistan and Tajikistan).
 pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mention> {
     let words: Vec<(usize, usize, Cow<'_, str>)> = word_spans(s);
+    // The countries `s` names, found once and only when a name needs them.
+    let countries = OnceCell::new();
+    let here = || countries.get_or_init(|| countries_in(&fold(s)));
     let mut taken = vec![false; words.len()];
     let mut out = Vec::new();
     // Leftmost first, then longest: a name covers its words, and a shorter name at the
@@ -126,7 +141,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
             || place
             || (gazetteer.is_ambiguous(name)
                 && !called_a_crossing(&words[i + n..])
-                && !names_a_country_of(s, crossing)
+                && !names_a_country_of(here(), crossing)
                 && (gazetteer.is_shared(name) || !crossing.countries.iter().all(|c| named.contains(&c.as_str()))))
         {
             continue;
@@ -144,11 +159,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
         });
         next = i + n;
     }
-    let lower = s.to_ascii_lowercase();
-    let may_name = ["crossing", "checkpoint", "checkpost", "check post", "port of entry", "border post", "gate"]
-        .iter()
-        .any(|k| lower.contains(k));
-    for c in PATTERN.captures_iter(if may_name { s } else { "" }) {
+    for c in PATTERN.captures_iter(if KINDS.is_match(s) { s } else { "" }) {
         let Some(m) = c.name("a").or(c.name("b")) else { continue };
         let whole = c.get(0).expect("match");
         if describes(&s[..whole.start()]) || describes(whole.as_str()) || REGION.is_match(&s[whole.end()..]) {
@@ -173,7 +184,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
         if covered || out.iter().any(|x: &Mention| x.pos == pos) {
             continue;
         }
-        let countries = super::lexicon::countries_in(&fold(s)).into_iter().map(|(_, c)| c.code.to_string()).collect();
+        let countries = here().iter().map(|(_, c)| c.code.to_string()).collect();
         let end = m.end();
         out.push(Mention { pos, end, target: Target::Crossing { id: slug(&name), name, countries, tz: "UTC".into() } });
     }
@@ -265,9 +276,10 @@ fn called_a_crossing(after: &[(usize, usize, Cow<'_, str>)]) -> bool {
     after.iter().take(2).any(|(_, _, w)| CROSSING_WORDS.contains(&w.as_ref()))
 }
 
-/// An ambiguous name counts in a sentence that names one of the crossing's countries.
-fn names_a_country_of(s: &str, crossing: &Crossing) -> bool {
-    super::lexicon::countries_in(&fold(s)).iter().any(|(_, c)| crossing.countries.iter().any(|k| k == c.code))
+/// An ambiguous name counts in a sentence that names one of the crossing's countries
+/// (`here`, the countries the sentence names).
+fn names_a_country_of(here: &[(usize, Country)], crossing: &Crossing) -> bool {
+    here.iter().any(|(_, c)| crossing.countries.iter().any(|k| k == c.code))
 }
 
 /// "the second trade checkpoint in Fata", "another crossing": a description, not a name.
@@ -296,7 +308,7 @@ fn is_country_word(w: &str) -> bool {
     // "Arabia" of "Saudi Arabia", "Rica" of "Costa Rica": a part of a country's name.
     const PARTS: &[&str] = &["arabia", "rica", "leone", "salvador", "herzegovina", "faso", "korea", "sudan", "guinea"];
     let f = fold(w);
-    PARTS.contains(&f.as_str()) || !super::lexicon::countries_in(&f).is_empty()
+    PARTS.contains(&f.as_str()) || !countries_in(&f).is_empty()
 }
 
 /// Words of `s` with their byte spans, each folded.
