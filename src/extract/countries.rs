@@ -185,10 +185,11 @@ static COUNTRY_WORDS: LazyLock<HashMap<&'static str, usize, BuildHasherDefault<F
 static FIRST_WORDS: LazyLock<HashSet<&'static str, BuildHasherDefault<Fnv>>> =
     LazyLock::new(|| COUNTRY_WORDS.keys().filter_map(|w| w.split(' ').next()).collect());
 
-/// FNV-1a, for `COUNTRY_WORDS`: `countries_in` looks up every phrase of every sentence,
-/// and on such short keys the default SipHash cost more than the rest of the lookup
-/// (docs/benchmarks.md). The keys are fixed words, not attacker-chosen.
-struct Fnv(u64);
+/// FNV-1a, for `COUNTRY_WORDS` and the date scanner's group names: `countries_in` looks
+/// up every phrase of every sentence, and on such short keys the default SipHash cost
+/// more than the rest of the lookup (docs/benchmarks.md). The keys are fixed words, not
+/// attacker-chosen.
+pub(crate) struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Self {

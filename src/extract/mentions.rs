@@ -236,7 +236,11 @@ fn names<'g>(
             folded.push(' ');
         }
         let start = folded.len();
-        folded.extend(w.chars().map(|c| if c == ' ' { '\u{1f}' } else { c }));
+        if w.contains(' ') {
+            folded.extend(w.chars().map(|c| if c == ' ' { '\u{1f}' } else { c }));
+        } else {
+            folded.push_str(w);
+        }
         spans.push((start, folded.len()));
     }
     let mut out: Vec<_> = gazetteer
