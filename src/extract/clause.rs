@@ -22,12 +22,13 @@ pub(super) fn sentence_events(
     about_one: bool,
     out: &mut Vec<Event>,
 ) {
-    if !TRIGGER.is_match(s) {
+    let words: Vec<regex::Captures<'_>> = TRIGGER.captures_iter(s).collect();
+    if words.is_empty() {
         return;
     }
     let consumed = closures_before(s);
-    let triggers: Vec<regex::Captures<'_>> = TRIGGER
-        .captures_iter(s)
+    let triggers: Vec<regex::Captures<'_>> = words
+        .into_iter()
         .filter(|c| !lexicon::NEGATED.is_match(before(s, c.get(0).expect("match").start())))
         .filter(|c| !NOT_A_STATUS.is_match(&s[c.get(0).expect("match").end()..]))
         .filter(|c| {
@@ -494,7 +495,7 @@ fn closures_before(s: &str) -> Vec<(usize, usize, Span)> {
 }
 
 /// [`lexicon::SUBJECT_SCOPE`] on `text`, run only when `text` holds a traffic word that
-/// every match of it holds. The regex has no literal prefix the regex crate can look for
+/// every match of it holds, and then only when [`lexicon::SUBJECT_SCOPE_HEAD`] matches. The regex has no literal prefix the regex crate can look for
 /// first, and on names in many scripts its lazy DFA thrashes: it took two thirds of
 /// extraction time (docs/benchmarks.md). Its case-insensitive match reads `ſ` as `s`, so
 /// text with `ſ` still goes to the regex.
@@ -516,7 +517,7 @@ fn subject_scope(text: &str) -> Option<regex::Captures<'_>> {
             ])
             .expect("traffic words")
     });
-    if WORDS.is_match(text) || text.contains('ſ') {
+    if (WORDS.is_match(text) || text.contains('ſ')) && lexicon::SUBJECT_SCOPE_HEAD.is_match(text) {
         lexicon::SUBJECT_SCOPE.captures(text)
     } else {
         None

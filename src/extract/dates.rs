@@ -4,11 +4,14 @@
 //! 15` ends a period, `from tomorrow` and `on 6 September` start one, `by Friday` is when
 //! a planned change happens, `beyond Jan. 14` and `said Monday` belong to something else.
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Months, NaiveDate, NaiveTime, Weekday};
 use regex::Regex;
 
+use super::countries::Fnv;
 pub(crate) use super::when::{number, span, Span, When};
 use super::{ascii_words, ends_with_lower};
 
@@ -221,7 +224,7 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
     for c in DATE.captures_iter(text) {
         let m = c.get(0).expect("match");
         let (start, mut end) = (m.start(), m.end());
-        if c.name("rel").is_some() && in_a_name(text, start) {
+        if group(&c, "rel").is_some() && in_a_name(text, start) {
             continue;
         }
         // A time read as part of the phrase before ("Friday at 9 a.m.") is not a phrase.
@@ -252,7 +255,7 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
             }
             _ => role,
         };
-        if let (Keep::Bound, Some(t), Some(Role::On | Role::Since)) = (keep, c.name("tm"), role) {
+        if let (Keep::Bound, Some(t), Some(Role::On | Role::Since)) = (keep, group(&c, "tm"), role) {
             if let Some((t, _)) = time_after(t.as_str()) {
                 out.push(Found { start, end, phrase: Phrase::Time(t) });
             }
@@ -262,7 +265,7 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
             out.extend(pair);
             continue;
         }
-        let g = |n: &str| c.name(n).map(|x| x.as_str());
+        let g = |n: &str| group(&c, n).map(|x| x.as_str());
         let phrase = if g("fn").is_some() {
             Some(Phrase::OpenEnded)
         } else if let (Some(n), Some(u)) = (g("dn").or(g("dn2")), g("du").or(g("du2"))) {
@@ -286,7 +289,7 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
         }
         // "On Tuesday (October 14)": the date in parentheses says which day, even when
         // the two disagree; it takes the weekday's role.
-        if c.name("wd").is_some() && APPOSITION.is_match(&text[end..]) {
+        if group(&c, "wd").is_some() && APPOSITION.is_match(&text[end..]) {
             carried = Some((end, role));
             continue;
         }
@@ -317,6 +320,15 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
     out
 }
 
+/// The group of a [`DATE`] match named `name`. `Captures::name` hashes the name with
+/// SipHash at every call, and a match is asked for up to thirty of them: this looks its
+/// index up in a table hashed with FNV (docs/benchmarks.md).
+fn group<'h>(c: &regex::Captures<'h>, name: &str) -> Option<regex::Match<'h>> {
+    static INDEX: LazyLock<HashMap<&'static str, usize, BuildHasherDefault<Fnv>>> =
+        LazyLock::new(|| DATE.capture_names().enumerate().filter_map(|(i, n)| Some((n?, i))).collect());
+    c.get(*INDEX.get(name)?)
+}
+
 /// "USA Today", "The Europe Today": a capitalized word after another is part of a name.
 fn in_a_name(text: &str, start: usize) -> bool {
     let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
@@ -326,7 +338,7 @@ fn in_a_name(text: &str, start: usize) -> bool {
 /// "15 to 20 April", "April 15-20", "between 15 and 20 April": two days of one month,
 /// the second ending the period the first starts.
 fn range(c: &regex::Captures<'_>, text: &str, role: Option<Role>, published: NaiveDate) -> Option<[Found; 2]> {
-    let pick = |a: &str, b: &str| c.name(a).or(c.name(b));
+    let pick = |a: &str, b: &str| group(c, a).or(group(c, b));
     let (first, link, second) = (pick("xa", "ya")?, pick("xc", "yc")?, pick("xb", "yb")?);
     let month = month_num(pick("xm", "ym")?.as_str());
     let year = pick("xy", "yy").map(|y| y.as_str());
@@ -339,7 +351,7 @@ fn range(c: &regex::Captures<'_>, text: &str, role: Option<Role>, published: Nai
     };
     let m = c.get(0)?;
     // In "April 15-20" the first day's phrase runs from the month to its number.
-    let first_start = if c.name("ym").is_some() { m.start() } else { first.start() };
+    let first_start = if group(c, "ym").is_some() { m.start() } else { first.start() };
     Some([
         Found { start: first_start, end: first.end(), phrase: Phrase::Date(from, day(first)?) },
         Found { start: second.start(), end: m.end(), phrase: Phrase::Date(to, day(second)?) },
@@ -360,7 +372,7 @@ struct Context<'a> {
 fn resolve(c: &regex::Captures<'_>, ctx: &Context<'_>) -> Option<When> {
     let Context { text, start, role, prev, published, keep } = *ctx;
     let bound = keep == Keep::Bound;
-    let g = |n: &str| c.name(n).map(|x| x.as_str());
+    let g = |n: &str| group(c, n).map(|x| x.as_str());
     if let Some(iso) = g("iso") {
         return NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok().map(|d| When::Day(d, None));
     }

@@ -3,12 +3,15 @@
 //! gazetteer does not know ("the Nowhere border crossing", "X Port of Entry").
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::ascii_words;
 
+use super::lexicon::{countries_in, Country};
 use super::when::number;
 use super::Target;
 use crate::gazetteer::{fold, slug, Gazetteer};
@@ -40,6 +43,27 @@ static AT_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:crossing(?:\s+point)?|checkpoint|checkpost|border\s+post)(?P<plural_b>s)\s+(?:at|in|of)\s+(?P<b>\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}[\p{L}’'\-]+)?)",
     )
     .expect("mention-at regex")
+});
+
+/// The words every match of [`PATTERN`] holds, ASCII case ignored: a sentence with none
+/// of them is not searched.
+static KINDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "crossing",
+            "checkpoint",
+            "checkpost",
+            "check post",
+            "port of entry",
+            "ports of entry",
+            "points",
+            "border post",
+            "gate",
+            "land port",
+            "dry port",
+        ])
+        .expect("crossing kinds")
 });
 
 /// Capitalized words that start sentences or describe, rather than name, a crossing.
@@ -121,6 +145,9 @@ const NOT_NAMES: &[&str] = &[
 /// counts ("trucks crossed at Oybek" in a report on Uzbekistan and Tajikistan).
 pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mention> {
     let words: Vec<(usize, usize, Cow<'_, str>)> = word_spans(s);
+    // The countries `s` names, found once and only when a name needs them.
+    let countries = OnceCell::new();
+    let here = || countries.get_or_init(|| countries_in(&fold(s)));
     let mut taken = vec![false; words.len()];
     let mut out = Vec::new();
     // Leftmost first, then longest: a name covers its words, and a shorter name at the
@@ -140,7 +167,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
             || place
             || (gazetteer.is_ambiguous(name)
                 && !called_a_crossing(&words[i + n..])
-                && !names_a_country_of(s, crossing)
+                && !names_a_country_of(here(), crossing)
                 && (gazetteer.is_shared(name) || !crossing.countries.iter().all(|c| named.contains(&c.as_str()))))
         {
             continue;
@@ -153,23 +180,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
         });
         next = i + n;
     }
-    let lower = s.to_ascii_lowercase();
-    let may_name = [
-        "crossing",
-        "checkpoint",
-        "checkpost",
-        "check post",
-        "port of entry",
-        "ports of entry",
-        "points",
-        "border post",
-        "gate",
-        "land port",
-        "dry port",
-    ]
-    .iter()
-    .any(|k| lower.contains(k));
-    let text = if may_name { s } else { "" };
+    let text = if KINDS.is_match(s) { s } else { "" };
     for c in PATTERN.captures_iter(text).chain(AT_PATTERN.captures_iter(text)) {
         let Some(m) = c.name("a").or(c.name("a2")).or(c.name("b")) else { continue };
         let whole = c.get(0).expect("match");
@@ -364,7 +375,11 @@ fn names<'g>(
             folded.push(' ');
         }
         let start = folded.len();
-        folded.extend(w.chars().map(|c| if c == ' ' { '\u{1f}' } else { c }));
+        if w.contains(' ') {
+            folded.extend(w.chars().map(|c| if c == ' ' { '\u{1f}' } else { c }));
+        } else {
+            folded.push_str(w);
+        }
         spans.push((start, folded.len()));
     }
     let mut out: Vec<_> = gazetteer
@@ -416,9 +431,10 @@ fn called_a_crossing(after: &[(usize, usize, Cow<'_, str>)]) -> bool {
     after.iter().take(2).any(|(_, _, w)| CROSSING_WORDS.contains(&w.as_ref()))
 }
 
-/// An ambiguous name counts in a sentence that names one of the crossing's countries.
-fn names_a_country_of(s: &str, crossing: &Crossing) -> bool {
-    super::lexicon::countries_in(&fold(s)).iter().any(|(_, c)| crossing.countries.iter().any(|k| k == c.code))
+/// An ambiguous name counts in a sentence that names one of the crossing's countries
+/// (`here`, the countries the sentence names).
+fn names_a_country_of(here: &[(usize, Country)], crossing: &Crossing) -> bool {
+    here.iter().any(|(_, c)| crossing.countries.iter().any(|k| k == c.code))
 }
 
 /// "the second trade checkpoint in Fata", "another crossing": a description, not a name.
@@ -454,7 +470,7 @@ fn is_country_word(w: &str) -> bool {
     // "Arabia" of "Saudi Arabia", "Rica" of "Costa Rica": a part of a country's name.
     const PARTS: &[&str] = &["arabia", "rica", "leone", "salvador", "herzegovina", "faso", "korea", "sudan", "guinea"];
     let f = fold(w);
-    PARTS.contains(&f.as_str()) || !super::lexicon::countries_in(&f).is_empty()
+    PARTS.contains(&f.as_str()) || !countries_in(&f).is_empty()
 }
 
 /// Words of `s` with their byte spans, each folded.

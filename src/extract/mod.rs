@@ -10,6 +10,7 @@
 //! something else, so a deadline or a visit is not a crossing's expiry.
 
 mod clause;
+mod countries;
 mod dates;
 mod explain;
 mod lexicon;
