@@ -593,6 +593,7 @@ fn the_next_weekday_follows_the_day_named_before_it() {
 
 mod binding;
 mod confidence;
+mod mentions;
 mod naming;
 mod scope;
 mod timeline;
