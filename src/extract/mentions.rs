@@ -147,7 +147,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
     let words: Vec<(usize, usize, Cow<'_, str>)> = word_spans(s);
     // The countries `s` names, found once and only when a name needs them.
     let countries = OnceCell::new();
-    let here = || countries.get_or_init(|| countries_in(&fold(s)));
+    let here = || countries.get_or_init(|| countries_in(&fold(s))).as_slice();
     let mut taken = vec![false; words.len()];
     let mut out = Vec::new();
     // Leftmost first, then longest: a name covers its words, and a shorter name at the
@@ -157,7 +157,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
         if in_dateline(s, words[i].0, words[i + n - 1].1) {
             continue;
         }
-        let crossing = told_apart(gazetteer, name, s, named).unwrap_or(crossing);
+        let crossing = told_apart(gazetteer, name, here, named).unwrap_or(crossing);
         let place = (gazetteer.is_ambiguous(name)
             && (REGION.is_match(&s[words[i + n - 1].1..]) || PLACE_OF.is_match(&s[..words[i].0])))
             || WHERE_IT_IS
@@ -416,14 +416,19 @@ const CROSSING_WORDS: &[&str] = &[
 
 /// Of the crossings that share a name, the one both of whose countries the document or
 /// the sentence names: "Horgos" in a report on China and Kazakhstan.
-fn told_apart<'g>(gazetteer: &'g Gazetteer, name: &str, s: &str, named: &[&str]) -> Option<&'g Crossing> {
+fn told_apart<'g, 'c>(
+    gazetteer: &'g Gazetteer,
+    name: &str,
+    here: impl Fn() -> &'c [(usize, Country)],
+    named: &[&str],
+) -> Option<&'g Crossing> {
     if !gazetteer.is_shared(name) {
         return None;
     }
-    let here: Vec<&str> = super::lexicon::countries_in(&fold(s)).into_iter().map(|(_, c)| c.code).collect();
-    gazetteer
-        .sharing(name)
-        .find(|c| c.countries.iter().all(|k| named.contains(&k.as_str()) || here.contains(&k.as_str())))
+    let here = here();
+    gazetteer.sharing(name).find(|c| {
+        c.countries.iter().all(|k| named.contains(&k.as_str()) || here.iter().any(|(_, x)| x.code == k.as_str()))
+    })
 }
 
 /// An ambiguous name counts when a crossing word follows it within two words.
