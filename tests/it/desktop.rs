@@ -14,8 +14,15 @@ use crate::helpers::{stderr, stdout, tempdir};
 struct Kill(Vec<Child>);
 
 impl Drop for Kill {
+    /// Asks each process to end (Xvfb then removes its socket and lock file), and kills
+    /// one still running after two seconds.
     fn drop(&mut self) {
         for c in &mut self.0 {
+            let _ = Command::new("kill").args(["-TERM", &c.id().to_string()]).status();
+            let start = Instant::now();
+            while matches!(c.try_wait(), Ok(None)) && start.elapsed() < Duration::from_secs(2) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
             let _ = c.kill();
             let _ = c.wait();
         }
@@ -86,11 +93,19 @@ pub fn notification_server() -> Option<NotificationServer> {
     Some(NotificationServer { _procs: procs, address, printed: rx })
 }
 
-/// An X display number no other test of this run takes: two servers may run at once.
+/// An X display number no other test of this run takes (two servers may run at once),
+/// with no socket or lock file left by an X server that did not exit cleanly: a stale
+/// socket would pass for the new server's and leave dunst with no display.
 fn free_display() -> String {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    format!(":{}", 100 + (std::process::id() % 400) * 2 + n % 2)
+    loop {
+        let n = 100 + (std::process::id() % 400) * 2 + NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let taken =
+            Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists();
+        if !taken {
+            return format!(":{n}");
+        }
+    }
 }
 
 /// The value of `name: '…'` in one notification dunst printed.

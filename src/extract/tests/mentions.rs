@@ -17,6 +17,17 @@ fn named<'s>(s: &'s str, g: &Gazetteer) -> Vec<(String, &'s str)> {
         .collect()
 }
 
+/// The names of every crossing mention in `s`, found by gazetteer or by pattern.
+fn all(s: &str) -> Vec<String> {
+    find(s, &Gazetteer::built_in(), &[])
+        .into_iter()
+        .filter_map(|m| match m.target {
+            Target::Crossing { name, .. } => Some(name),
+            Target::Border(..) | Target::Unresolved => None,
+        })
+        .collect()
+}
+
 #[test]
 fn a_name_after_a_named_crossings_noun_and_in_is_where_it_is() {
     let g = Gazetteer::built_in();
@@ -26,16 +37,6 @@ fn a_name_after_a_named_crossings_noun_and_in_is_where_it_is() {
 
 #[test]
 fn a_plural_noun_with_a_list_names_each_crossing_of_it() {
-    let g = Gazetteer::built_in();
-    let all = |s: &str| -> Vec<String> {
-        find(s, &g, &[])
-            .into_iter()
-            .filter_map(|m| match m.target {
-                Target::Crossing { name, .. } => Some(name),
-                Target::Border(..) | Target::Unresolved => None,
-            })
-            .collect()
-    };
     assert_eq!(all("They closed Sani Pass, Zorin and Monontsha ports of entry."), ["Sani Pass", "Zorin", "Monontsha"]);
     assert_eq!(all("The checkpoints in Beldandi and Tribhuvan Basti shut."), ["Beldandi", "Tribhuvan Basti"]);
     assert_eq!(all("The Dodhara Chandani and Belauri points shut."), ["Dodhara Chandani", "Belauri"]);
@@ -46,16 +47,6 @@ fn a_plural_noun_with_a_list_names_each_crossing_of_it() {
 
 #[test]
 fn a_quoted_name_beside_a_crossing_noun_is_a_crossing() {
-    let g = Gazetteer::built_in();
-    let all = |s: &str| -> Vec<String> {
-        find(s, &g, &[])
-            .into_iter()
-            .filter_map(|m| match m.target {
-                Target::Crossing { name, .. } => Some(name),
-                Target::Border(..) | Target::Unresolved => None,
-            })
-            .collect()
-    };
     // The noun before a run of names, or after it; one spelled as the gazetteer does not.
     assert_eq!(all("BCPs “Qushkent” and “Uchturgan” reopened."), ["Qushkent", "Uchturgan"]);
     assert_eq!(all("The \"Zarya\", \"Bereg\" border crossing points shut."), ["Zarya", "Bereg"]);
