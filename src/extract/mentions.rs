@@ -222,21 +222,25 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
             }
             let covered = words.iter().zip(&taken).any(|((x, y, _), t)| *t && a < *y && b > *x);
             if !covered && !out.iter().any(|x: &Mention| x.pos == a) && !not_a_name(&s[a..b]) {
-                out.push(Mention { pos: a, end: b, target: by_pattern(s[a..b].to_string(), s, gazetteer) });
+                out.push(Mention { pos: a, end: b, target: by_pattern(s[a..b].to_string(), here(), gazetteer) });
             }
         }
         let covered = words.iter().zip(&taken).any(|((a, b, _), t)| *t && pos >= *a && pos < *b);
         if covered || out.iter().any(|x: &Mention| x.pos == pos) {
             continue;
         }
-        out.push(Mention { pos, end: m.start() + m.as_str().trim_end().len(), target: by_pattern(name, s, gazetteer) });
+        out.push(Mention {
+            pos,
+            end: m.start() + m.as_str().trim_end().len(),
+            target: by_pattern(name, here(), gazetteer),
+        });
     }
     for (pos, end) in quoted_names(s) {
         let covered = words.iter().zip(&taken).any(|((a, b, _), t)| *t && pos < *b && end > *a);
         if covered || out.iter().any(|x: &Mention| x.pos == pos) {
             continue;
         }
-        out.push(Mention { pos, end, target: by_pattern(s[pos..end].to_string(), s, gazetteer) });
+        out.push(Mention { pos, end, target: by_pattern(s[pos..end].to_string(), here(), gazetteer) });
     }
     out.sort_by_key(|m| m.pos);
     out
@@ -253,12 +257,13 @@ fn known(crossing: &Crossing, written: &str) -> Target {
 }
 
 /// A name found by pattern: the gazetteer's crossing when it is one of its names spelled
-/// otherwise, else a crossing of its own between the countries the sentence names.
-fn by_pattern(name: String, s: &str, gazetteer: &Gazetteer) -> Target {
+/// otherwise, else a crossing of its own between the countries the sentence names
+/// (`here`).
+fn by_pattern(name: String, here: &[(usize, Country)], gazetteer: &Gazetteer) -> Target {
     if let Some(crossing) = gazetteer.lookup_spelled(&name) {
         return known(crossing, &name);
     }
-    let countries = super::lexicon::countries_in(&fold(s)).into_iter().map(|(_, c)| c.code.to_string()).collect();
+    let countries = here.iter().map(|(_, c)| c.code.to_string()).collect();
     Target::Crossing { id: slug(&name), name, countries, tz: "UTC".into() }
 }
 
