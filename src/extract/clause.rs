@@ -355,13 +355,13 @@ pub(super) fn sentence_events(
 /// The days after the first of a list of days: "on May 1, 7 and 9" (the same month),
 /// "on May 30 and June 1". Empty when the date at `from` starts no list.
 fn day_list(s: &str, mut from: usize, first: NaiveDate, phrases: &[dates::Found]) -> Vec<NaiveDate> {
+    /// What joins two days of a list: ", ", " and ", ", and ", " & ".
+    const JOINED: &str = r"^\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+)";
     static BARE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+)(\d{1,2})(?:st|nd|rd|th)?\b")
-            .expect("day-list regex")
+        regex::Regex::new(&format!(r"{JOINED}(\d{{1,2}})(?:st|nd|rd|th)?\b")).expect("day-list regex")
     });
-    static JOIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+)$").expect("day-list join regex")
-    });
+    static JOIN: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(&format!("{JOINED}$")).expect("day-list join regex"));
     let mut out: Vec<NaiveDate> = Vec::new();
     loop {
         let last = out.last().copied().unwrap_or(first);

@@ -220,8 +220,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
             while let Some(w) = s[a..b].split_whitespace().next().filter(|w| not_a_name(w) && w.len() < b - a) {
                 a += w.len() + s[a + w.len()..b].len() - s[a + w.len()..b].trim_start().len();
             }
-            let covered = words.iter().zip(&taken).any(|((x, y, _), t)| *t && a < *y && b > *x);
-            if !covered && !out.iter().any(|x: &Mention| x.pos == a) && !not_a_name(&s[a..b]) {
+            if unnamed(&words, &taken, &out, a, b) && !not_a_name(&s[a..b]) {
                 out.push(Mention { pos: a, end: b, target: by_pattern(s[a..b].to_string(), here(), gazetteer) });
             }
         }
@@ -236,14 +235,18 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
         });
     }
     for (pos, end) in quoted_names(s) {
-        let covered = words.iter().zip(&taken).any(|((a, b, _), t)| *t && pos < *b && end > *a);
-        if covered || out.iter().any(|x: &Mention| x.pos == pos) {
+        if !unnamed(&words, &taken, &out, pos, end) {
             continue;
         }
         out.push(Mention { pos, end, target: by_pattern(s[pos..end].to_string(), here(), gazetteer) });
     }
     out.sort_by_key(|m| m.pos);
     out
+}
+
+/// True when no gazetteer name covers any word of `s[a..b]` and no mention starts at `a`.
+fn unnamed(words: &[(usize, usize, Cow<'_, str>)], taken: &[bool], out: &[Mention], a: usize, b: usize) -> bool {
+    !words.iter().zip(taken).any(|((x, y, _), t)| *t && a < *y && b > *x) && !out.iter().any(|m| m.pos == a)
 }
 
 /// The gazetteer's crossing, named as `written` says.

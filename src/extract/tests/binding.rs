@@ -7,7 +7,8 @@ use super::super::extract;
 use super::ex;
 use crate::gazetteer::Gazetteer;
 
-fn since(text: &str, published: &str) -> Vec<(String, String, Option<String>)> {
+/// Each record as (crossing, status, since).
+pub(super) fn since(text: &str, published: &str) -> Vec<(String, String, Option<String>)> {
     let published = NaiveDate::parse_from_str(published, "%Y-%m-%d").unwrap();
     extract(text, published, &Gazetteer::built_in(), "test")
         .into_iter()

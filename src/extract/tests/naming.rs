@@ -1,6 +1,7 @@
 //! Crossings named in ways the gazetteer alone does not catch, and sentences that say
 //! which crossings the one before spoke of: each rule on sentences written for it.
 
+use super::binding::since;
 use super::ex;
 
 #[test]
@@ -64,16 +65,8 @@ fn the_closure_comprised_names_the_crossings_that_take_its_dates() {
 
 #[test]
 fn a_reopening_that_has_since_happened_at_a_time_happened_that_day() {
-    let r = ex("Traffic has since resumed at the Torkham crossing starting at 2:35 p.m.", "2019-02-25");
-    let published = chrono::NaiveDate::from_ymd_opt(2019, 2, 25).unwrap();
-    let records = super::super::extract(
-        "Traffic has since resumed at the Torkham crossing starting at 2:35 p.m.",
-        published,
-        &crate::gazetteer::Gazetteer::built_in(),
-        "test",
-    );
-    assert_eq!(r.len(), 1, "{r:?}");
-    assert_eq!(records[0].since.as_deref(), Some("2019-02-25T14:35"), "{records:?}");
+    let r = since("Traffic has since resumed at the Torkham crossing starting at 2:35 p.m.", "2019-02-25");
+    assert_eq!(r, [("torkham".to_string(), "open".to_string(), Some("2019-02-25T14:35".to_string()))]);
 }
 
 #[test]
@@ -86,16 +79,8 @@ fn a_name_two_crossings_share_is_the_one_whose_countries_the_text_names() {
 
 #[test]
 fn a_start_after_a_simple_past_of_a_change_looks_back() {
-    let published = chrono::NaiveDate::from_ymd_opt(2023, 2, 21).unwrap();
-    let since = |text: &str| {
-        super::super::extract(text, published, &crate::gazetteer::Gazetteer::built_in(), "test")
-            .into_iter()
-            .map(|r| r.since)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        since("The region saw clearance resumed at Torugart starting Monday."),
-        [Some("2023-02-20".to_string())]
-    );
-    assert_eq!(since("Torugart will be open for three days starting Monday."), [Some("2023-02-27".to_string())]);
+    let r = since("The region saw clearance resumed at Torugart starting Monday.", "2023-02-21");
+    assert_eq!(r, [("torugart".to_string(), "open".to_string(), Some("2023-02-20".to_string()))]);
+    let r = since("Torugart will be open for three days starting Monday.", "2023-02-21");
+    assert_eq!(r, [("torugart".to_string(), "open".to_string(), Some("2023-02-27".to_string()))]);
 }
