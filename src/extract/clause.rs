@@ -360,30 +360,36 @@ fn day_list(s: &str, mut from: usize, first: NaiveDate, phrases: &[dates::Found]
     static BARE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(&format!(r"{JOINED}(\d{{1,2}})(?:st|nd|rd|th)?\b")).expect("day-list regex")
     });
+    static NOT_A_DAY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^(?:[:.]\d|\s*(?:[ap]\.?m\b|o'?clock\b|h\d|(?:days?|weeks?|months?|years?|hours?|minutes?)\b))",
+        )
+        .expect("not-a-day regex")
+    });
     static JOIN: std::sync::LazyLock<regex::Regex> =
         std::sync::LazyLock::new(|| regex::Regex::new(&format!("{JOINED}$")).expect("day-list join regex"));
     let mut out: Vec<NaiveDate> = Vec::new();
     loop {
         let last = out.last().copied().unwrap_or(first);
         let next = phrases.iter().find(|p| p.start >= from && JOIN.is_match(&s[from..p.start]));
-        if let Some((p, &Phrase::Date(_, When::Day(d, None)))) = next.map(|p| (p, &p.phrase)) {
-            if d <= last {
-                break;
-            }
-            out.push(d);
-            from = p.end;
+        let (d, end) = if let Some((p, &Phrase::Date(_, When::Day(d, None)))) = next.map(|p| (p, &p.phrase)) {
+            (d, p.end)
         } else if let Some(c) = BARE.captures(&s[from..]) {
-            let after = &s[from + c.get(0).expect("match").end()..];
-            let Some(d) = c[1].parse().ok().and_then(|n| last.with_day(n)).filter(|d| *d > last) else { break };
-            // "May 1, 2021" is a year; "at 7:30", "7 pm" and "7 days" are no days.
-            if after.trim_start().starts_with([':', '.']) || !after.starts_with([' ', ',', '\0']) && !after.is_empty() {
+            let end = from + c.get(0).expect("match").end();
+            let Some(d) = c[1].parse().ok().and_then(|n| last.with_day(n)) else { break };
+            if !(s[end..].is_empty() || s[end..].starts_with([' ', ',', '.'])) {
                 break;
             }
-            out.push(d);
-            from += c.get(0).expect("match").end();
+            (d, end)
         } else {
             break;
+        };
+        // "7:30", "7.30", "7 pm" and "7 hours" are no days; the list may end its sentence.
+        if d <= last || NOT_A_DAY.is_match(&s[end..]) {
+            break;
         }
+        out.push(d);
+        from = end;
     }
     out
 }

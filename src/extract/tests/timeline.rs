@@ -284,6 +284,13 @@ fn a_closure_on_a_list_of_days_is_a_closure_on_each_day() {
     assert_eq!(r.len(), 3, "{r:?}");
     let r = ex("The Torkham crossing will be closed on May 30 and June 1.", "2021-04-29");
     assert_eq!(r.len(), 2, "{r:?}");
+    // The list may end its sentence.
+    let r = ex("The Torkham crossing will not work on May 1, 7 and 9.", "2021-04-29");
+    assert!(r.contains(&("torkham".into(), "closed".into(), Some("2021-05-09".into()))), "{r:?}");
+    assert_eq!(r.len(), 3, "{r:?}");
+    // A count of hours is no day of the list.
+    let r = ex("The Torkham crossing will be closed on May 1 and 7 hours of talks follow.", "2021-04-29");
+    assert!(!r.iter().any(|(_, _, u)| u.as_deref() == Some("2021-05-07")), "{r:?}");
     // One day, a year after it, or a time: no list.
     let r = ex("The Torkham crossing will be closed on May 1, 2021 and at 7 pm traffic stops.", "2021-04-29");
     assert!(!r.is_empty() && r.iter().all(|(_, _, u)| u.is_none()), "{r:?}");
