@@ -15,6 +15,7 @@ mod dates;
 mod explain;
 mod lexicon;
 mod mentions;
+mod partial;
 mod sentences;
 mod tense;
 #[cfg(test)]
@@ -171,7 +172,8 @@ fn statements<'t>(
     let events = lend_to_covered(resolve_unnamed(events, &sents, &doc_mentions, last_border), &sents);
     let merged = imply_closures(merge(events));
     let completed = complete(merged);
-    (cut_short(extend_to_reopening(complete(fold_borders(completed, &doc_mentions)))), sents)
+    let events = cut_short(extend_to_reopening(complete(fold_borders(completed, &doc_mentions))));
+    (partial::other_traffic_goes_on(events, &sents), sents)
 }
 
 /// The two countries of a country-wide border statement in this sentence, if it is one;

@@ -421,3 +421,44 @@ fn a_reopening_to_traffic_bound_one_way_restricts() {
     let r = ex("The Ambassador Bridge has reopened to all traffic.", "2022-02-13");
     assert!(!r.is_empty() && r.iter().all(|(_, s, _)| s == "open"), "{r:?}");
 }
+
+#[test]
+fn a_closure_beside_other_traffic_that_goes_on_restricts() {
+    let trade = "Import and export through the Torkham crossing will be suspended until Sunday. \
+                 However, passport holders will be allowed to travel.";
+    assert_eq!(ex(trade, "2025-03-05"), one("torkham", "restricted", Some("2025-03-09")));
+    let people = "Passenger traffic at the Torkham crossing was halted on Monday. \
+                  Cargo traffic would not be halted, officials said.";
+    assert_eq!(ex(people, "2025-03-05")[0].1, "restricted");
+    let on_foot =
+        "The Torkham crossing was closed indefinitely. People are able to cross on foot but no vehicles are allowed.";
+    assert_eq!(ex(on_foot, "2025-03-05")[0].1, "restricted");
+}
+
+#[test]
+fn other_traffic_only_restricts_a_closure_when_the_text_says_which_kind_stopped() {
+    assert_eq!(
+        ex("The Torkham crossing was closed on Monday. Travellers continue to wait in Landi Kotal.", "2025-03-05"),
+        one("torkham", "closed", None),
+        "nothing says that one kind of traffic stopped"
+    );
+    assert_eq!(
+        ex(
+            "The Torkham crossing will be closed until March 1. Shops selling trade goods will be shut, and people \
+             will only be allowed to leave their houses with a permit.",
+            "2025-02-05"
+        ),
+        one("torkham", "closed", Some("2025-03-01")),
+        "leaving a house is not crossing a border"
+    );
+    assert_eq!(
+        ex(
+            "Trade through the Torkham crossing was suspended on Monday. It resumed on Wednesday and travellers \
+             continued to cross.",
+            "2025-03-07"
+        )[0]
+        .1,
+        "closed",
+        "traffic that goes on after a reopening is not beside the closure"
+    );
+}
