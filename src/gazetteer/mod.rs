@@ -71,8 +71,9 @@ pub fn slug(s: &str) -> String {
 }
 
 /// A name's skeleton: its folded letters, with the spellings that transliterations vary
-/// on made one ("sh" and "š", "y" and "i", "kh" and "h", a doubled letter and a single
-/// one), so "Vishne-Nemecke" and "Vyšné Nemecké" are one name.
+/// on made one ("sh" and "š", "y", "j" and "i", "kh" and "h", a doubled letter and a
+/// single one), so "Vishne-Nemecke" and "Vyšné Nemecké" are one name, and so are
+/// "Nijrala" and "Niirala" (Russian "Нийрала").
 #[must_use]
 pub fn skeleton(s: &str) -> String {
     let letters: Vec<u8> = fold(s).bytes().filter(u8::is_ascii_alphanumeric).collect();
@@ -88,7 +89,7 @@ pub fn skeleton(s: &str) -> String {
                 i += 1;
                 b'h'
             }
-            (b'y', _) => b'i',
+            (b'y' | b'j', _) => b'i',
             (b'w', _) => b'v',
             (c, _) => c,
         };
@@ -345,9 +346,12 @@ mod tests {
     fn a_name_spelled_by_another_transliteration_is_found_by_its_skeleton() {
         assert_eq!(skeleton("Vishne-Nemecke"), skeleton("Vyšné Nemecké"));
         assert_eq!(skeleton("Khorgos"), skeleton("Horgos"));
+        assert_eq!(skeleton("Nijrala"), skeleton("Niirala"));
+        assert_eq!(skeleton("Raya-Joosepi"), skeleton("Raja-Jooseppi"));
         assert_ne!(skeleton("Torkham"), skeleton("Torkam Gate"));
         let g = Gazetteer::built_in();
         assert_eq!(g.lookup_spelled("Vishne-Nemecke").unwrap().id, g.lookup("Vyšné Nemecké").unwrap().id);
+        assert_eq!(g.lookup_spelled("Nuiyamaa").unwrap().id, g.lookup("Nuijamaa").unwrap().id);
         // Too short to tell apart, or no crossing's name at all.
         assert!(g.lookup_spelled("Pap").is_none());
         assert!(g.lookup_spelled("Qushkent").is_none());
