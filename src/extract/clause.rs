@@ -79,7 +79,10 @@ pub(super) fn sentence_events(
         }
         if status == Status::Closed {
             if let Some(sc) = lexicon::CLOSED_TO.captures(after).and_then(|x| x.name("scope")) {
-                if lexicon::is_restrictive(sc.as_str()) && !lexicon::PURPOSE.is_match(sc.as_str()) {
+                if lexicon::is_restrictive(sc.as_str())
+                    && !lexicon::PURPOSE.is_match(sc.as_str())
+                    && !starts_a_clause(&after[..sc.start()])
+                {
                     status = Status::Restricted;
                     scope = Some(format!("closed to {}", sc.as_str().trim()));
                 }
@@ -453,17 +456,27 @@ fn is_headline(s: &str, sent: usize) -> bool {
 }
 
 /// A dateline: a date that opens the text, after at most a place name, and is set off
-/// by punctuation ("Helsinki, December 12, 2023 – Finland will …"). It dates the report.
+/// by punctuation ("Helsinki, December 12, 2023 – Finland will …", "Islamabad
+/// [Pakistan], August 14 (ANI): …"). It dates the report.
 fn is_dateline(s: &str, p: &dates::Found) -> bool {
     let head = s[..p.start].trim_end();
     let place = head.is_empty()
-        || (head.ends_with(',') && head.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase)));
+        || (head.ends_with(',')
+            && head.split_whitespace().all(|w| w.trim_start_matches(['[', '(']).starts_with(char::is_uppercase)));
     // A dateline gives a date: "Yesterday, from 11:30, traffic was allowed" is no dateline.
     let absolute = TIME_OF_DAY.replace_all(&s[p.start..p.end], "").contains(|c: char| c.is_ascii_digit());
     place
         && absolute
         && head.split_whitespace().count() <= 3
         && s[p.end..].trim_start().starts_with([',', ':', '–', '—', '-', '('])
+}
+
+/// True when the words before a closure's "for" or "to" start a clause of their own:
+/// "the closure of the border as Islamabad had ended the visa-free travel for Afghan
+/// people" closed the border, not its Afghan traffic.
+fn starts_a_clause(words: &str) -> bool {
+    lexicon::CLAUSE_BREAK.is_match(words)
+        || words.split_whitespace().any(|w| ["as", "since", "amid", "following"].contains(&w))
 }
 
 /// Up to 40 bytes of `s` before `at`, on a character boundary.

@@ -140,6 +140,7 @@ fn a_dateline_dates_the_report_not_the_reopening() {
     assert_eq!(since("Helsinki, December 12, 2023: Finland will reopen the Salla crossing."), [None]);
     assert_eq!(since("December 10, 2023 – The Salla crossing reopened on Monday."), [Some("2023-12-11".into())]);
     assert_eq!(since("Helsinki, December 12, 2023, The Europe Today: the Salla crossing will reopen."), [None]);
+    assert_eq!(since("Helsinki [Finland], December 12 (ANI): Finland will reopen the Salla crossing."), [None]);
     assert_eq!(since("Yesterday, the Salla crossing reopened."), [Some("2023-12-11".into())]);
     assert_eq!(since("Yesterday, from 11:30, the Salla crossing reopened."), [Some("2023-12-11T11:30".into())]);
 }

@@ -462,3 +462,15 @@ fn other_traffic_only_restricts_a_closure_when_the_text_says_which_kind_stopped(
         "traffic that goes on after a reopening is not beside the closure"
     );
 }
+
+#[test]
+fn traffic_named_in_another_clause_does_not_limit_a_closure() {
+    assert_eq!(
+        ex("Officials announced the closure of the Torkham crossing as Islamabad ended visa-free travel for Afghan people.", "2025-03-05")[0].1,
+        "closed"
+    );
+    assert_eq!(
+        ex("Officials announced the closure of the Torkham crossing for Afghan people.", "2025-03-05")[0].1,
+        "restricted"
+    );
+}
