@@ -56,7 +56,8 @@ pub(super) fn sentence_events(
         // says nothing of the rest.
         let ends_a_block = lexicon::ends_a_block(m.as_str());
         if status != Status::Closed && !ends_a_block {
-            if let Some(sc) = SCOPE.captures(after).and_then(|x| x.name("scope")) {
+            let scoped = SCOPE.captures(after).and_then(|x| x.name("scope"));
+            if let Some(sc) = scoped.filter(|sc| !starts_a_clause(&after[..sc.start()])) {
                 let text = sc.as_str().trim().to_string();
                 if lexicon::is_restrictive(&text) {
                     status = Status::Restricted;
@@ -116,7 +117,11 @@ pub(super) fn sentence_events(
         // traffic". A closure's object must name traffic: "halting trade" may be only what
         // a full closure stopped.
         if status != Status::Restricted && scope.is_none() && object_follows && !ends_a_block {
-            let object = lexicon::OBJECT.captures(after).and_then(|x| x.name("obj"));
+            // "have resumed and trucks are crossing": a subject of a clause of its own.
+            let object = lexicon::OBJECT
+                .captures(after)
+                .and_then(|x| x.name("obj"))
+                .filter(|o| !after[..o.start()].split_whitespace().any(|w| ["and", "but", "while"].contains(&w)));
             let traffic =
                 |o: &str| status == Status::Open || !["export", "import", "goods"].iter().any(|w| o.starts_with(w));
             if let Some(o) = object.filter(|o| traffic(o.as_str()) && lexicon::is_restrictive(o.as_str())) {

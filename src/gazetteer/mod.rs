@@ -71,8 +71,8 @@ pub fn slug(s: &str) -> String {
 }
 
 /// A name's skeleton: its folded letters, with the spellings that transliterations vary
-/// on made one ("sh" and "š", "y", "j" and "i", "kh" and "h", a doubled letter and a
-/// single one), so "Vishne-Nemecke" and "Vyšné Nemecké" are one name, and so are
+/// on made one ("sh" and "š", "y", "j" and "i", "kh" and "h", "ou", "oo" and "u", a
+/// doubled letter and a single one), so "Vishne-Nemecke" and "Vyšné Nemecké" are one name, and so are
 /// "Nijrala" and "Niirala" (Russian "Нийрала").
 #[must_use]
 pub fn skeleton(s: &str) -> String {
@@ -88,6 +88,10 @@ pub fn skeleton(s: &str) -> String {
             (b'k', Some(b'h')) => {
                 i += 1;
                 b'h'
+            }
+            (b'o', Some(b'u' | b'o')) => {
+                i += 1;
+                b'u'
             }
             (b'y' | b'j', _) => b'i',
             (b'w', _) => b'v',
@@ -347,6 +351,7 @@ mod tests {
         assert_eq!(skeleton("Vishne-Nemecke"), skeleton("Vyšné Nemecké"));
         assert_eq!(skeleton("Khorgos"), skeleton("Horgos"));
         assert_eq!(skeleton("Nijrala"), skeleton("Niirala"));
+        assert_eq!(skeleton("Dogharoon"), skeleton("Dogharoun"));
         assert_eq!(skeleton("Raya-Joosepi"), skeleton("Raja-Jooseppi"));
         assert_ne!(skeleton("Torkham"), skeleton("Torkam Gate"));
         let g = Gazetteer::built_in();

@@ -474,3 +474,11 @@ fn traffic_named_in_another_clause_does_not_limit_a_closure() {
         "restricted"
     );
 }
+
+#[test]
+fn a_kind_of_traffic_in_a_clause_of_its_own_does_not_limit_a_reopening() {
+    let text = "The Torkham crossing reopened on Tuesday. Trade and travel have resumed and trucks are crossing the \
+                gates. Customs services resumed operation while travel for passengers has also started again.";
+    assert!(ex(text, "2025-03-05").iter().all(|r| r.1 == "open"), "{:?}", ex(text, "2025-03-05"));
+    assert_eq!(ex("The Torkham crossing reopened for trucks on Tuesday.", "2025-03-05")[0].1, "restricted");
+}
