@@ -74,12 +74,13 @@ pub(crate) static CLOSURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that name a crossing without naming which one ("the crossing", "the border").
 static GENERIC_CROSSING: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|bcps?|checkposts?|gates?|ports?\s+of\s+entry|(?:land|border|dry)\s+ports?|border\s+posts?|(?:entry|transit|border)\s+points?|frontier|terminal|(?:the|this)\s+(?:bridge|pass|border\s+post)|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage|traffic|movement))\b",
+        r"(?i)\b(?:crossings?|borders?|checkpoints?|i?acp|icp|bcps?|checkposts?|gates?|ports?\s+of\s+entry|(?:land|border|dry)\s+ports?|border\s+posts?|(?:entry|transit|border)\s+points?|frontier|terminal|(?:the|this)\s+(?:bridge|pass|border\s+post)|(?:the|this)\s+(?:closure|shutdown|suspension|blockade|reopening|passage|traffic|movement))\b|^\W*(?:passage|traffic|movement|transit)\s+(?:of|through|at|across)\b",
     )
     .expect("generic regex")
 });
 
-/// True when `s` speaks of a crossing without naming it; "cross-border trains" does not.
+/// True when `s` speaks of a crossing without naming it ("the checkpoint", "Passage of
+/// persons and goods will resume"); "cross-border trains" does not.
 pub(crate) fn names_a_crossing(s: &str) -> bool {
     GENERIC_CROSSING.find_iter(s).any(|m| {
         let before = &s[..m.start()];

@@ -295,3 +295,12 @@ fn a_closure_on_a_list_of_days_is_a_closure_on_each_day() {
     let r = ex("The Torkham crossing will be closed on May 1, 2021 and at 7 pm traffic stops.", "2021-04-29");
     assert!(!r.is_empty() && r.iter().all(|(_, _, u)| u.is_none()), "{r:?}");
 }
+
+#[test]
+fn passage_that_resumes_in_the_next_sentence_is_the_crossing_s() {
+    let text = "Torugart checkpoint will be closed from October 1 to October 6. \
+                Passage of persons, vehicles and goods will resume on October 7.";
+    let got = ex(text, "2019-09-30");
+    assert!(got.contains(&("torugart".into(), "open".into(), None)), "{got:?}");
+    assert!(got.contains(&("torugart".into(), "closed".into(), Some("2019-10-06".into()))), "{got:?}");
+}
