@@ -18,7 +18,7 @@ pub(super) fn sentence_events(
     sent: usize,
     published: NaiveDate,
     found: &[Mention],
-    border: Option<(Country, Country)>,
+    borders: &[(Country, Country)],
     about_one: bool,
     out: &mut Vec<Event>,
 ) {
@@ -164,15 +164,15 @@ pub(super) fn sentence_events(
             }
         }
         let others = OTHERS.is_match(&s[lo..m.start()]);
-        if let (true, Some((a, b))) = (targets.is_empty() && COUNTRY_BORDER.is_match(&s[lo..m.start()]), border) {
-            targets = vec![Target::Border(a, b)];
+        if targets.is_empty() && COUNTRY_BORDER.is_match(&s[lo..m.start()]) {
+            targets = borders.iter().map(|(a, b)| Target::Border(*a, *b)).collect();
         }
         if targets.is_empty() {
             targets = out[first_event..].last().map(|e| vec![e.target.clone()]).unwrap_or_default();
         }
         if targets.is_empty() {
-            targets = match border {
-                Some((a, b)) if !named_here => vec![Target::Border(a, b)],
+            targets = match borders {
+                [_, ..] if !named_here => borders.iter().map(|(a, b)| Target::Border(*a, *b)).collect(),
                 _ if about_one
                     || lexicon::names_a_crossing(s)
                     || lexicon::PLURAL.is_match(s)

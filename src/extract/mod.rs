@@ -156,11 +156,16 @@ fn statements<'t>(
         let named: Vec<&str> = doc_countries.iter().map(|c| c.code).collect();
         let found = mentions::find(s, gazetteer, &named);
         let folded = crate::gazetteer::fold(s);
-        let countries: Vec<Country> = lexicon::countries_in(&folded).into_iter().map(|(_, c)| c).collect();
+        let placed = lexicon::countries_in(&folded);
+        let countries: Vec<Country> = placed.iter().map(|(_, c)| *c).collect();
         let border = border_of(s, &countries, &doc_countries, last_border);
-        sentence_events(s, i, published, &found, border, about.is_some(), &mut events);
-        if let Some(b) = border {
-            last_border = Some(b);
+        let borders = match border.and_then(|_| neighbours(&folded, &placed, &doc_countries)) {
+            Some(list) => list,
+            None => border.into_iter().collect(),
+        };
+        sentence_events(s, i, published, &found, &borders, about.is_some(), &mut events);
+        if let Some(b) = borders.first() {
+            last_border = Some(*b);
         }
         doc_mentions.extend(found.into_iter().map(|m| (i, m.target)));
         for c in countries {
@@ -193,6 +198,34 @@ fn border_of(
         [x] => before.iter().rev().find(|c| c != &x).map(|c| (*c, *x)).or(last).or(Some((*x, *x))),
         [] => last,
     }
+}
+
+/// One country's borders with a list of its neighbours: "the land borders with Algeria,
+/// Burkina Faso, Mali and Chad are re-opened" (in Niger's news) is a border with each. The
+/// country is the one named before "with", or else the last one the text named before
+/// that is not in the list. `placed` are the countries of the folded sentence `folded`,
+/// by position.
+fn neighbours(folded: &str, placed: &[(usize, Country)], before: &[Country]) -> Option<Vec<(Country, Country)>> {
+    let with = folded.find("borders with ").or_else(|| folded.find("border with "))?;
+    let (home, after): (Vec<_>, Vec<_>) = placed.iter().partition(|(p, _)| *p < with);
+    // Each neighbour follows the one before it after at most its own name and an "and".
+    let mut at = with;
+    let listed: Vec<(usize, Country)> = after
+        .into_iter()
+        .take_while(|(p, _)| {
+            let near = folded[at..*p].split(' ').filter(|x| !x.is_empty()).count() <= 4;
+            at = *p;
+            near
+        })
+        .collect();
+    if listed.len() < 2 {
+        return None;
+    }
+    let home = home
+        .last()
+        .map(|(_, c)| *c)
+        .or_else(|| before.iter().rev().find(|c| !listed.iter().any(|(_, l)| l == *c)).copied())?;
+    Some(listed.iter().filter(|(_, c)| *c != home).map(|(_, c)| (home, *c)).collect())
 }
 
 /// False when `s` holds none of the words every match of [`COUNTRY_BORDER`] holds, so

@@ -2,7 +2,7 @@
 //! which crossings the one before spoke of: each rule on sentences written for it.
 
 use super::binding::since;
-use super::ex;
+use super::{ex, one};
 
 #[test]
 fn a_land_port_is_a_crossing_and_its_name_is_read_by_pattern() {
@@ -83,4 +83,20 @@ fn a_start_after_a_simple_past_of_a_change_looks_back() {
     assert_eq!(r, [("torugart".to_string(), "open".to_string(), Some("2023-02-20".to_string()))]);
     let r = since("Torugart will be open for three days starting Monday.", "2023-02-21");
     assert_eq!(r, [("torugart".to_string(), "open".to_string(), Some("2023-02-27".to_string()))]);
+}
+
+#[test]
+fn a_country_s_borders_with_a_list_of_neighbours_are_a_border_with_each() {
+    let got = ex(
+        "Niger reopens borders with five countries. The land borders with Algeria, Burkina Faso, Mali and Chad are \
+         re-opened from today, August 1, 2023, officials in France said.",
+        "2023-08-02",
+    );
+    let names: Vec<&str> = got.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(names, ["dz-ne-border", "bf-ne-border", "ml-ne-border", "ne-td-border"], "{got:?}");
+    assert_eq!(
+        ex("Kenya closed its border with Somalia on Saturday.", "2020-05-17"),
+        one("ke-so-border", "closed", None),
+        "one neighbour is one border"
+    );
 }
