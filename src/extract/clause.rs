@@ -10,7 +10,7 @@ use super::explain::{Rule, Why};
 use super::lexicon::{self, Country, CLOSURE_BEFORE, COUNTRY_BORDER, SCOPE, TRIGGER};
 use super::mentions::Mention;
 use super::timeline::ended_by;
-use super::{ascii_words, starts_with_lower, End, Event, Target};
+use super::{ascii_words, ends_with_lower, starts_with_lower, End, Event, Target};
 use crate::model::Status;
 
 pub(super) fn sentence_events(
@@ -107,8 +107,11 @@ pub(super) fn sentence_events(
         {
             continue;
         }
+        // "partially closed", "a partial closure".
+        let partly =
+            ["partially", "partly", "partial"].iter().any(|w| ends_with_lower(before(s, m.start()).trim_end(), w));
         if status == Status::Closed
-            && (lexicon::part_of_day(&s[lo..hi]) || lexicon::PART_OF_CROSSING.is_match(&s[lo..m.start()]))
+            && (partly || lexicon::part_of_day(&s[lo..hi]) || lexicon::PART_OF_CROSSING.is_match(&s[lo..m.start()]))
         {
             status = Status::Restricted;
         }

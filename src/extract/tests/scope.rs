@@ -482,3 +482,9 @@ fn a_kind_of_traffic_in_a_clause_of_its_own_does_not_limit_a_reopening() {
     assert!(ex(text, "2025-03-05").iter().all(|r| r.1 == "open"), "{:?}", ex(text, "2025-03-05"));
     assert_eq!(ex("The Torkham crossing reopened for trucks on Tuesday.", "2025-03-05")[0].1, "restricted");
 }
+
+#[test]
+fn a_partial_closure_restricts() {
+    assert_eq!(ex("Kazakhstan has partially closed the Torkham crossing.", "2023-08-21")[0].1, "restricted");
+    assert_eq!(ex("Kazakhstan has closed the Torkham crossing.", "2023-08-21")[0].1, "closed");
+}
