@@ -31,6 +31,9 @@ pub(super) enum Rule {
     NextEvent,
     /// A country-wide statement's end, given to a crossing of that border.
     Lent,
+    /// A length told in a sentence of its own about the closure or the protest behind
+    /// it: "The protest began at 10:00 and is set to last for 24 hours."
+    ToldApart,
 }
 
 /// A date's rule, with the statement it came from: its status word and sentence.
@@ -58,6 +61,7 @@ impl std::fmt::Display for Binding {
             Rule::BeforeReopening => write!(f, "day before the reopening '{w}' that ended it (sentence {n})"),
             Rule::NextEvent => write!(f, "day before next event '{w}' (sentence {n})"),
             Rule::Lent => write!(f, "lent by border-wide statement '{w}' (sentence {n})"),
+            Rule::ToldApart => write!(f, "length of the closure of '{w}' told in sentence {n}"),
         }?;
         match &self.borrowed {
             Some(how) => write!(f, "; the crossing is {how}"),

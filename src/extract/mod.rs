@@ -13,6 +13,7 @@ mod clause;
 mod countries;
 mod dates;
 mod explain;
+mod length;
 mod lexicon;
 mod mentions;
 mod partial;
@@ -178,6 +179,7 @@ fn statements<'t>(
     let merged = imply_closures(merge(events));
     let completed = complete(merged);
     let events = cut_short(extend_to_reopening(complete(fold_borders(completed, &doc_mentions))));
+    let events = length::told_apart(events, &sents, &doc_mentions, published);
     (partial::other_traffic_goes_on(events, &sents), sents)
 }
 

@@ -304,3 +304,20 @@ fn passage_that_resumes_in_the_next_sentence_is_the_crossing_s() {
     assert!(got.contains(&("torugart".into(), "open".into(), None)), "{got:?}");
     assert!(got.contains(&("torugart".into(), "closed".into(), Some("2019-10-06".into()))), "{got:?}");
 }
+
+#[test]
+fn a_length_told_in_a_sentence_of_its_own_ends_the_closures_before_it() {
+    let protest = "Farmers blocked the Torkham crossing on Monday, March 3. \
+                   The protest began at 10:00 and is set to last for 24 hours.";
+    assert_eq!(ex(protest, "2025-03-03"), one("torkham", "closed", Some("2025-03-04T10:00")));
+    let closure = "The Torkham crossing was closed on Monday, March 3. The border closure will be 15 days.";
+    assert_eq!(ex(closure, "2025-03-04"), one("torkham", "closed", Some("2025-03-17")));
+    let midnight = "The Torkham crossing was closed at 00:00 on Tuesday. The closure will be 15 days.";
+    assert_eq!(ex(midnight, "2020-03-17"), one("torkham", "closed", Some("2020-03-31")), "days from midnight");
+    let named = "The Torkham crossing was closed on Monday, March 3. The closure at Chaman will be 15 days.";
+    assert_eq!(
+        ex(named, "2025-03-04")[0],
+        ("torkham".into(), "closed".into(), None),
+        "a sentence that names a crossing speaks of that one"
+    );
+}
