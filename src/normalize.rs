@@ -5,7 +5,8 @@
 //! with a [`ParseError`] naming the record, so a half-understood feed never replaces the
 //! last good one.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, Utc};
 
@@ -96,7 +97,10 @@ pub fn snapshot(
     gazetteer: &Gazetteer,
     now: DateTime<Utc>,
 ) -> Result<(Snapshot, BTreeSet<String>), ParseError> {
-    let mut all: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+    // Most crossings have one record: it goes straight into the snapshot, and only the
+    // later records of a crossing wait beside it (no list per crossing, no second map).
+    let mut snap = Snapshot::new();
+    let mut later: HashMap<String, Vec<Record>> = HashMap::new();
     let mut held = BTreeSet::new();
     for (i, r) in raw.into_iter().enumerate() {
         let transient = r.transient;
@@ -109,9 +113,18 @@ pub fn snapshot(
         if transient {
             held.insert(rec.crossing.clone());
         }
-        all.entry(rec.crossing.clone()).or_default().push(rec);
+        match snap.entry(rec.crossing.clone()) {
+            Entry::Vacant(slot) => {
+                slot.insert(rec);
+            }
+            Entry::Occupied(_) => later.entry(rec.crossing.clone()).or_default().push(rec),
+        }
     }
-    let snap = all.into_iter().map(|(id, recs)| (id, in_effect(recs, now))).collect();
+    for (id, recs) in later {
+        if let Some(first) = snap.remove(&id) {
+            snap.insert(id, in_effect(std::iter::once(first).chain(recs).collect(), now));
+        }
+    }
     Ok((snap, held))
 }
 
