@@ -135,19 +135,17 @@ pub fn snapshot(
         }
         recs.push(Some(rec));
     }
-    let snap = first
-        .into_iter()
-        .filter_map(|(id, i)| {
-            let rec = match later.remove(&i) {
-                None => recs[i].take()?,
-                Some(more) => {
-                    let all = std::iter::once(i).chain(more).filter_map(|j| recs[j].take()).collect();
-                    in_effect(all, now)
-                }
-            };
-            Some((id, rec))
-        })
-        .collect();
+    // Sized once: the records are moved once into it, then once into the map, which
+    // finds them in crossing order already.
+    let mut sorted = Vec::with_capacity(first.len());
+    for (id, i) in first {
+        let rec = match later.remove(&i) {
+            None => recs[i].take(),
+            Some(more) => Some(in_effect(std::iter::once(i).chain(more).filter_map(|j| recs[j].take()).collect(), now)),
+        };
+        sorted.extend(rec.map(|r| (id, r)));
+    }
+    let snap = sorted.into_iter().collect();
     Ok((snap, held))
 }
 
