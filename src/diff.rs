@@ -10,6 +10,7 @@
 //! ([`Removals::Held`]) until every crossing it lacks has been missing from
 //! `accept_after` consecutive polls: then the shrink is the feed's new shape.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use crate::model::{Change, ChangeKind, Record};
@@ -35,6 +36,11 @@ pub struct Diff {
     pub recount: BTreeMap<String, u32>,
     /// A held shrink lasted long enough: its removals are among the changes.
     pub accepted: bool,
+    /// Unchanged records whose values moved, as they are to be stored: the stored record
+    /// with the new values. Numbers alone are no change, but the stored record shows the
+    /// latest ones; its `observed_at` still names the observation of its facts, which
+    /// reminders and route keys count from.
+    pub refreshed: Vec<Record>,
 }
 
 /// What happens to crossings a snapshot lacks.
@@ -55,10 +61,12 @@ pub enum Removals {
 #[must_use]
 pub fn diff(prev: &BTreeMap<String, Stored>, next: &Snapshot, removals: Removals) -> Diff {
     let mut out = Diff::default();
-    for (id, cur) in next {
-        match prev.get(id) {
-            None => out.changes.push(change(ChangeKind::Added, None, Some(cur))),
-            Some(old) => {
+    let mut lacked = Vec::new();
+    for pair in walk(prev, next) {
+        match pair {
+            Pair::Prev(id, old) => lacked.push((id, old)),
+            Pair::Next(cur) => out.changes.push(change(ChangeKind::Added, None, Some(cur))),
+            Pair::Both(id, old, cur) => {
                 if old.missing > 0 {
                     out.recount.insert(id.clone(), 0);
                 }
@@ -74,20 +82,23 @@ pub fn diff(prev: &BTreeMap<String, Stored>, next: &Snapshot, removals: Removals
                 } else {
                     None
                 };
-                if let Some(kind) = kind {
-                    out.changes.push(change(kind, Some(old), Some(cur)));
+                match kind {
+                    Some(kind) => out.changes.push(change(kind, Some(old), Some(cur))),
+                    None if old.values != cur.values => {
+                        out.refreshed.push(Record { values: cur.values.clone(), ..old.clone() });
+                    }
+                    None => {}
                 }
             }
         }
     }
-    let lacked = || prev.iter().filter(|(id, _)| !next.contains_key(*id));
     out.accepted = match removals {
         Removals::After(_) => false,
         Removals::Held { accept_after } => {
-            lacked().next().is_some() && lacked().all(|(_, old)| old.missing + 1 >= accept_after)
+            !lacked.is_empty() && lacked.iter().all(|(_, old)| old.missing + 1 >= accept_after)
         }
     };
-    for (id, old) in lacked() {
+    for (id, old) in lacked {
         let missing = old.missing + 1;
         let removed = match removals {
             Removals::After(n) => missing >= n,
@@ -100,6 +111,32 @@ pub fn diff(prev: &BTreeMap<String, Stored>, next: &Snapshot, removals: Removals
         }
     }
     out
+}
+
+/// A crossing in the stored records, in the new snapshot, or in both.
+enum Pair<'a> {
+    Prev(&'a String, &'a Stored),
+    Next(&'a Record),
+    Both(&'a String, &'a Stored, &'a Record),
+}
+
+/// Both maps side by side in crossing order, each walked once: no lookup of one map's
+/// crossings in the other.
+fn walk<'a>(prev: &'a BTreeMap<String, Stored>, next: &'a Snapshot) -> impl Iterator<Item = Pair<'a>> {
+    let (mut p, mut n) = (prev.iter().peekable(), next.iter().peekable());
+    std::iter::from_fn(move || {
+        let order = match (p.peek(), n.peek()) {
+            (Some((pk, _)), Some((nk, _))) => pk.cmp(nk),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => return None,
+        };
+        match order {
+            Ordering::Less => p.next().map(|(k, s)| Pair::Prev(k, s)),
+            Ordering::Greater => n.next().map(|(_, r)| Pair::Next(r)),
+            Ordering::Equal => p.next().zip(n.next()).map(|((k, s), (_, r))| Pair::Both(k, s, r)),
+        }
+    })
 }
 
 fn change(kind: ChangeKind, previous: Option<&Record>, current: Option<&Record>) -> Change {
@@ -137,7 +174,7 @@ pub fn plausible(prev: &BTreeMap<String, Stored>, next: &Snapshot, max_drop: f64
     if next.is_empty() {
         return Err(Suspect::Empty(had));
     }
-    let lost = prev.keys().filter(|k| !next.contains_key(*k)).count();
+    let lost = walk(prev, next).filter(|p| matches!(p, Pair::Prev(..))).count();
     #[allow(clippy::cast_precision_loss)]
     if lost as f64 > had as f64 * max_drop {
         return Err(Suspect::Drop { lost, had, share: max_drop * 100.0 });
@@ -212,6 +249,23 @@ mod tests {
         let d = diff(&stored(&before), &snap(&[sure]), Removals::After(2));
         assert_eq!(d.changes.len(), 1);
         assert_eq!(d.changes[0].kind, ChangeKind::UntilChanged, "stored, so the ladder is disarmed");
+    }
+
+    #[test]
+    fn moved_values_alone_refresh_the_stored_record() {
+        let mut before = [rec("a", Status::Open, None), rec("b", Status::Open, None), rec("c", Status::Open, None)];
+        for r in &mut before {
+            r.values.insert("wait_minutes".into(), 10);
+        }
+        let mut after = before.clone();
+        after[0].values.insert("wait_minutes".into(), 40);
+        after[0].observed_at = before[0].observed_at + chrono::Duration::hours(1);
+        after[1].values.insert("wait_minutes".into(), 50);
+        after[1].status = Status::Closed;
+        let d = diff(&stored(&before), &snap(&after), Removals::After(2));
+        let refreshed = Record { values: after[0].values.clone(), ..before[0].clone() };
+        assert_eq!(d.refreshed, [refreshed], "the stored record with the new values; b changed, c did not move");
+        assert_eq!(d.changes.iter().map(|c| c.crossing.as_str()).collect::<Vec<_>>(), ["b"]);
     }
 
     #[test]

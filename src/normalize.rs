@@ -5,7 +5,9 @@
 //! with a [`ParseError`] naming the record, so a half-understood feed never replaces the
 //! last good one.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, Utc};
 
@@ -28,12 +30,15 @@ pub fn normalize(raw: RawRecord, source: &str, gazetteer: &Gazetteer, now: DateT
         (None, Some(n)) => gazetteer.lookup(n),
         (None, None) => None,
     };
-    let (crossing, name) = match (known, &raw.crossing, &raw.name) {
+    let (mut crossing, name) = match (known, raw.crossing, raw.name) {
         (Some(k), _, _) => (k.id.clone(), k.name.clone()),
-        (None, Some(id), name) => (slug(id), name.clone().unwrap_or_else(|| id.clone())),
-        (None, None, Some(name)) => (slug(name), name.clone()),
+        (None, Some(id), name) => (slug(&id), name.unwrap_or(id)),
+        (None, None, Some(name)) => (slug(&name), name),
         (None, None, None) => return Err("needs `crossing` or `name`".into()),
     };
+    if let Some((end, _)) = crossing.char_indices().nth(MAX_ID) {
+        crossing.truncate(end);
+    }
     let tz = match &raw.tz {
         Some(z) => parse_tz(z)?,
         None => known.map_or(chrono_tz::UTC, |k| k.tz),
@@ -53,21 +58,29 @@ pub fn normalize(raw: RawRecord, source: &str, gazetteer: &Gazetteer, now: DateT
     let countries =
         raw.countries.filter(|c| !c.is_empty()).or_else(|| known.map(|k| k.countries.clone())).unwrap_or_default();
     Ok(Record {
-        crossing: crossing.chars().take(MAX_ID).collect(),
-        name: clip(&name, MAX_NAME).into_owned(),
+        crossing,
+        name: clipped(name, MAX_NAME),
         countries,
         status: raw.status.unwrap_or(Status::Unknown),
-        scope: raw.scope.filter(|s| !s.trim().is_empty()).map(|s| clip(&s, MAX_SCOPE).into_owned()),
+        scope: raw.scope.filter(|s| !s.trim().is_empty()).map(|s| clipped(s, MAX_SCOPE)),
         since: raw.since,
         expires_at: raw.until.as_deref().and_then(|u| expires_at(u, tz)),
         until: raw.until,
         tz: tz.name().to_string(),
         source: raw.source.unwrap_or_else(|| source.to_string()),
         observed_at,
-        evidence: raw.evidence.map(|e| clip(&e, MAX_EVIDENCE).into_owned()),
+        evidence: raw.evidence.map(|e| clipped(e, MAX_EVIDENCE)),
         confidence: raw.confidence,
         values: raw.values,
     })
+}
+
+/// `s` cut as [`clip`] cuts it; `s` itself when it is short enough (not copied).
+fn clipped(s: String, max: usize) -> String {
+    match clip(&s, max) {
+        Cow::Owned(cut) => cut,
+        Cow::Borrowed(_) => s,
+    }
 }
 
 /// The longest crossing id, name, scope and evidence a record keeps (characters); a feed
@@ -96,7 +109,12 @@ pub fn snapshot(
     gazetteer: &Gazetteer,
     now: DateTime<Utc>,
 ) -> Result<(Snapshot, BTreeSet<String>), ParseError> {
-    let mut all: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+    // Most crossings have one record. The records stay in one list, in the feed's order,
+    // and an index of small entries finds each crossing's first one: the snapshot is then
+    // built once, in crossing order, with no record moved about inside a growing map.
+    let mut recs: Vec<Option<Record>> = Vec::with_capacity(raw.len());
+    let mut first: BTreeMap<String, usize> = BTreeMap::new();
+    let mut later: HashMap<usize, Vec<usize>> = HashMap::new();
     let mut held = BTreeSet::new();
     for (i, r) in raw.into_iter().enumerate() {
         let transient = r.transient;
@@ -109,9 +127,25 @@ pub fn snapshot(
         if transient {
             held.insert(rec.crossing.clone());
         }
-        all.entry(rec.crossing.clone()).or_default().push(rec);
+        match first.entry(rec.crossing.clone()) {
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+            Entry::Occupied(slot) => later.entry(*slot.get()).or_default().push(i),
+        }
+        recs.push(Some(rec));
     }
-    let snap = all.into_iter().map(|(id, recs)| (id, in_effect(recs, now))).collect();
+    // Sized once: the records are moved once into it, then once into the map, which
+    // finds them in crossing order already.
+    let mut sorted = Vec::with_capacity(first.len());
+    for (id, i) in first {
+        let rec = match later.remove(&i) {
+            None => recs[i].take(),
+            Some(more) => Some(in_effect(std::iter::once(i).chain(more).filter_map(|j| recs[j].take()).collect(), now)),
+        };
+        sorted.extend(rec.map(|r| (id, r)));
+    }
+    let snap = sorted.into_iter().collect();
     Ok((snap, held))
 }
 

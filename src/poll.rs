@@ -8,7 +8,7 @@
 //! counted missing. A suspect snapshot (see [`crate::diff`]) updates the crossings it
 //! reports and holds the removals it implies; an empty one changes nothing.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -254,7 +254,7 @@ impl Poller {
                 Some(_) => Removals::Held { accept_after: feed.accept_after },
                 None => Removals::After(self.config.alerts.removal_after),
             };
-            let d = diff(&prev, &snap, removals);
+            let mut d = diff(&prev, &snap, removals);
             let mut alerts = Vec::new();
             if let (Some(why), false) = (&suspect, d.accepted) {
                 alerts.push(rules::feed_suspect(&feed.id, why, &hash, now));
@@ -275,25 +275,15 @@ impl Poller {
                 watch_states = states;
                 alerts.extend(fired);
             }
-            for r in d.changes.iter().filter_map(|c| c.current.as_ref()) {
-                let mut said = store.said_elsewhere(&r.crossing, &feed.id)?;
+            let current: Vec<&Record> = d.changes.iter().filter_map(|c| c.current.as_ref()).collect();
+            let crossings: Vec<&str> = current.iter().map(|r| r.crossing.as_str()).collect();
+            for (r, mut said) in current.iter().zip(store.said_elsewhere_each(&crossings, &feed.id)?) {
                 if !said.is_empty() {
-                    said.push(Said::from(r));
+                    said.push(Said::from(*r));
                     alerts.extend(rules::sources_disagree(&r.crossing, &said, now));
                 }
             }
-            // Numbers alone are no change, but the stored record shows the latest ones. Only
-            // the values move: its `observed_at` still names the observation of its facts,
-            // which reminders and route keys count from.
-            let changed: HashSet<&str> = d.changes.iter().map(|c| c.crossing.as_str()).collect();
-            let refreshed: Vec<Record> = snap
-                .values()
-                .filter_map(|r| {
-                    let p = &prev.get(&r.crossing)?.record;
-                    let changed = changed.contains(r.crossing.as_str());
-                    (p.values != r.values && !changed).then(|| Record { values: r.values.clone(), ..p.clone() })
-                })
-                .collect();
+            let refreshed = std::mem::take(&mut d.refreshed);
             let fresh = store.apply(&Apply {
                 feed: &feed.id,
                 now,

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::{Store, StoreError};
-use crate::model::Record;
+use crate::model::{format_instant, Record};
 
 /// One line of the change log.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29,19 +29,53 @@ pub struct HistoryRow {
 
 /// The fields of `previous` whose JSON differs from `current`'s, as a JSON object; a
 /// field `current` has and `previous` lacks is null. [`before`] lays it back over
-/// `current`.
+/// `current`. Each field is compared as a value and only a differing one serialized.
 pub(super) fn changed_fields(previous: &Record, current: &Record) -> String {
-    let (Value::Object(prev), Value::Object(cur)) = (to_value(previous), to_value(current)) else {
-        unreachable!("a record serializes to an object")
+    // Every field is named: one added to `Record` must be added here too.
+    let Record {
+        crossing,
+        name,
+        countries,
+        status,
+        scope,
+        since,
+        until,
+        expires_at,
+        tz,
+        source,
+        observed_at,
+        evidence,
+        confidence,
+        values,
+    } = previous;
+    let mut changed = Map::new();
+    let mut put = |key: &str, differs: bool, value: &dyn Fn() -> Value| {
+        if differs {
+            changed.insert(key.to_string(), value());
+        }
     };
-    let mut changed: Map<String, Value> =
-        cur.keys().filter(|k| !prev.contains_key(*k)).map(|k| (k.clone(), Value::Null)).collect();
-    changed.extend(prev.into_iter().filter(|(k, v)| cur.get(k) != Some(v)));
+    put("crossing", *crossing != current.crossing, &|| crossing.as_str().into());
+    put("name", *name != current.name, &|| name.as_str().into());
+    put("countries", *countries != current.countries, &|| countries.as_slice().into());
+    put("status", *status != current.status, &|| status.as_str().into());
+    put("scope", *scope != current.scope, &|| scope.as_deref().into());
+    put("since", *since != current.since, &|| since.as_deref().into());
+    put("until", *until != current.until, &|| until.as_deref().into());
+    put("expires_at", *expires_at != current.expires_at, &|| expires_at.as_ref().map(format_instant).into());
+    put("tz", *tz != current.tz, &|| tz.as_str().into());
+    put("source", *source != current.source, &|| source.as_str().into());
+    put("observed_at", *observed_at != current.observed_at, &|| format_instant(observed_at).into());
+    put("evidence", *evidence != current.evidence, &|| evidence.as_deref().into());
+    put("confidence", *confidence != current.confidence, &|| confidence.as_str().into());
+    // Empty values are left out of a record's JSON: absent, so null here.
+    put("values", *values != current.values, &|| {
+        if values.is_empty() {
+            Value::Null
+        } else {
+            serde_json::to_value(values).expect("model types serialize")
+        }
+    });
     Value::Object(changed).to_string()
-}
-
-fn to_value(r: &Record) -> Value {
-    serde_json::to_value(r).expect("model types serialize")
 }
 
 /// The record before a change: `current` (its stored JSON) with `changed` (from
@@ -153,8 +187,21 @@ mod tests {
             observed_at: prev.observed_at + chrono::Duration::hours(5),
             ..prev.clone()
         };
+        // Every field differs, the names and provenance too.
+        let elsewhere = Record {
+            crossing: "chaman".into(),
+            name: "Chaman".into(),
+            countries: vec!["PK".into()],
+            status: Status::Restricted,
+            tz: "Asia/Kabul".into(),
+            source: "news".into(),
+            values: BTreeMap::from([("wait.cargo".to_string(), 30)]),
+            ..reopened.clone()
+        };
         let text = |r: &Record| serde_json::to_string(r).unwrap();
-        for (a, b) in [(&prev, &reopened), (&reopened, &prev), (&prev, &prev)] {
+        for (a, b) in
+            [(&prev, &reopened), (&reopened, &prev), (&prev, &prev), (&prev, &elsewhere), (&elsewhere, &reopened)]
+        {
             let changed = changed_fields(a, b);
             assert_eq!(&before(&text(b), &changed).unwrap(), a, "{changed}");
         }

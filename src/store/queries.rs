@@ -183,6 +183,15 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(self.err("read records"))
     }
 
+    /// [`Store::said_elsewhere`] of each of `crossings`, in order, read in one
+    /// transaction: a poll's changed crossings are looked up together.
+    ///
+    /// # Errors
+    /// A [`StoreError`] when rows cannot be read.
+    pub fn said_elsewhere_each(&self, crossings: &[&str], feed: &str) -> Result<Vec<Vec<Said>>, StoreError> {
+        self.in_one_read("read records", || crossings.iter().map(|c| self.said_elsewhere(c, feed)).collect())
+    }
+
     /// True when some crossing of the feed is counted missing but not yet removed.
     ///
     /// # Errors
@@ -410,9 +419,19 @@ impl Store {
     /// # Errors
     /// A [`StoreError`] when a row cannot be read.
     pub fn latest_alerts(&self, prefixes: &[String]) -> Result<Vec<Option<Alert>>, StoreError> {
-        let tx = self.conn.unchecked_transaction().map_err(self.err("read alert ledger"))?;
-        let found = prefixes.iter().map(|p| self.latest_alert(p, None)).collect::<Result<_, _>>()?;
-        tx.commit().map_err(self.err("read alert ledger"))?;
+        self.in_one_read("read alert ledger", || prefixes.iter().map(|p| self.latest_alert(p, None)).collect())
+    }
+
+    /// `read` in one read transaction: the WAL's read lock is taken once for all its
+    /// statements, not once per statement.
+    fn in_one_read<T>(
+        &self,
+        action: &'static str,
+        read: impl FnOnce() -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(self.err(action))?;
+        let found = read()?;
+        tx.commit().map_err(self.err(action))?;
         Ok(found)
     }
 
