@@ -96,6 +96,9 @@ pub(crate) static COUNTRY_BORDER: LazyLock<Regex> = LazyLock::new(|| {
             (?:its|their|the|our|all|\w+['’]s)\s+(?:\w+,?\s+){0,4}?(?:land\s+)?borders?\s+with
           | borders?\s+between
           | (?:its|their)\s+(?:\w+,?\s+){0,4}?borders\b
+          | \w+['’]s\s+(?:land\s+)?borders\b
+          | (?:closed|sealed|shut)\s+(?:land\s+)?borders\b
+          | the\s+(?:land\s+)?borders\s+closure
           | their\s+(?:common\s+|shared\s+|mutual\s+)?(?:land\s+)?border\b
           | (?:shared|common|mutual)\s+(?:land\s+)?border
           | (?:the|their|its)\s+\p{Lu}\w+[-–]\p{Lu}\w+\s+(?:land\s+)?border\b(?:\s+(?:was|is|will|has|had|remains?|remained))

@@ -100,3 +100,15 @@ fn a_country_s_borders_with_a_list_of_neighbours_are_a_border_with_each() {
         "one neighbour is one border"
     );
 }
+
+#[test]
+fn a_country_s_land_borders_closed_are_its_borders() {
+    for text in [
+        "Azerbaijan has left closed land borders until January 1, 2025.",
+        "Azerbaijan's land borders remain closed until January 1, 2025.",
+        "Azerbaijan will extend the borders closure to January 1, 2025.",
+    ] {
+        assert_eq!(ex(text, "2024-09-25"), one("az-borders", "closed", Some("2025-01-01")), "{text}");
+    }
+    assert!(ex("Azerbaijan's border guards closed the road until January 1.", "2024-09-25").is_empty());
+}
