@@ -167,7 +167,9 @@ pub(super) fn sentence_events(
             }
         }
         let others = OTHERS.is_match(&s[lo..m.start()]);
-        if targets.is_empty() && COUNTRY_BORDER.is_match(&s[lo..m.start()]) {
+        // "… the following checkpoints will resume operation:" speaks of the list below.
+        let list_follows = s.trim_end().ends_with(':');
+        if targets.is_empty() && !list_follows && COUNTRY_BORDER.is_match(&s[lo..m.start()]) {
             targets = borders.iter().map(|(a, b)| Target::Border(*a, *b)).collect();
         }
         if targets.is_empty() {
@@ -175,7 +177,9 @@ pub(super) fn sentence_events(
         }
         if targets.is_empty() {
             targets = match borders {
-                [_, ..] if !named_here => borders.iter().map(|(a, b)| Target::Border(*a, *b)).collect(),
+                [_, ..] if !named_here && !list_follows => {
+                    borders.iter().map(|(a, b)| Target::Border(*a, *b)).collect()
+                }
                 _ if about_one
                     || lexicon::names_a_crossing(s)
                     || lexicon::PLURAL.is_match(s)

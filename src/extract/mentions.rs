@@ -234,7 +234,7 @@ pub(crate) fn find(s: &str, gazetteer: &Gazetteer, named: &[&str]) -> Vec<Mentio
             target: by_pattern(name, here(), gazetteer),
         });
     }
-    for (pos, end) in quoted_names(s) {
+    for (pos, end) in quoted_names(s).into_iter().chain(bracketed_names(s)) {
         if !unnamed(&words, &taken, &out, pos, end) {
             continue;
         }
@@ -337,6 +337,28 @@ fn quoted_names(s: &str) -> Vec<(usize, usize)> {
     }
     flush(&mut run);
     out
+}
+
+/// A list of names in brackets in a list item: "- across the border with the Russian
+/// Federation (Kondybay, Akbalshyk and Orda);", as a notice lists the checkpoints of the
+/// sentence that the list follows ("the following checkpoints will resume operation:").
+static BRACKETED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"\(\s*{LISTED_NAME}(?:\s*,\s*{LISTED_NAME})*(?:\s*,?\s+and\s+{LISTED_NAME})?\s*\)"))
+        .expect("bracketed regex")
+});
+
+/// The names of a bracketed list ([`BRACKETED`]) in a list item.
+fn bracketed_names(s: &str) -> Vec<(usize, usize)> {
+    if !s.trim_start().starts_with(['-', '–', '—', '•', '*', '·']) || !s.contains('(') {
+        return Vec::new();
+    }
+    BRACKETED
+        .find_iter(s)
+        .map(|m| listed(s, m.start(), m.end()))
+        .filter(|names| names.len() > 1)
+        .flatten()
+        .filter(|(a, b)| !is_country_word(&s[*a..*b]))
+        .collect()
 }
 
 /// A place in capitals that opens a report, before a comma: "DAJABON, Dominican Republic

@@ -112,3 +112,19 @@ fn a_country_s_land_borders_closed_are_its_borders() {
     }
     assert!(ex("Azerbaijan's border guards closed the road until January 1.", "2024-09-25").is_empty());
 }
+
+#[test]
+fn a_bracketed_list_in_a_list_item_names_the_crossings_of_the_sentence_before() {
+    let text = "Kazakhstan reopened the Tselinny checkpoint on the border with Uzbekistan.\n\n\
+                From July 12, 2022, the following checkpoints of Kazakhstan will resume operation:\n\n\
+                - across the border with the Russian Federation (Kondybay, Akbalshyk and Orda);\n\
+                - across the border with Uzbekistan (Syrdarya and Tselinny).";
+    let got = ex(text, "2022-07-12");
+    for id in ["kondybay", "orda", "syrdarya-malik"] {
+        assert!(got.contains(&(id.into(), "open".into(), None)), "{id}: {got:?}");
+    }
+    assert!(
+        got.iter().all(|r| !r.0.ends_with("-border")),
+        "the sentence before the list speaks of the list, not of a border: {got:?}"
+    );
+}
