@@ -113,20 +113,31 @@ static COMMA_DATE: LazyLock<Regex> = LazyLock::new(|| {
 static NOON: LazyLock<Regex> =
     LazyLock::new(|| ascii_words(r"(?i)^[\s,]*(?:at\s+)?(noon|midday|midnight)\b").expect("noon regex"));
 
-static ROLE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(
-        r"(?ix)(?:
-          (?P<least>\b(?:until|till)\s+at\s+least)
-        | (?P<until>\b(?:until|till|through|thru|to|up\s+to|ending|ends|end)(?:\s+(?:on|the\s+end\s+of))?)
-        | (?P<since>\b(?:from|since|between|starting(?:\s+(?:from|on))?|beginning(?:\s+on)?|as\s+of|effective(?:\s+from)?|with\s+effect\s+from)(?:\s+(?:on|the))?)
-        | (?P<by>\bby)
-        | (?P<ignore>\b(?:(?:first|last|only)\s+time\s+since|beyond|after|past|before|prior\s+to|except(?:\s+on)?|said|says|announced|reported|told|stated|tweeted|added|confirmed|decided|informed|noted|declared|issued|published|signed|held)(?:\s+(?:on|in|that))?)
-        | (?P<on>\b(?:on|in|at|during|this|next|last|coming)(?:\s+the)?(?:\s+(?:early\s+|small\s+|late\s+)?(?:hours|morning|night|evening|afternoon)\s+of)?)
-        | (?P<verb>\b(?:re-?open(?:ed|s)?|closed|closes|shut|shuts|resumed|resumes|suspended|halted|opened|opens|sealed|blocked|lifted)\s+(?:again\s+)?)
-        | (?P<apposition>\bi\.\s?e\.,?|\bnamely|\bthat\s+is,?)
-        )(?:\s+(?:about|around|approximately|roughly))?[\s,(]*$",
-    )
-    .expect("role regex")
+/// The words before a date that give its role, tried in this order: until at least,
+/// until, since, by, ignore, and then those that make it `On` (on, a status word, "i.e.").
+const ROLES: [&str; 8] = [
+    r"\b(?:until|till)\s+at\s+least",
+    r"\b(?:until|till|through|thru|to|up\s+to|ending|ends|end)(?:\s+(?:on|the\s+end\s+of))?",
+    r"\b(?:from|since|between|starting(?:\s+(?:from|on))?|beginning(?:\s+on)?|as\s+of|effective(?:\s+from)?|with\s+effect\s+from)(?:\s+(?:on|the))?",
+    r"\bby",
+    r"\b(?:(?:first|last|only)\s+time\s+since|beyond|after|past|before|prior\s+to|except(?:\s+on)?|said|says|announced|reported|told|stated|tweeted|added|confirmed|decided|informed|noted|declared|issued|published|signed|held)(?:\s+(?:on|in|that))?",
+    r"\b(?:on|in|at|during|this|next|last|coming)(?:\s+the)?(?:\s+(?:early\s+|small\s+|late\s+)?(?:hours|morning|night|evening|afternoon)\s+of)?",
+    r"\b(?:re-?open(?:ed|s)?|closed|closes|shut|shuts|resumed|resumes|suspended|halted|opened|opens|sealed|blocked|lifted)\s+(?:again\s+)?",
+    r"\bi\.\s?e\.,?|\bnamely|\bthat\s+is,?",
+];
+
+/// What may stand between those words and the date.
+const ROLE_END: &str = r"(?:\s+(?:about|around|approximately|roughly))?[\s,(]*$";
+
+static ROLE: LazyLock<Regex> =
+    LazyLock::new(|| ascii_words(&format!(r"(?ix)(?:{}){ROLE_END}", ROLES.join("|"))).expect("role regex"));
+
+/// The role of a match of [`ROLE`] is the first of [`ROLES`] that matches from its start
+/// to the end, as the one its capture search would find; each starts with `\b` and a
+/// word character, so it matches there as at the start of the rest of the text. The
+/// first five are tried; none of them is `On`.
+static ROLE_KINDS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    ROLES[..5].iter().map(|r| ascii_words(&format!(r"(?ix)^(?:{r}){ROLE_END}")).expect("role kind regex")).collect()
 });
 
 pub(crate) use super::tense::{is_future, is_past, tells_a_past_change};
@@ -184,21 +195,17 @@ fn resolve_weekday(w: Weekday, anchor: NaiveDate, toward: Toward) -> NaiveDate {
 /// The role the words just before `start` give a date; `None` without a preposition.
 fn role_before(text: &str, start: usize) -> Option<Role> {
     let from = text[..start].char_indices().rev().nth(30).map_or(0, |(i, _)| i);
-    let c = ROLE.captures(&text[from..start])?;
-    let role = if c.name("least").is_some() {
-        Role::UntilAtLeast
-    } else if c.name("until").is_some() {
-        Role::Until
-    } else if c.name("since").is_some() {
-        Role::Since
-    } else if c.name("by").is_some() {
-        Role::By
-    } else if c.name("ignore").is_some() {
-        Role::Ignore
-    } else {
-        Role::On
-    };
-    Some(role)
+    let m = ROLE.find(&text[from..start])?;
+    let rest = &text[from + m.start()..start];
+    let kind = ROLE_KINDS.iter().position(|k| k.is_match(rest));
+    Some(match kind {
+        Some(0) => Role::UntilAtLeast,
+        Some(1) => Role::Until,
+        Some(2) => Role::Since,
+        Some(3) => Role::By,
+        Some(4) => Role::Ignore,
+        _ => Role::On,
+    })
 }
 
 /// Which phrases a scan keeps.
