@@ -11,8 +11,8 @@ use std::sync::LazyLock;
 use chrono::{Datelike, Months, NaiveDate, NaiveTime, Weekday};
 use regex::Regex;
 
-use super::countries::Fnv;
 pub(crate) use super::when::{number, span, Span, When};
+use super::{alternatives::Alternation, countries::Fnv};
 use super::{ascii_words, ends_with_lower};
 
 /// What a date phrase does in its sentence.
@@ -57,9 +57,9 @@ const WEEKDAY: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sun
 const MONTH: &str = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 pub(crate) const NUMBER: &str = r"(\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a|an)";
 
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
+static DATE: LazyLock<Alternation> = LazyLock::new(|| {
     let p = format!(
-        r"(?ix)
+        r"
         \b(?P<xa>\d{{1,2}})(?:st|nd|rd|th)?\s*(?P<xc>-|–|to|until|till|and)\s*(?P<xb>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<xm>{MONTH})\b\.?(?:,?\s+(?P<xy>\d{{4}})\b)?
       | \b(?P<ym>{MONTH})\.?\s+(?P<ya>\d{{1,2}})(?:st|nd|rd|th)?\s*(?P<yc>-|–|to|until|till|and)\s*(?P<yb>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<yy>\d{{4}})\b)?
       | \b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b
@@ -85,7 +85,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?P<tm>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\d{{1,2}}:\d\d\b(?:\s*(?:hrs|h)\b)?)
       | \b(?P<yo>(?:19|20)\d{{2}})\b"
     );
-    ascii_words(&p).expect("date regex")
+    Alternation::new("(?ix)", &p).expect("date regex")
 });
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -332,7 +332,7 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
 /// index up in a table hashed with FNV (docs/benchmarks.md).
 fn group<'h>(c: &regex::Captures<'h>, name: &str) -> Option<regex::Match<'h>> {
     static INDEX: LazyLock<HashMap<&'static str, usize, BuildHasherDefault<Fnv>>> =
-        LazyLock::new(|| DATE.capture_names().enumerate().filter_map(|(i, n)| Some((n?, i))).collect());
+        LazyLock::new(|| DATE.regex().capture_names().enumerate().filter_map(|(i, n)| Some((n?, i))).collect());
     c.get(*INDEX.get(name)?)
 }
 
