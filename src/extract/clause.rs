@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::dates::{self, Phrase, Role, Span, When};
 use super::explain::{Rule, Why};
-use super::lexicon::{self, Country, CLOSURE_BEFORE, COUNTRY_BORDER, SCOPE, TRIGGER};
+use super::lexicon::{self, Country, CLOSURE_BEFORE, COUNTRY_BORDER, SCOPE};
 use super::mentions::Mention;
 use super::timeline::ended_by;
 use super::{ascii_words, ends_with_lower, starts_with_lower, End, Event, Target};
@@ -22,19 +22,16 @@ pub(super) fn sentence_events(
     about_one: bool,
     out: &mut Vec<Event>,
 ) {
-    let words: Vec<regex::Captures<'_>> = TRIGGER.captures_iter(s).collect();
+    let words = lexicon::status_words(s);
     if words.is_empty() {
         return;
     }
     let consumed = closures_before(s);
-    let triggers: Vec<regex::Captures<'_>> = words
+    let triggers: Vec<(regex::Match<'_>, Status)> = words
         .into_iter()
-        .filter(|c| !lexicon::NEGATED.is_match(before(s, c.get(0).expect("match").start())))
-        .filter(|c| !NOT_A_STATUS.is_match(&s[c.get(0).expect("match").end()..]))
-        .filter(|c| {
-            let m = c.get(0).expect("match");
-            !consumed.iter().any(|(a, b, _)| m.start() < *b && m.end() > *a)
-        })
+        .filter(|(m, _)| !lexicon::NEGATED.is_match(before(s, m.start())))
+        .filter(|(m, _)| !NOT_A_STATUS.is_match(&s[m.end()..]))
+        .filter(|(m, _)| !consumed.iter().any(|(a, b, _)| m.start() < *b && m.end() > *a))
         .collect();
     if triggers.is_empty() {
         return;
@@ -44,11 +41,9 @@ pub(super) fn sentence_events(
     let first_event = out.len();
     // The previous status word's own status, the one it came to, and its scope.
     let mut prev: Option<(Status, Status, Option<String>)> = None;
-    for (k, c) in triggers.iter().enumerate() {
-        let m = c.get(0).expect("match");
-        let lo = if k == 0 { 0 } else { triggers[k - 1].get(0).expect("match").end() };
-        let hi = triggers.get(k + 1).map_or(s.len(), |n| n.get(0).expect("match").start());
-        let raw = status_of(c);
+    for (k, &(m, raw)) in triggers.iter().enumerate() {
+        let lo = if k == 0 { 0 } else { triggers[k - 1].0.end() };
+        let hi = triggers.get(k + 1).map_or(s.len(), |n| n.0.start());
         let mut status = raw;
         let after = &s[m.end()..hi];
         let mut scope = None;
@@ -451,17 +446,6 @@ fn phases<'s>(s: &'s str, from: usize, starts: &[(usize, usize, When)]) -> Vec<(
     out
 }
 
-/// The status a status word names.
-fn status_of(c: &regex::Captures<'_>) -> Status {
-    if c.name("closed").is_some() {
-        Status::Closed
-    } else if c.name("restricted").is_some() {
-        Status::Restricted
-    } else {
-        Status::Open
-    }
-}
-
 /// A headline: the text's first line, without a full stop.
 fn is_headline(s: &str, sent: usize) -> bool {
     sent == 0 && !s.trim_end().ends_with(['.', '!', '?', '"', '”'])
@@ -557,15 +541,11 @@ fn subject_scope(text: &str) -> Option<regex::Captures<'_>> {
 
 /// The status word a date phrase belongs to: the one it overlaps ("a three-day
 /// closure"), else the last one before it, else the first.
-fn owner(p: &dates::Found, triggers: &[regex::Captures<'_>]) -> usize {
-    let span = |c: &regex::Captures<'_>| c.get(0).map_or((0, 0), |m| (m.start(), m.end()));
-    if let Some(i) = triggers.iter().position(|c| {
-        let (a, b) = span(c);
-        p.start < b && p.end > a
-    }) {
+fn owner(p: &dates::Found, triggers: &[(regex::Match<'_>, Status)]) -> usize {
+    if let Some(i) = triggers.iter().position(|(m, _)| p.start < m.end() && p.end > m.start()) {
         return i;
     }
-    triggers.iter().rposition(|c| span(c).0 <= p.start).unwrap_or(0)
+    triggers.iter().rposition(|(m, _)| m.start() <= p.start).unwrap_or(0)
 }
 
 /// A time of day inside a date phrase: "11:30", "9 a.m.".

@@ -11,8 +11,8 @@ use std::sync::LazyLock;
 use chrono::{Datelike, Months, NaiveDate, NaiveTime, Weekday};
 use regex::Regex;
 
-use super::countries::Fnv;
 pub(crate) use super::when::{number, span, Span, When};
+use super::{alternatives::Alternation, countries::Fnv};
 use super::{ascii_words, ends_with_lower};
 
 /// What a date phrase does in its sentence.
@@ -57,9 +57,9 @@ const WEEKDAY: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sun
 const MONTH: &str = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 pub(crate) const NUMBER: &str = r"(\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a|an)";
 
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
+static DATE: LazyLock<Alternation> = LazyLock::new(|| {
     let p = format!(
-        r"(?ix)
+        r"
         \b(?P<xa>\d{{1,2}})(?:st|nd|rd|th)?\s*(?P<xc>-|–|to|until|till|and)\s*(?P<xb>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<xm>{MONTH})\b\.?(?:,?\s+(?P<xy>\d{{4}})\b)?
       | \b(?P<ym>{MONTH})\.?\s+(?P<ya>\d{{1,2}})(?:st|nd|rd|th)?\s*(?P<yc>-|–|to|until|till|and)\s*(?P<yb>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<yy>\d{{4}})\b)?
       | \b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b
@@ -85,7 +85,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
       | \b(?P<tm>\d{{1,2}}(?:[:.]\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\d{{1,2}}:\d\d\b(?:\s*(?:hrs|h)\b)?)
       | \b(?P<yo>(?:19|20)\d{{2}})\b"
     );
-    ascii_words(&p).expect("date regex")
+    Alternation::new("(?ix)", &p).expect("date regex")
 });
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -113,20 +113,31 @@ static COMMA_DATE: LazyLock<Regex> = LazyLock::new(|| {
 static NOON: LazyLock<Regex> =
     LazyLock::new(|| ascii_words(r"(?i)^[\s,]*(?:at\s+)?(noon|midday|midnight)\b").expect("noon regex"));
 
-static ROLE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(
-        r"(?ix)(?:
-          (?P<least>\b(?:until|till)\s+at\s+least)
-        | (?P<until>\b(?:until|till|through|thru|to|up\s+to|ending|ends|end)(?:\s+(?:on|the\s+end\s+of))?)
-        | (?P<since>\b(?:from|since|between|starting(?:\s+(?:from|on))?|beginning(?:\s+on)?|as\s+of|effective(?:\s+from)?|with\s+effect\s+from)(?:\s+(?:on|the))?)
-        | (?P<by>\bby)
-        | (?P<ignore>\b(?:(?:first|last|only)\s+time\s+since|beyond|after|past|before|prior\s+to|except(?:\s+on)?|said|says|announced|reported|told|stated|tweeted|added|confirmed|decided|informed|noted|declared|issued|published|signed|held)(?:\s+(?:on|in|that))?)
-        | (?P<on>\b(?:on|in|at|during|this|next|last|coming)(?:\s+the)?(?:\s+(?:early\s+|small\s+|late\s+)?(?:hours|morning|night|evening|afternoon)\s+of)?)
-        | (?P<verb>\b(?:re-?open(?:ed|s)?|closed|closes|shut|shuts|resumed|resumes|suspended|halted|opened|opens|sealed|blocked|lifted)\s+(?:again\s+)?)
-        | (?P<apposition>\bi\.\s?e\.,?|\bnamely|\bthat\s+is,?)
-        )(?:\s+(?:about|around|approximately|roughly))?[\s,(]*$",
-    )
-    .expect("role regex")
+/// The words before a date that give its role, tried in this order: until at least,
+/// until, since, by, ignore, and then those that make it `On` (on, a status word, "i.e.").
+const ROLES: [&str; 8] = [
+    r"\b(?:until|till)\s+at\s+least",
+    r"\b(?:until|till|through|thru|to|up\s+to|ending|ends|end)(?:\s+(?:on|the\s+end\s+of))?",
+    r"\b(?:from|since|between|starting(?:\s+(?:from|on))?|beginning(?:\s+on)?|as\s+of|effective(?:\s+from)?|with\s+effect\s+from)(?:\s+(?:on|the))?",
+    r"\bby",
+    r"\b(?:(?:first|last|only)\s+time\s+since|beyond|after|past|before|prior\s+to|except(?:\s+on)?|said|says|announced|reported|told|stated|tweeted|added|confirmed|decided|informed|noted|declared|issued|published|signed|held)(?:\s+(?:on|in|that))?",
+    r"\b(?:on|in|at|during|this|next|last|coming)(?:\s+the)?(?:\s+(?:early\s+|small\s+|late\s+)?(?:hours|morning|night|evening|afternoon)\s+of)?",
+    r"\b(?:re-?open(?:ed|s)?|closed|closes|shut|shuts|resumed|resumes|suspended|halted|opened|opens|sealed|blocked|lifted)\s+(?:again\s+)?",
+    r"\bi\.\s?e\.,?|\bnamely|\bthat\s+is,?",
+];
+
+/// What may stand between those words and the date.
+const ROLE_END: &str = r"(?:\s+(?:about|around|approximately|roughly))?[\s,(]*$";
+
+static ROLE: LazyLock<Regex> =
+    LazyLock::new(|| ascii_words(&format!(r"(?ix)(?:{}){ROLE_END}", ROLES.join("|"))).expect("role regex"));
+
+/// The role of a match of [`ROLE`] is the first of [`ROLES`] that matches from its start
+/// to the end, as the one its capture search would find; each starts with `\b` and a
+/// word character, so it matches there as at the start of the rest of the text. The
+/// first five are tried; none of them is `On`.
+static ROLE_KINDS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    ROLES[..5].iter().map(|r| ascii_words(&format!(r"(?ix)^(?:{r}){ROLE_END}")).expect("role kind regex")).collect()
 });
 
 pub(crate) use super::tense::{is_future, is_past, tells_a_past_change};
@@ -184,21 +195,17 @@ fn resolve_weekday(w: Weekday, anchor: NaiveDate, toward: Toward) -> NaiveDate {
 /// The role the words just before `start` give a date; `None` without a preposition.
 fn role_before(text: &str, start: usize) -> Option<Role> {
     let from = text[..start].char_indices().rev().nth(30).map_or(0, |(i, _)| i);
-    let c = ROLE.captures(&text[from..start])?;
-    let role = if c.name("least").is_some() {
-        Role::UntilAtLeast
-    } else if c.name("until").is_some() {
-        Role::Until
-    } else if c.name("since").is_some() {
-        Role::Since
-    } else if c.name("by").is_some() {
-        Role::By
-    } else if c.name("ignore").is_some() {
-        Role::Ignore
-    } else {
-        Role::On
-    };
-    Some(role)
+    let m = ROLE.find(&text[from..start])?;
+    let rest = &text[from + m.start()..start];
+    let kind = ROLE_KINDS.iter().position(|k| k.is_match(rest));
+    Some(match kind {
+        Some(0) => Role::UntilAtLeast,
+        Some(1) => Role::Until,
+        Some(2) => Role::Since,
+        Some(3) => Role::By,
+        Some(4) => Role::Ignore,
+        _ => Role::On,
+    })
 }
 
 /// Which phrases a scan keeps.
@@ -325,7 +332,7 @@ pub(crate) fn scan(text: &str, published: NaiveDate, keep: Keep) -> Vec<Found> {
 /// index up in a table hashed with FNV (docs/benchmarks.md).
 fn group<'h>(c: &regex::Captures<'h>, name: &str) -> Option<regex::Match<'h>> {
     static INDEX: LazyLock<HashMap<&'static str, usize, BuildHasherDefault<Fnv>>> =
-        LazyLock::new(|| DATE.capture_names().enumerate().filter_map(|(i, n)| Some((n?, i))).collect());
+        LazyLock::new(|| DATE.regex().capture_names().enumerate().filter_map(|(i, n)| Some((n?, i))).collect());
     c.get(*INDEX.get(name)?)
 }
 

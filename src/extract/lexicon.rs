@@ -5,19 +5,17 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::model::Status;
+
 pub(crate) use super::countries::{countries_in, Country};
 use super::{ascii_words, ends_with_lower};
 
-/// Status words. Group `closed`, `open` or `restricted` says which; `lifted` ("the ban will be
-/// lifted") is an opening that ends a block.
-pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_words(
-        r"(?ix)
-        (?:
-          (?P<lifted>\b(?:(?:lane|traffic|border|travel)\s+)?(?:closures?|blockades?|bans?|suspensions?|restrictions?)\s+(?:[\w-]+\s+){0,4}?(?:will|would|might|may|could|shall|is|are|was|were|has|have|had|to)\s+(?:be\s+|been\s+|being\s+)?(?:lifted|eased|removed)\b)
-        | (?P<restricted>\b(?:only\s+(?:[\w,-]+\s+){1,8}?(?:(?:would|will|are|is|were|was|be|been|being)\s+)+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel|use)|(?:cars|trucks|lorries|motorcycles|motorcyclists|motorbikes|pedestrians|buses|passengers|travell?ers|foreigners|tourists|foreign\s+nationals|(?:cargo|heavy|commercial|private)\s+vehicles)\s+(?:will|would|are|is|were|was|shall)\s+(?:not|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted)\s+to|restricted|restricts?|restricting|(?:lane|traffic|border|travel)\s+restrictions?|reduced\s+to\s+(?:one|two|three|a\s+single|\d+)\s+lanes?|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b)
-        | (?P<closed>\b(?:unusable|impassable|(?:will|would|shall|does|do|did|is|are)\s+not\s+(?:be\s+)?(?:work|operate|function|working|operating|functioning)\b|unpassable|not\s+passable|(?:no\s+one|nobody|no\s+(?:vehicles?|traffic|trucks|cars|people|travell?ers|passengers))\s+(?:was|were|is|are|will\s+be|would\s+be|has\s+been|have\s+been)\s+(?:allowed|permitted)\s+(?:to\s+(?:cross|pass|enter|use|travel)|in|into|out|through|across|at|via)|closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?|cut\s+off|cutting\s+off|(?:traffic|movement|crossings?|operations?)\s+(?:was|were|has\s+been|have\s+been|is|are)\s+stopped|stopped\s+for\s+all)\b)
-        | (?P<open>\b(?:re-?opened|re-?opens?|re-?opening|resumed|resumes?|resuming|resumption|opened|opens?|opening|unblocked|unblocking)\b
+/// The kinds of status word, in the order [`TRIGGER`] tries them: `lifted` ("the ban will
+/// be lifted") is an opening that ends a block.
+const LIFTED: &str = r"\b(?:(?:lane|traffic|border|travel)\s+)?(?:closures?|blockades?|bans?|suspensions?|restrictions?)\s+(?:[\w-]+\s+){0,4}?(?:will|would|might|may|could|shall|is|are|was|were|has|have|had|to)\s+(?:be\s+|been\s+|being\s+)?(?:lifted|eased|removed)\b";
+const RESTRICTED: &str = r"\b(?:only\s+(?:[\w,-]+\s+){1,8}?(?:(?:would|will|are|is|were|was|be|been|being)\s+)+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel|use)|(?:cars|trucks|lorries|motorcycles|motorcyclists|motorbikes|pedestrians|buses|passengers|travell?ers|foreigners|tourists|foreign\s+nationals|(?:cargo|heavy|commercial|private)\s+vehicles)\s+(?:will|would|are|is|were|was|shall)\s+(?:not|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted)\s+to|restricted|restricts?|restricting|(?:lane|traffic|border|travel)\s+restrictions?|reduced\s+to\s+(?:one|two|three|a\s+single|\d+)\s+lanes?|partially\s+(?:re-?)?open(?:ed)?|partial(?:ly)?\s+(?:re-?)?opening|limited\s+(?:re-?)?opening)\b";
+const CLOSED: &str = r"\b(?:unusable|impassable|(?:will|would|shall|does|do|did|is|are)\s+not\s+(?:be\s+)?(?:work|operate|function|working|operating|functioning)\b|unpassable|not\s+passable|(?:no\s+one|nobody|no\s+(?:vehicles?|traffic|trucks|cars|people|travell?ers|passengers))\s+(?:was|were|is|are|will\s+be|would\s+be|has\s+been|have\s+been)\s+(?:allowed|permitted)\s+(?:to\s+(?:cross|pass|enter|use|travel)|in|into|out|through|across|at|via)|closed|closes?|closing|closures?|shut(?:\s+down)?|shuts|shutting|shutdown|sealed|seals?|sealing|suspended|suspends?|suspending|suspension|halted|halts?|halting|blocked|blocking|blockaded?|shuttered|shutters?|cut\s+off|cutting\s+off|(?:traffic|movement|crossings?|operations?)\s+(?:was|were|has\s+been|have\s+been|is|are)\s+stopped|stopped\s+for\s+all)\b";
+const OPEN: &str = r"\b(?:re-?opened|re-?opens?|re-?opening|resumed|resumes?|resuming|resumption|opened|opens?|opening|unblocked|unblocking)\b
                   |\b(?:cleared|released)\s+for\s+(?:traffic|crossings?|travel)\b
                   |\b(?:were|was|are|is|be|been)\s+(?:allowed|permitted)\s+to\s+(?:pass|cross|enter|move|travel)\b
                   |\b(?:traffic|movement|passage)\s+(?:was|is|has\s+been|will\s+be|were)\s+(?:allowed|permitted)\b
@@ -27,11 +25,44 @@ pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
                   |\b(?:back|returned|returns?)\s+to\s+(?:full\s+)?normal(?:ity|cy)?\b
                   |\blift(?:ed|s|ing)?\s+(?:of\s+)?(?:the\s+|its\s+|a\s+|all\s+)?(?:\w+\s+)?(?:closure|blockade|ban|suspension|lock|block|restrictions)\b
                   |\b(?:withdr[ae]w|withdrawn|withdraws|revoked?|revokes|rescind(?:ed|s)?|cancell?ed|cancels)\s+(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:closure|blockade|ban|suspension)(?:\s+order)?\b
-                  |\ballow(?:s|ed|ing)?\b(?:\s+\w+){0,4}?\s+(?:crossings?|traffic|trade|passage|movement|vehicles|trucks|pedestrians|travell?ers|passengers)\b)
-        )",
-    )
+                  |\ballow(?:s|ed|ing)?\b(?:\s+\w+){0,4}?\s+(?:crossings?|traffic|trade|passage|movement|vehicles|trucks|pedestrians|travell?ers|passengers)\b";
+
+/// Status words. Group `closed`, `open` or `restricted` says which; `lifted` ("the ban will be
+/// lifted") is an opening that ends a block.
+pub(crate) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_words(&format!(
+        r"(?ix)(?:(?P<lifted>{LIFTED})|(?P<restricted>{RESTRICTED})|(?P<closed>{CLOSED})|(?P<open>{OPEN}))"
+    ))
     .expect("trigger regex")
 });
+
+/// The status words of `s`, each with the status it tells: the matches of [`TRIGGER`]
+/// and the group it would capture. Leftmost-first, that group is the first kind that
+/// matches where the word starts; each kind starts with `\b` and a word character, so it
+/// matches there as it matches at the start of the rest of `s`. Testing the kinds there
+/// spares the capture search of the whole pattern (docs/benchmarks.md).
+pub(crate) fn status_words(s: &str) -> Vec<(regex::Match<'_>, Status)> {
+    static KINDS: LazyLock<[Regex; 3]> = LazyLock::new(|| {
+        [LIFTED, RESTRICTED, CLOSED].map(|k| ascii_words(&format!(r"(?ix)^(?:{k})")).expect("status kind regex"))
+    });
+    let [lifted, restricted, closed] = &*KINDS;
+    TRIGGER
+        .find_iter(s)
+        .map(|m| {
+            let rest = &s[m.start()..];
+            let status = if lifted.is_match(rest) {
+                Status::Open
+            } else if restricted.is_match(rest) {
+                Status::Restricted
+            } else if closed.is_match(rest) {
+                Status::Closed
+            } else {
+                Status::Open
+            };
+            (m, status)
+        })
+        .collect()
+}
 
 /// Status words that tell of an opening as the end of a closure.
 pub(crate) static REOPENING: LazyLock<Regex> = LazyLock::new(|| {
@@ -384,3 +415,37 @@ pub(crate) static OBJECT_GAP: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(r#"(?i)^[\s"“]*(?:(?:at|via|through|across|on|of|to|for)\s+)?(?:the\s+|its\s+|their\s+|both\s+|all\s+)?(?:[\w'’-]+\s+){0,3}?["“'«]?$"#)
         .expect("object-gap regex")
 });
+
+#[cfg(test)]
+mod tests {
+    use super::{status_words, TRIGGER};
+    use crate::model::Status;
+
+    /// The group [`TRIGGER`] captures, as the status it tells.
+    fn captured(c: &regex::Captures<'_>) -> Status {
+        if c.name("closed").is_some() {
+            Status::Closed
+        } else if c.name("restricted").is_some() {
+            Status::Restricted
+        } else {
+            Status::Open
+        }
+    }
+
+    #[test]
+    fn status_words_tell_the_status_trigger_captures() {
+        let s = "The ban will be lifted, the border closure is lifted, and trucks were not allowed to cross; \
+                 only cars will be allowed to pass. Traffic restrictions eased as the crossing reopened, \
+                 then closed, was partially reopened, shut down, unusable and restricted to buses; \
+                 the suspension was removed and a closure lifted; it allowed pedestrians, closing-reopened.";
+        let words = status_words(s);
+        let captured: Vec<_> = TRIGGER.captures_iter(s).map(|c| (c.get(0).expect("match"), captured(&c))).collect();
+        assert_eq!(words, captured);
+        let statuses: Vec<Status> = words.iter().map(|(_, st)| *st).collect();
+        for st in [Status::Open, Status::Closed, Status::Restricted] {
+            assert!(statuses.contains(&st), "{st:?} in {statuses:?}");
+        }
+        // "The ban will be lifted": an opening, though "ban" alone is no status word.
+        assert_eq!((words[0].0.as_str(), words[0].1), ("ban will be lifted", Status::Open));
+    }
+}

@@ -376,17 +376,32 @@ fn in_dateline(s: &str, start: usize, end: usize) -> bool {
 /// word with the gazetteer's name ("Panitanki–Kakarbhitta (Kakadbhitta)"): a reader
 /// checking the record against its source sees the source's spelling.
 fn as_written(crossing: &Crossing, written: &str) -> String {
-    const GENERIC: &[&str] =
-        &["border", "crossing", "checkpoint", "post", "gate", "port", "bridge", "international", "the"];
-    let own = fold(&crossing.name);
-    let own: Vec<&str> = own.split(|c: char| !c.is_alphanumeric()).filter(|w| !GENERIC.contains(w)).collect();
-    let folded = fold(written);
-    let mut words = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && !GENERIC.contains(w));
-    if words.any(|w| own.contains(&w)) {
+    if shares_a_word(&crossing.name, written) {
         crossing.name.clone()
     } else {
         format!("{} ({written})", crossing.name)
     }
+}
+
+/// True when the folded `name` and `written` share a word that is not a crossing's noun.
+/// ASCII text folds to its runs of letters and digits in lower case: those are compared
+/// in place, without building the folded strings (a name is told for every mention).
+pub(super) fn shares_a_word(name: &str, written: &str) -> bool {
+    const GENERIC: &[&str] =
+        &["border", "crossing", "checkpoint", "post", "gate", "port", "bridge", "international", "the"];
+    fn plain_words(s: &str) -> impl Iterator<Item = &str> + Clone {
+        s.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty() && !GENERIC.iter().any(|g| w.eq_ignore_ascii_case(g)))
+    }
+    if name.is_ascii() && written.is_ascii() {
+        let own = plain_words(name);
+        return plain_words(written).any(|w| own.clone().any(|o| o.eq_ignore_ascii_case(w)));
+    }
+    let own = fold(name);
+    let own: Vec<&str> = own.split(|c: char| !c.is_alphanumeric()).filter(|w| !GENERIC.contains(w)).collect();
+    let folded = fold(written);
+    let mut words = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && !GENERIC.contains(w));
+    words.any(|w| own.contains(&w))
 }
 
 /// The gazetteer names that are whole words of `words`, by first word and then longest

@@ -9,6 +9,7 @@
 //! a record of its own when none is named. A date never crosses into a clause about
 //! something else, so a deadline or a visit is not a crossing's expiry.
 
+mod alternatives;
 mod clause;
 mod countries;
 mod dates;
@@ -248,7 +249,17 @@ fn may_name_a_border(s: &str) -> bool {
 /// cannot be ASCII-only on text (a negated class could match inside a UTF-8 sequence)
 /// keeps Unicode classes with ASCII word boundaries.
 pub(crate) fn ascii_words(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    regex::Regex::new(&format!("(?-u){pattern}")).or_else(|_| regex::Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")))
+    ascii_only(pattern).or_else(|_| ascii_boundaries(pattern))
+}
+
+/// `pattern` in ASCII mode.
+pub(crate) fn ascii_only(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::Regex::new(&format!("(?-u){pattern}"))
+}
+
+/// `pattern` with Unicode classes and ASCII word boundaries.
+pub(crate) fn ascii_boundaries(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::Regex::new(&pattern.replace(r"\b", r"(?-u:\b)"))
 }
 
 /// True when `s` starts with `prefix` (lowercase ASCII), ASCII case ignored: the test

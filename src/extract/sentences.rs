@@ -35,16 +35,9 @@ pub(crate) fn split(text: &str) -> Vec<&str> {
                 continue;
             }
             if c == '.' {
-                let word: String = line[start..i]
-                    .rsplit(|x: char| x.is_whitespace() || x == '(')
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
+                let word = line[start..i].rsplit(|x: char| x.is_whitespace() || x == '(').next().unwrap_or("");
                 let single_letter = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
-                if ABBREVIATIONS.contains(&word.as_str())
-                    || single_letter
-                    || time_before_its_day(&word, &line[end_of(&chars, j)..])
-                {
+                if is_abbreviation(word) || single_letter || time_before_its_day(word, &line[end_of(&chars, j)..]) {
                     continue;
                 }
             }
@@ -69,8 +62,13 @@ fn run_together(before: &str, next: &[(usize, char)]) -> bool {
         && next.get(1).is_some_and(|(_, x)| x.is_lowercase())
 }
 
+/// True when `word` is one of [`ABBREVIATIONS`], ASCII case ignored.
+fn is_abbreviation(word: &str) -> bool {
+    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+}
+
 /// "6 a.m. Monday", "6 p.m. Friday": the period of a time of day before the day it
-/// names ends no sentence.
+/// names ends no sentence; `word` in any ASCII case.
 fn time_before_its_day(word: &str, rest: &str) -> bool {
     const DAYS: &[&str] = &[
         "monday",
@@ -93,8 +91,11 @@ fn time_before_its_day(word: &str, rest: &str) -> bool {
         "november",
         "december",
     ];
-    let next = rest.split(|c: char| !c.is_alphabetic()).find(|w| !w.is_empty()).unwrap_or("").to_ascii_lowercase();
-    matches!(word, "a.m" | "p.m") && DAYS.contains(&next.as_str())
+    if !(word.eq_ignore_ascii_case("a.m") || word.eq_ignore_ascii_case("p.m")) {
+        return false;
+    }
+    let next = rest.split(|c: char| !c.is_alphabetic()).find(|w| !w.is_empty()).unwrap_or("");
+    DAYS.iter().any(|d| d.eq_ignore_ascii_case(next))
 }
 
 /// The byte offset of the `j`th character, or the end of the line.

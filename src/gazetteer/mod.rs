@@ -59,8 +59,9 @@ fn fold_ascii(s: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+        out.push_str(w);
     }
+    out.make_ascii_lowercase();
     out
 }
 

@@ -413,3 +413,21 @@ fn during_the_closure_is_a_time_not_a_statement() {
     );
     assert_eq!(r, [("brownsville-veterans".into(), "open".into(), None)]);
 }
+
+#[test]
+fn the_words_before_a_date_give_its_role() {
+    use super::super::dates::{find, Found, Phrase, Role};
+    let published = NaiveDate::from_ymd_opt(2025, 5, 1).unwrap();
+    let role = |s: &str| match find(s, published).first() {
+        Some(Found { phrase: Phrase::Date(role, _), .. }) => Some(*role),
+        _ => None,
+    };
+    assert_eq!(role("The border stays closed until at least 5 May."), Some(Role::UntilAtLeast));
+    assert_eq!(role("The border stays closed till about 5 May."), Some(Role::Until));
+    assert_eq!(role("The border is closed starting from 5 May."), Some(Role::Since));
+    assert_eq!(role("The border will reopen by 5 May."), Some(Role::By));
+    assert_eq!(role("The border is closed, officials announced on 5 May."), Some(Role::Ignore));
+    assert_eq!(role("The border closed on the morning of 5 May."), Some(Role::On));
+    assert_eq!(role("The border reopened again 5 May."), Some(Role::On));
+    assert_eq!(role("The border closed yesterday, i.e. 5 May."), Some(Role::On));
+}

@@ -1,7 +1,7 @@
 //! Crossings named in a sentence: gazetteer names, names found by pattern, lists and
 //! quoted names, each rule on sentences written for it.
 
-use super::super::mentions::{find, Mention};
+use super::super::mentions::{find, shares_a_word, Mention};
 use super::super::Target;
 use crate::gazetteer::Gazetteer;
 use crate::model::Crossing;
@@ -162,4 +162,16 @@ fn international_border_gate_ends_a_name_of_any_case() {
         matches!(&found[..], [Mention { target: Target::Crossing { name, .. }, .. }] if name == "Kim Thanh II"),
         "{found:?}"
     );
+}
+
+#[test]
+fn a_name_as_written_shares_a_word_folded() {
+    // ASCII, compared in place: case and punctuation do not matter, nouns do not count.
+    assert!(shares_a_word("Torkham", "the TORKHAM border crossing"));
+    assert!(shares_a_word("Ambassador Bridge", "ambassador-bridge"));
+    assert!(!shares_a_word("Peace Bridge", "the Bridge crossing"));
+    assert!(!shares_a_word("Panitanki–Kakarbhitta", "Kakadbhitta"));
+    // Folded: diacritics do not matter either.
+    assert!(shares_a_word("Kapitan Andreevo", "Kapitan Andréevo"));
+    assert!(!shares_a_word("Chop–Záhony", "Zahonyi"));
 }
