@@ -235,10 +235,10 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
 }
 
 /// Words after an opening that make it partial: `only`, `one direction`, `limited hours`,
-/// `U.S.-bound`.
+/// `in a limited mode`, `on a special schedule`, `U.S.-bound`.
 static LIMITS: LazyLock<Regex> = LazyLock::new(|| {
     ascii_words(
-        r"(?i)\b(?P<when>only\s+(?:after|when|if|once|until|from|on|in|at|by|then|as\s+of|to\s+(?:find|see|discover|learn|be|have))\b)|\b(?:[\w.]+-|north|south|east|west)bound\b|[.;]|\b(?:only|one[\s-]way|one\s+direction|limited\s+hours|partially|partly|some\s+traffic)\b",
+        r"(?i)\b(?P<when>only\s+(?:after|when|if|once|until|from|on|in|at|by|then|as\s+of|to\s+(?:find|see|discover|learn|be|have))\b)|\b(?:[\w.]+-|north|south|east|west)bound\b|[.;]|\b(?:only|one[\s-]way|one\s+direction|limited\s+(?:hours|mode|capacity|basis|regime|operations?)|(?:special|reduced)\s+(?:schedule|hours|capacity|regime)|partially|partly|some\s+traffic)\b",
     )
     .expect("limits regex")
 });

@@ -488,3 +488,14 @@ fn a_partial_closure_restricts() {
     assert_eq!(ex("Kazakhstan has partially closed the Torkham crossing.", "2023-08-21")[0].1, "restricted");
     assert_eq!(ex("Kazakhstan has closed the Torkham crossing.", "2023-08-21")[0].1, "closed");
 }
+
+#[test]
+fn an_opening_in_a_limited_mode_or_on_a_special_schedule_restricts() {
+    for text in [
+        "The Torkham crossing reopened in a limited mode on Monday.",
+        "The Torkham crossing reopened on a special schedule on Monday.",
+    ] {
+        assert_eq!(ex(text, "2020-04-13")[0].1, "restricted", "{text}");
+    }
+    assert_eq!(ex("The Torkham crossing reopened on Monday.", "2020-04-13")[0].1, "open");
+}
