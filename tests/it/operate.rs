@@ -66,6 +66,12 @@ async fn a_hundred_sighups_alternating_good_and_bad_configs_miss_and_repeat_no_p
         server.hits() >= (polled + 2).max(4)
     })
     .await;
+    // Each poll names the next one once it has finished: wait for the last poll's line,
+    // or the daemon may stop between the request and the line.
+    let hits = server.hits();
+    let named_next =
+        |events: &[serde_json::Value]| events.iter().filter(|e| e["message"] == "Next poll scheduled.").count();
+    wait_until(Duration::from_secs(10), "the last poll's next instant", || named_next(&daemon.events()) >= hits).await;
     let (code, metrics) = tokio::task::spawn_blocking(move || http_get(&addr, "/metrics")).await.unwrap();
     let events = daemon.events();
     let status = daemon.stop();
