@@ -196,6 +196,10 @@ pub(crate) static SUBJECT_SCOPE_HEAD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("subject-scope head regex")
 });
 
+/// Words that name goods traffic.
+pub(crate) const GOODS: &[&str] =
+    &["cargo", "goods", "truck", "freight", "commercial", "trade", "lorries", "lorry", "export", "import", "motor"];
+
 /// True when a scope phrase limits traffic rather than describing all of it.
 pub(crate) fn is_restrictive(scope: &str) -> bool {
     let s = scope.to_ascii_lowercase();
@@ -227,8 +231,6 @@ pub(crate) fn is_restrictive(scope: &str) -> bool {
     // One kind of traffic is a restriction; people and goods together are not.
     const PEOPLE: &[&str] =
         &["pedestrian", "passenger", "traveller", "traveler", "people", "cars", "buses", "citizens", "tourists"];
-    const GOODS: &[&str] =
-        &["cargo", "goods", "truck", "freight", "commercial", "trade", "lorries", "lorry", "export", "import", "motor"];
     let people = PEOPLE.iter().any(|w| s.contains(w));
     let goods = GOODS.iter().any(|w| s.contains(w));
     people != goods

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{ascii_words, Event};
+use super::{ascii_words, lexicon, Event};
 use crate::model::Status;
 
 /// The kinds of traffic a crossing carries.
@@ -23,14 +23,12 @@ enum Kind {
 impl Kind {
     /// The kind a phrase names, if it names one.
     fn of(phrase: &str) -> Option<Kind> {
-        const GOODS: &[&str] =
-            &["cargo", "freight", "goods", "truck", "lorr", "trade", "export", "import", "commercial"];
         const PEOPLE: &[&str] =
             &["passport", "travel", "passenger", "pedestrian", "people", "person", "individual", "immigration"];
         const VEHICLES: &[&str] = &["vehicle", "cars", "buses"];
         let p = phrase.to_ascii_lowercase();
         let has = |words: &[&str]| words.iter().any(|w| p.contains(w));
-        match (has(GOODS), has(PEOPLE), has(VEHICLES)) {
+        match (has(lexicon::GOODS), has(PEOPLE), has(VEHICLES)) {
             (true, false, _) => Some(Kind::Goods),
             (false, true, _) => Some(Kind::People),
             (false, false, true) => Some(Kind::Vehicles),
