@@ -85,7 +85,8 @@ static AFTER_IT: LazyLock<Regex> =
 /// Closures of a text that says the other kind of traffic goes on become restrictions,
 /// each with the sentence that says so among its evidence.
 pub(super) fn other_traffic_goes_on(mut events: Vec<Event>, sents: &[&str]) -> Vec<Event> {
-    if !events.iter().any(|e| e.status == Status::Closed) {
+    // Most texts say of no traffic that it goes on: they need no search for what stopped.
+    if !events.iter().any(|e| e.status == Status::Closed) || !sents.iter().any(|s| GOES_ON.is_match(s)) {
         return events;
     }
     let stopped: Vec<Kind> = sents
